@@ -1,0 +1,169 @@
+"""The base of every spec model, and the translation of pydantic's errors.
+
+Specs (what people write) are frozen pydantic models that forbid unknown keys.
+pydantic wraps anything raised inside a validator into its own ``ValidationError``,
+so the translation into :class:`~alignkit.errors.SpecError` happens here, once, at
+the constructor and the ``model_validate*`` entry points.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from alignkit.errors import SpecError
+
+__all__ = ["SpecModel", "describe_error", "model_at", "suggest"]
+
+
+class SpecModel(BaseModel):
+    """A frozen, strict-keyed pydantic model whose errors are ``SpecError``."""
+
+    # defer_build: the validator is built on first use, so `import alignkit` stays fast.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    def __init__(self, /, **data: Any) -> None:  # noqa: ANN401 - as pydantic's
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise SpecError.from_validation_error(error, model=type(self)) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Self:  # noqa: ANN401 - as pydantic's
+        """Validate ``obj``; raise ``SpecError`` naming every bad field."""
+        try:
+            return super().model_validate(obj, **kwargs)
+        except ValidationError as error:
+            raise SpecError.from_validation_error(error, model=cls) from None
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        **kwargs: Any,  # noqa: ANN401 - as pydantic's
+    ) -> Self:
+        """Validate a JSON document; raise ``SpecError`` naming every bad field."""
+        try:
+            return super().model_validate_json(json_data, **kwargs)
+        except ValidationError as error:
+            raise SpecError.from_validation_error(error, model=cls) from None
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Self:  # noqa: ANN401 - as pydantic's
+        """Validate string data; raise ``SpecError`` naming every bad field."""
+        try:
+            return super().model_validate_strings(obj, **kwargs)
+        except ValidationError as error:
+            raise SpecError.from_validation_error(error, model=cls) from None
+
+
+def suggest(name: str, options: Iterable[str]) -> str | None:
+    """The option closest to ``name``, if one is close enough to be a typo.
+
+    >>> suggest("nmae", ["id", "name", "function"])
+    'name'
+    >>> suggest("colour", ["id", "name"]) is None
+    True
+    """
+    import difflib
+
+    found = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _unwrap(annotation: Any) -> Any:  # noqa: ANN401 - walks arbitrary annotations
+    """The model class inside ``X | None``, ``tuple[X, ...]`` or ``list[X]``, if any."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            inner = _unwrap(arg)
+            if inner is not None:
+                return inner
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _item_type(annotation: Any) -> Any:  # noqa: ANN401 - walks arbitrary annotations
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            inner = _item_type(arg)
+            if inner is not None:
+                return inner
+        return None
+    if origin in (tuple, list, Sequence, frozenset, set):
+        args = typing.get_args(annotation)
+        return args[0] if args else None
+    if origin is dict:
+        args = typing.get_args(annotation)
+        return args[1] if len(args) == 2 else None  # noqa: PLR2004 - key and value
+    return None
+
+
+def model_at(model: type[BaseModel] | None, path: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class that validates the mapping at ``path`` under ``model``."""
+    current: Any = model
+    pending: Any = None  # a container's annotation waiting for its index
+    for part in path:
+        if pending is not None:
+            current = _unwrap(pending)
+            pending = None
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            return None
+        item = _item_type(field.annotation)
+        if item is not None:
+            pending = item
+            current = None
+        else:
+            current = _unwrap(field.annotation)
+    if pending is not None:
+        return None
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current
+    return None
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def describe_error(
+    item: Any,  # noqa: ANN401 - pydantic's ErrorDetails
+    model: type[BaseModel] | None,
+) -> tuple[tuple[str | int, ...], str]:
+    """A field path and a plain-language message for one pydantic error."""
+    loc = tuple(part for part in item["loc"] if isinstance(part, int | str))
+    kind = item["type"]
+    if kind == "extra_forbidden" and loc:
+        key = loc[-1]
+        parent = model_at(model, loc[:-1])
+        message = f"Unknown key {key!r}"
+        if parent is not None:
+            keys = _keys(parent)
+            close = suggest(str(key), keys)
+            if close is not None:
+                message += f"; did you mean {close!r}?"
+            else:
+                message += f"; valid keys here: {', '.join(keys)}"
+        return loc, message
+    if kind == "missing" and loc:
+        return loc, f"Missing required key {loc[-1]!r}"
+    value = item.get("input")
+    if kind == "string_type" and isinstance(value, bool | int | float):
+        return loc, f"Expected text, got {value!r}; quote it in YAML if it is a name"
+    message = item["msg"]
+    if kind.startswith("value_error") and message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    return loc, message

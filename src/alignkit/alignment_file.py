@@ -1,0 +1,400 @@
+"""The alignment file (``alignment.yaml``): its model, loading with locations, and checks.
+
+An alignment file writes an organisation's alignment down in one place: people and
+functions, and one section per area.
+:func:`load` reads it safely and reports every problem at once with
+``file:line:column``; :meth:`AlignmentFile.check` runs every section's lint plus the
+cross-section checks and returns one :class:`~alignkit.diagnostics.Report`.
+
+>>> import datetime as dt
+>>> from alignkit.alignment_file import loads
+>>> text = '''
+... version: 1
+... org:
+...   functions:
+...     - {name: Executive, head: ceo}
+...     - {name: Sales}
+...   people:
+...     - {id: ceo, name: Dana Reyes, function: Executive}
+...     - {id: ae-1, name: Lee Park, function: Sales, manager: ceo}
+... '''
+>>> report = loads(text, file="alignment.yaml").check(at=dt.date(2026, 1, 1))
+>>> print(report.to_text())
+alignment.yaml:6:7: ORG006 warning: Function `Sales` has no head
+  help: Name the function's leader under `head:`
+<BLANKLINE>
+Found 0 errors, 1 warning, 0 info.
+
+Added in 0.1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import attrs
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator
+
+from alignkit._source import ChainSourceMap, SourceMap, TextSourceMap, resolve_location
+from alignkit._spec import SpecModel
+from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
+from alignkit.diagnostics import Diagnostic, Location, Report
+from alignkit.errors import Problem, SpecError
+from alignkit.org import Org, read_people_csv
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "SCHEMA_VERSION",
+    # the model
+    "AlignmentFile",
+    "IgnoreEntry",
+    "OrgSection",
+    # reading and checking
+    "check",
+    "from_data",
+    "json_schema",
+    "load",
+    "loads",
+]
+
+SCHEMA_VERSION: Final = 1
+"""The alignment-file format this release reads (the file's ``version:``)."""
+
+_LOAD_CODE: Final = "AK010"
+_SYNTAX_CODE: Final = "AK011"
+_SCHEMA_CODE: Final = "AK012"
+
+
+class IgnoreEntry(SpecModel):
+    """Silence one code for one target, with a written reason and an optional expiry.
+
+    >>> IgnoreEntry(code="ORG006", target="Support", reason="Head starts in March").until is None
+    True
+
+    Added in 0.1.
+    """
+
+    code: str = Field(
+        pattern=r"^[A-Z]{2,3}[0-9]{3}$", description="The diagnostic code to silence (ORG006)."
+    )
+    target: str = Field(
+        min_length=1,
+        description="What the finding is about: a person id, function name, decision id ...",
+    )
+    reason: str = Field(min_length=1, description="Why this is acceptable, for the next reader.")
+    until: dt.date | None = Field(
+        default=None, description="The last day the entry applies (YYYY-MM-DD)."
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_is_written(cls, value: str) -> str:
+        if not value.strip():
+            msg = "A reason must be written out"
+            raise ValueError(msg)
+        return value
+
+
+class OrgSection(Org):
+    """The ``org:`` section: an :class:`~alignkit.org.Org`, whose people may come from CSV.
+
+    ``people_csv`` names an HR export (columns ``id``, ``name``, ``function``,
+    ``manager``) relative to the alignment file; :func:`load` reads it in place of
+    ``people``, and findings about those people point at its rows.
+
+    Added in 0.1.
+    """
+
+    people_csv: str | None = Field(
+        default=None,
+        min_length=1,
+        description="An HR export to read people from, instead of listing them (CSV).",
+    )
+
+
+class AlignmentFile(SpecModel):
+    """A whole alignment file.
+
+    Build one with :func:`load` (from a file) or :func:`loads` (from text); both keep
+    where each value was written so findings point at lines.
+
+    Added in 0.1.
+    """
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", defer_build=True, title="alignkit alignment file"
+    )
+
+    version: Literal[1] = Field(description="The file format version; 1 for this release.")
+    org: OrgSection = Field(description="People and functions.")
+    ignore: tuple[IgnoreEntry, ...] = Field(
+        default=(), description="Findings the team accepts, each with a reason."
+    )
+
+    _source: SourceMap | None = PrivateAttr(default=None)
+    _file: str | None = PrivateAttr(default=None)
+
+    @property
+    def file(self) -> str | None:
+        """The file it was read from, if any."""
+        return self._file
+
+    def locate(self, location: Location | None) -> Location | None:
+        """Place a path-only location at its file, line and column."""
+        return resolve_location(self._source, location)
+
+    def check(self, *, at: dt.date | dt.datetime | None = None) -> Report:
+        """Run every section's lint and the cross-section checks.
+
+        Args:
+            at: The day ``ignore:`` expiry dates are judged on (an aware datetime or a
+                date); ``None`` means today, read once here.
+
+        Returns:
+            Every finding, placed at ``file:line:column``.
+
+        Raises:
+            SpecError: ``at`` is a naive datetime.
+        """
+        today = _day(at)
+        found: list[Diagnostic] = []
+        for check_section in _SECTION_CHECKS:
+            found.extend(check_section(self))
+        found = list(_apply_ignores(found, self.ignore, today))
+        return Report((d.with_location(self.locate(d.location)) for d in found), file=self._file)
+
+
+def _day(at: dt.date | dt.datetime | None) -> dt.date:
+    if at is None:
+        return dt.datetime.now().astimezone().date()
+    if isinstance(at, dt.datetime):
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise SpecError.single(
+                f"`at` must be timezone-aware, got {at!r}", Location(path=("at",))
+            )
+        return at.date()
+    return at
+
+
+def _with_prefix(diagnostics: Iterable[Diagnostic], *prefix: str | int) -> Iterator[Diagnostic]:
+    for d in diagnostics:
+        loc = d.location or Location()
+        yield d.with_location(attrs.evolve(loc, path=(*prefix, *loc.path)))
+
+
+def _check_org(file: AlignmentFile) -> Iterable[Diagnostic]:
+    return _with_prefix(file.org.lint(), "org")
+
+
+_SECTION_CHECKS: Final = (_check_org,)
+
+
+def _apply_ignores(
+    found: list[Diagnostic], entries: tuple[IgnoreEntry, ...], today: dt.date
+) -> Iterator[Diagnostic]:
+    from alignkit.rules import RULES
+
+    active: dict[tuple[str, str], int] = {}
+    for i, entry in enumerate(entries):
+        path = ("ignore", i)
+        if entry.code not in RULES:
+            yield RULES["AK003"].diagnostic(
+                f"`ignore:` names the unknown code `{entry.code}`",
+                path=(*path, "code"),
+                target=entry.target,
+            )
+        elif entry.until is not None and entry.until < today:
+            yield RULES["AK001"].diagnostic(
+                f"The ignore of {entry.code} for `{entry.target}` expired on "
+                f"{entry.until.isoformat()}",
+                path=(*path, "until"),
+                target=entry.target,
+            )
+        else:
+            active.setdefault((entry.code, entry.target), i)
+    used: set[int] = set()
+    for d in found:
+        entry_index = active.get((d.code, d.target or "")) if not d.code.startswith("AK") else None
+        if entry_index is None:
+            yield d
+        else:
+            used.add(entry_index)
+    for (code, target), i in active.items():
+        if i not in used:
+            yield RULES["AK002"].diagnostic(
+                f"The ignore of {code} for `{target}` matches no finding",
+                path=("ignore", i),
+                target=target,
+            )
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> AlignmentFile:
+    """Read an alignment file (YAML or JSON) safely, with every problem located.
+
+    Args:
+        path: The file.
+        max_bytes: Refuse larger files (10 MiB by default).
+
+    Returns:
+        The validated file, remembering where each value was written.
+
+    Raises:
+        SpecError: The file is missing, unreadable, too large, empty, not text, not
+            YAML, holds an object tag or a duplicate key, or breaks the schema. Each
+            problem has a code: ``AK010`` unreadable, ``AK011`` syntax, ``AK012`` schema.
+
+    Added in 0.1.
+    """
+    name = os.fspath(path)
+    where = Location(name)
+    target = Path(name)
+    try:
+        if target.is_dir():
+            raise _unreadable(f"{name} is a directory, not a file", where)
+        size = target.stat().st_size
+        if size > max_bytes:
+            raise _unreadable(f"The file is {size:,} bytes; the limit is {max_bytes:,}", where)
+        with target.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise _unreadable(f"No such file: {name}", where) from None
+    except OSError as error:
+        raise _unreadable(f"Cannot read {name}: {error.strerror or error}", where) from None
+    if len(data) > max_bytes:
+        raise _unreadable(f"The file is over the limit of {max_bytes:,} bytes", where)
+    try:
+        text = decode(data, name)
+    except SpecError as error:
+        raise error.with_code(_LOAD_CODE) from None
+    return loads(text, file=name, base_dir=target.parent)
+
+
+def _unreadable(message: str, where: Location) -> SpecError:
+    return SpecError([Problem(message, where, code=_LOAD_CODE)])
+
+
+def loads(
+    text: str, *, file: str = "<string>", base_dir: str | os.PathLike[str] | None = None
+) -> AlignmentFile:
+    """Read an alignment file from text.
+
+    Args:
+        text: YAML or JSON.
+        file: The name used in locations.
+        base_dir: Where relative paths in the file (``people_csv``) start; the current
+            directory by default.
+
+    Returns:
+        The validated file.
+
+    Raises:
+        SpecError: As :func:`load`.
+
+    Added in 0.1.
+    """
+    try:
+        if not text.strip():
+            raise SpecError.single("The file is empty", Location(file, line=1, column=1))
+        data, source = parse_text(text, file)
+    except SpecError as error:
+        raise error.with_code(_SYNTAX_CODE) from None
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "nothing"
+        raise SpecError(
+            [
+                Problem(
+                    f"The file must be a mapping with `version:` and `org:` at the top, "
+                    f"found {kind}",
+                    Location(file, line=1, column=1),
+                    code=_SCHEMA_CODE,
+                )
+            ]
+        )
+    return from_data(data, source=source, base_dir=base_dir, file=file)
+
+
+def from_data(
+    data: Mapping[str, Any],
+    *,
+    source: TextSourceMap | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    file: str | None = None,
+) -> AlignmentFile:
+    """Validate already-parsed data, reading ``people_csv`` relative to ``base_dir``."""
+    problems: list[Problem] = []
+    maps: list[SourceMap] = []
+    data = dict(data)
+    org = data.get("org")
+    if isinstance(org, dict) and org.get("people_csv") is not None:
+        org = data["org"] = dict(org)
+        if org.get("people"):
+            problems.append(
+                Problem(
+                    "Give `people` or `people_csv`, not both",
+                    Location(path=("org", "people_csv")),
+                    code=_SCHEMA_CODE,
+                )
+            )
+        elif isinstance(org["people_csv"], str):
+            csv_path = Path(base_dir or ".") / org["people_csv"]
+            try:
+                records, csv_map = read_people_csv(csv_path, prefix=("org", "people"))
+            except SpecError as error:
+                problems.extend(error.with_code(_SCHEMA_CODE).problems)
+            else:
+                org["people"] = records
+                maps.append(csv_map)
+    if source is not None:
+        maps.append(source)
+    source_map: SourceMap | None = ChainSourceMap(tuple(maps)) if maps else None
+    model = None
+    try:
+        model = AlignmentFile.model_validate(data)
+    except SpecError as error:
+        problems.extend(error.with_code(_SCHEMA_CODE).problems)
+    if problems or model is None:
+        failed = SpecError(problems)
+        raise (failed.located(source_map.resolve) if source_map is not None else failed)
+    model._source = source_map  # noqa: SLF001 - set once, right after construction
+    model._file = file  # noqa: SLF001
+    return model
+
+
+def check(
+    path: str | os.PathLike[str],
+    *,
+    at: dt.date | dt.datetime | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Report:
+    """Load and check an alignment file in one call.
+
+    Raises:
+        SpecError: The file cannot be checked at all (see :func:`load`).
+
+    Added in 0.1.
+    """
+    return load(path, max_bytes=max_bytes).check(at=at)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the alignment file, for editors and validators.
+
+    >>> schema = json_schema()
+    >>> schema["required"]
+    ['version', 'org']
+
+    Added in 0.1.
+    """
+    schema = AlignmentFile.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://alignkit.readthedocs.io/en/latest/alignment.schema.json",
+        **schema,
+    }

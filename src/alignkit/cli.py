@@ -1,0 +1,183 @@
+"""The ``alignkit`` command: a thin layer over the library.
+
+Exit codes of ``alignkit check``: 0 no errors (warnings and info do not fail), 1 errors
+(or warnings, with ``--strict``), 2 a file could not be checked at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Final
+
+import attrs
+import click
+
+from alignkit._version import __version__
+from alignkit.alignment_file import DEFAULT_MAX_BYTES, json_schema, load
+from alignkit.diagnostics import Diagnostic, Report, Severity
+from alignkit.errors import SpecError, UnknownNameError
+from alignkit.rules import RULES, get_rule
+
+__all__ = ["STARTER", "main"]
+
+_FORMATS: Final = ("text", "json", "github", "sarif")
+
+STARTER: Final = """\
+# alignment.yaml: your organisation's alignment, written down and checked.
+# Check it with `alignkit check alignment.yaml`; see `alignkit schema` for every key.
+version: 1
+
+org:
+  # Functions (departments). Decisions held by a function are taken by its head.
+  functions:
+    - {name: Executive, head: ceo}
+    - {name: Sales, head: vp-sales}
+    - {name: Operations, head: vp-ops}
+  # People, by id. `manager` is the id of the person they report to.
+  # A large org can list people in an HR export instead: `people_csv: people.csv`
+  # (columns id, name, function, manager).
+  people:
+    - {id: ceo, name: Dana Reyes, function: Executive}
+    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}
+    - {id: vp-ops, name: Priya Nair, function: Operations, manager: ceo}
+    - {id: ae-1, name: Lee Park, function: Sales, manager: vp-sales}
+    - {id: onboarding-1, name: Ana Ruiz, function: Operations, manager: vp-ops}
+
+# Accept a finding on purpose: one code, one target, a written reason, an expiry.
+ignore: []
+#  - {code: ORG006, target: Support, reason: "Head starts in March", until: 2027-03-31}
+"""
+
+
+def _use_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="alignkit")
+def main() -> None:
+    """Alignment as code: check an organisation's alignment.yaml like a linter."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people; json, github (Actions annotations) or sarif (2.1.0) for tools.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour text output; auto colours a terminal and respects NO_COLOR.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse files larger than this.",
+)
+def check(
+    files: tuple[str, ...], output_format: str, strict: bool, color: str, max_bytes: int
+) -> None:
+    """Check alignment files and report every finding with its location.
+
+    Exit 0 when there are no errors, 1 when there are (or warnings, with --strict),
+    2 when a file cannot be checked at all.
+    """
+    found: list[Diagnostic] = []
+    unreadable = False
+    for name in files:
+        try:
+            found.extend(load(name, max_bytes=max_bytes).check())
+        except SpecError as error:
+            unreadable = True
+            found.extend(_problem_diagnostics(error, name))
+    report = Report(found, file=files[0] if len(files) == 1 else None)
+    if output_format == "json":
+        click.echo(report.to_json())
+    elif output_format == "sarif":
+        click.echo(report.to_sarif())
+    elif output_format == "github":
+        if len(report):
+            click.echo(report.to_github())
+        click.echo(report.summary(), err=True)
+    else:
+        use_color = _use_color(color)
+        click.echo(report.to_text(color=use_color, group=True), color=use_color)
+    sys.exit(2 if unreadable else report.exit_code(strict=strict))
+
+
+def _problem_diagnostics(error: SpecError, name: str) -> list[Diagnostic]:
+    out = []
+    for problem in error.problems:
+        location = problem.location
+        if location.file is None:
+            location = attrs.evolve(location, file=name)
+        code = problem.code or "AK012"
+        out.append(
+            Diagnostic(
+                code,
+                Severity.ERROR,
+                problem.message,
+                location=location,
+                hint=RULES[code].fix if code in RULES else None,
+            )
+        )
+    return out
+
+
+@main.command()
+@click.option("--indent", type=click.IntRange(min=0), default=2, show_default=True)
+def schema(indent: int) -> None:
+    """Print the JSON Schema of the alignment file (for editor autocompletion)."""
+    click.echo(json.dumps(json_schema(), indent=indent or None))
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--all", "list_all", is_flag=True, help="List every code with its summary.")
+def rule(code: str | None, list_all: bool) -> None:
+    """Explain a diagnostic code: what it checks, why, an example and the fix."""
+    if list_all or code is None:
+        width = max(len(r.name) for r in RULES.values())
+        for r in RULES.values():
+            click.echo(f"{r.code:<7} {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
+        return
+    try:
+        found = get_rule(code)
+    except UnknownNameError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(found.to_text())
+
+
+@main.command()
+@click.argument("path", required=False, default="alignment.yaml", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented starter alignment file (alignment.yaml by default)."""
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} already exists; use --force to overwrite it")
+    try:
+        path.write_text(STARTER, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {path}: {error.strerror or error}") from None
+    click.echo(f"Wrote {path}. Check it with: alignkit check {path}")

@@ -1,0 +1,253 @@
+"""Exceptions: misuse of the Python API, and input that cannot mean anything.
+
+The tree::
+
+    AlignkitError
+    ├── SpecError (ValueError)          input that cannot mean anything; lists every problem
+    ├── UnknownNameError (KeyError)     a lookup of a name that is not there
+    ├── PermissionDenied (PermissionError)
+    ├── TransitionError (ValueError)    a lifecycle move not allowed from the current state
+    └── GateBlocked                     a quality gate failed; carries the gate's result
+
+Input that is valid but unwise is not an exception: it is a
+:class:`~alignkit.diagnostics.Diagnostic`.
+
+>>> from alignkit.errors import Problem, SpecError
+>>> from alignkit.diagnostics import Location
+>>> err = SpecError([
+...     Problem("Field required", Location("alignment.yaml", line=4, column=7)),
+...     Problem("Input should be a valid string", Location(path=("people", 1, "id"))),
+... ])
+>>> print(err)
+2 problems:
+  alignment.yaml:4:7: Field required
+  people[1].id: Input should be a valid string
+>>> isinstance(err, ValueError)
+True
+
+Added in 0.1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, final
+
+import attrs
+
+from alignkit.diagnostics import Location
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+__all__ = [
+    # the root
+    "AlignkitError",
+    "GateBlocked",
+    "PermissionDenied",
+    # bad input
+    "Problem",
+    "SpecError",
+    # lifecycles and authorisation
+    "TransitionError",
+    "UnknownNameError",
+]
+
+
+class AlignkitError(Exception):
+    """The root of every exception alignkit raises on purpose.
+
+    Added in 0.1.
+    """
+
+
+@final
+@attrs.frozen
+class Problem:
+    """One thing wrong with some input, and where it is.
+
+    Added in 0.1.
+    """
+
+    message: str
+    location: Location = attrs.field(factory=Location)
+    code: str | None = attrs.field(default=None, kw_only=True)
+    """The diagnostic code of this kind of problem, where one applies (``AK012``)."""
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class SpecError(AlignkitError, ValueError):
+    """Input that cannot mean anything, with *every* problem found and where it is.
+
+    Attributes:
+        problems: Each problem, with its ``.location`` and ``.message``.
+
+    Added in 0.1.
+    """
+
+    problems: list[Problem]
+
+    def __init__(self, problems: Iterable[Problem] | str) -> None:
+        """Collect ``problems`` (a single message is one problem without a location)."""
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        self.problems = list(problems)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines += [f"  {problem}" for problem in self.problems]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self._render()
+
+    @classmethod
+    def single(cls, message: str, location: Location | None = None) -> SpecError:
+        """One problem at one place."""
+        return cls([Problem(message, location or Location())])
+
+    @classmethod
+    def from_validation_error(
+        cls,
+        error: ValidationError,
+        *,
+        prefix: Sequence[str | int] = (),
+        model: type[Any] | None = None,
+    ) -> SpecError:
+        """Translate pydantic's ``ValidationError`` into a ``SpecError``.
+
+        Messages are reworded where pydantic's are cryptic: an unknown key names the
+        nearest valid one, a missing key is named.
+
+        Args:
+            error: What pydantic raised.
+            prefix: A field path to put before every location.
+            model: The model that was validated, to suggest valid keys.
+
+        Returns:
+            A ``SpecError`` with one problem per pydantic error.
+        """
+        from alignkit._spec import describe_error
+
+        problems = []
+        for item in error.errors(include_url=False):
+            path, message = describe_error(item, model)
+            problems.append(Problem(message, Location(path=(*prefix, *path))))
+        return cls(problems)
+
+    def located(self, resolve: Any) -> SpecError:  # noqa: ANN401 - any path -> Location callable
+        """A copy whose path-only locations are resolved through ``resolve(path)``."""
+        problems = []
+        for problem in self.problems:
+            loc = problem.location
+            if loc.file is None and loc.path:
+                found = resolve(loc.path)
+                if found is not None:
+                    loc = attrs.evolve(found, path=loc.path)
+            problems.append(Problem(problem.message, loc, code=problem.code))
+        return SpecError(problems)
+
+    def with_code(self, code: str) -> SpecError:
+        """A copy whose problems without a code get ``code``."""
+        return SpecError(attrs.evolve(p, code=p.code or code) for p in self.problems)
+
+
+class UnknownNameError(AlignkitError, KeyError):
+    """A lookup of a name (a person, a function, a rule) that is not there.
+
+    Added in 0.1.
+    """
+
+    def __init__(self, message: str, *, name: str) -> None:
+        """Report that ``name`` is unknown."""
+        super().__init__(message)
+        self.name = name
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    @classmethod
+    def for_name(cls, kind: str, name: str, known: Iterable[str] = ()) -> UnknownNameError:
+        """The standard wording, with the nearest known name suggested."""
+        from alignkit._spec import suggest
+
+        hint = suggest(name, known)
+        extra = f"; did you mean {hint!r}?" if hint else ""
+        return cls(f"Unknown {kind} {name!r}{extra}", name=name)
+
+
+class PermissionDenied(AlignkitError, PermissionError):  # noqa: N818 - the documented name
+    """An actor tried something their role does not allow.
+
+    Added in 0.1.
+    """
+
+    def __init__(
+        self, message: str, *, actor: str | None = None, action: str | None = None
+    ) -> None:
+        """Report that ``actor`` may not do ``action``."""
+        super().__init__(message)
+        self.actor = actor
+        self.action = action
+
+
+class TransitionError(AlignkitError, ValueError):
+    """A lifecycle move that is not allowed from the current state.
+
+    Attributes:
+        state: The current state's name.
+        move: The move that was tried.
+        allowed: The moves allowed from ``state``.
+
+    Added in 0.1.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        state: str | None = None,
+        move: str | None = None,
+        allowed: Iterable[str] = (),
+    ) -> None:
+        """Report an illegal move."""
+        super().__init__(message)
+        self.state = state
+        self.move = move
+        self.allowed = tuple(allowed)
+
+    @classmethod
+    def for_move(cls, state: str, move: str, allowed: Iterable[str]) -> TransitionError:
+        """The standard wording: the state, the move, and what is allowed instead.
+
+        >>> print(TransitionError.for_move("OPEN", "accept", ["submit", "withdraw"]))
+        Cannot accept from state OPEN; allowed from OPEN: submit, withdraw
+        """
+        allowed = tuple(allowed)
+        options = ", ".join(allowed) if allowed else "nothing (a final state)"
+        return cls(
+            f"Cannot {move} from state {state}; allowed from {state}: {options}",
+            state=state,
+            move=move,
+            allowed=allowed,
+        )
+
+
+class GateBlocked(AlignkitError):  # noqa: N818 - the documented name
+    """A quality gate failed, so the move it guards was refused.
+
+    Attributes:
+        result: The gate's result, with every failure and how to fix it.
+
+    Added in 0.1.
+    """
+
+    def __init__(self, message: str, *, result: Any = None) -> None:  # noqa: ANN401 - any gate's result
+        """Report a failed gate with its ``result``."""
+        super().__init__(message)
+        self.result = result

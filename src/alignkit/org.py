@@ -1,0 +1,574 @@
+"""The organisation: people, functions (departments), reporting lines and function heads.
+
+Every other area names *parties*: a person by id or a function by name.
+:class:`Org` answers who they are, who leads them and who manages whom, and
+:meth:`Org.lint` reports what does not add up (codes ``ORG…``).
+
+>>> from alignkit.org import Function, Org, Person
+>>> org = Org(
+...     functions=[Function("Executive", head="ceo"), Function("Sales", head="vp-sales")],
+...     people=[
+...         Person("ceo", "Dana Reyes", "Executive"),
+...         Person("vp-sales", "Sam Okafor", "Sales", manager="ceo"),
+...         Person("ae-1", "Lee Park", "Sales", manager="vp-sales"),
+...         Person("ae-2", "Ana Ruiz", "Sales", manager="vp-sales"),
+...     ],
+... )
+>>> org.head("Sales").name
+'Sam Okafor'
+>>> [p.id for p in org.manager_chain("ae-1")]
+['vp-sales', 'ceo']
+>>> org.lowest_common_manager("ae-1", "ae-2").id
+'vp-sales'
+>>> org.lint().ok
+True
+
+Added in 0.1.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import IO, Any, Final, final
+
+import attrs
+from pydantic import Field, PrivateAttr
+
+from alignkit._source import CsvSourceMap, SourceMap, resolve_location
+from alignkit._spec import SpecModel, suggest
+from alignkit.diagnostics import Diagnostic, Location, Report
+from alignkit.errors import Problem, SpecError, UnknownNameError
+
+__all__ = [
+    "CSV_COLUMNS",
+    "Function",
+    "Org",
+    "Person",
+]
+
+CSV_COLUMNS: Final = ("id", "name", "function", "manager")
+"""The columns :meth:`Org.from_csv` reads; ``manager`` may be left out, others are ignored."""
+
+_REQUIRED_COLUMNS: Final = ("id", "name", "function")
+
+
+class Person(SpecModel):
+    """Someone in the organisation.
+
+    Args:
+        id: A unique id, the way other sections refer to the person (``vp-sales``).
+        name: The person's name, for people to read.
+        function: The function (department) the person belongs to.
+        manager: The id of the person they report to; ``None`` at the top.
+
+    >>> Person("ae-1", "Lee Park", "Sales", manager="vp-sales")
+    Person(id='ae-1', name='Lee Park', function='Sales', manager='vp-sales')
+
+    Added in 0.1.
+    """
+
+    id: str = Field(min_length=1, description="Unique id other sections use for the person.")
+    name: str = Field(min_length=1, description="The person's name, for people to read.")
+    function: str = Field(min_length=1, description="The function the person belongs to.")
+    manager: str | None = Field(
+        default=None, min_length=1, description="Id of the person they report to."
+    )
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        function: str,
+        manager: str | None = None,
+    ) -> None:
+        super().__init__(id=id, name=name, function=function, manager=manager)
+
+
+class Function(SpecModel):
+    """A function (department) such as Sales or IT, and who heads it.
+
+    Args:
+        name: The function's name, the way other sections refer to it.
+        head: The id of the person who leads it; decisions held by the function are
+            taken by its head.
+
+    >>> Function("Sales", head="vp-sales")
+    Function(name='Sales', head='vp-sales')
+
+    Added in 0.1.
+    """
+
+    name: str = Field(min_length=1, description="The function's name, as sections refer to it.")
+    head: str | None = Field(
+        default=None, min_length=1, description="Id of the person who leads the function."
+    )
+
+    def __init__(self, name: str, head: str | None = None) -> None:
+        super().__init__(name=name, head=head)
+
+
+@final
+@attrs.frozen
+class _Index:
+    people: dict[str, Person]
+    position: dict[str, int]
+    functions: dict[str, Function]
+    function_position: dict[str, int]
+    members: dict[str, tuple[Person, ...]]
+    reports: dict[str, tuple[Person, ...]]
+
+
+class Org(SpecModel):
+    """People and functions, with lookups built once and kept.
+
+    Args:
+        people: Everyone, each with a unique id.
+        functions: Every function people belong to, with its head.
+
+    Lookups never scan: the first call builds an index the object keeps (it is
+    immutable, so the index never goes stale).
+    Where an id is declared twice, lookups see the first and :meth:`lint` reports
+    the rest.
+
+    Added in 0.1.
+    """
+
+    functions: tuple[Function, ...] = Field(
+        default=(), description="Every function (department), with its head."
+    )
+    people: tuple[Person, ...] = Field(default=(), description="Everyone in the organisation.")
+
+    _source: SourceMap | None = PrivateAttr(default=None)
+
+    # -- building -------------------------------------------------------------------
+
+    @classmethod
+    def from_csv(
+        cls,
+        source: str | os.PathLike[str] | IO[str],
+        *,
+        functions: Iterable[Function] | None = None,
+    ) -> Org:
+        r"""Read people from an HR export.
+
+        The first row names the columns: ``id``, ``name``, ``function`` and optionally
+        ``manager`` (in any order and case; other columns are ignored, cells are
+        stripped of surrounding spaces, and a blank ``manager`` means none).
+
+        Args:
+            source: A path, or an open text stream.
+            functions: The functions, with their heads; by default one per distinct
+                ``function`` value, in order of appearance, without a head.
+
+        Returns:
+            The organisation; :meth:`lint` places its findings at CSV rows.
+
+        Raises:
+            SpecError: Every bad row, with its row (the header is row 1) and column.
+
+        >>> import io
+        >>> sheet = io.StringIO("id,name,function,manager\\nceo,Dana Reyes,Executive,\\n"
+        ...                     "cfo,Kim Lee,Finance,ceo\\n")
+        >>> org = Org.from_csv(sheet)
+        >>> [p.id for p in org.members("Finance")], org.person("cfo").manager
+        (['cfo'], 'ceo')
+
+        Added in 0.1.
+        """
+        records, source_map = read_people_csv(source)
+        if functions is None:
+            seen = dict.fromkeys(str(r["function"]) for r in records)
+            functions = [Function(name) for name in seen]
+        org = cls.model_validate({"functions": list(functions), "people": records})
+        org._source = source_map  # noqa: SLF001 - our own private attribute
+        return org
+
+    # -- lookups --------------------------------------------------------------------
+
+    @cached_property
+    def _index(self) -> _Index:
+        people: dict[str, Person] = {}
+        position: dict[str, int] = {}
+        members: dict[str, list[Person]] = {}
+        reports: dict[str, list[Person]] = {}
+        for i, person in enumerate(self.people):
+            if person.id in people:
+                continue
+            people[person.id] = person
+            position[person.id] = i
+            members.setdefault(person.function, []).append(person)
+            if person.manager is not None:
+                reports.setdefault(person.manager, []).append(person)
+        functions: dict[str, Function] = {}
+        function_position: dict[str, int] = {}
+        for i, function in enumerate(self.functions):
+            functions.setdefault(function.name, function)
+            function_position.setdefault(function.name, i)
+        return _Index(
+            people=people,
+            position=position,
+            functions=functions,
+            function_position=function_position,
+            members={k: tuple(v) for k, v in members.items()},
+            reports={k: tuple(v) for k, v in reports.items()},
+        )
+
+    def person(self, id: str) -> Person:
+        """The person with ``id``.
+
+        Raises:
+            UnknownNameError: Nobody has that id (the nearest id is suggested).
+        """
+        found = self._index.people.get(id)
+        if found is None:
+            raise UnknownNameError.for_name("person", id, self._index.people)
+        return found
+
+    def get_person(self, id: str) -> Person | None:
+        """The person with ``id``, or ``None``."""
+        return self._index.people.get(id)
+
+    def function(self, name: str) -> Function:
+        """The function called ``name``.
+
+        Raises:
+            UnknownNameError: No function has that name.
+        """
+        found = self._index.functions.get(name)
+        if found is None:
+            raise UnknownNameError.for_name("function", name, self._index.functions)
+        return found
+
+    def get_function(self, name: str) -> Function | None:
+        """The function called ``name``, or ``None``."""
+        return self._index.functions.get(name)
+
+    @property
+    def person_ids(self) -> frozenset[str]:
+        """Every person's id."""
+        return frozenset(self._index.people)
+
+    @property
+    def function_names(self) -> frozenset[str]:
+        """Every function's name."""
+        return frozenset(self._index.functions)
+
+    def members(self, function: str) -> tuple[Person, ...]:
+        """The people whose function is ``function``, in declaration order."""
+        return self._index.members.get(function, ())
+
+    def head(self, function: str) -> Person | None:
+        """The person who heads ``function``, or ``None`` if it has no (known) head."""
+        found = self._index.functions.get(function)
+        if found is None or found.head is None:
+            return None
+        return self._index.people.get(found.head)
+
+    def manager(self, id: str) -> Person | None:
+        """The person ``id`` reports to, or ``None`` at the top (or if unknown)."""
+        person = self._index.people.get(id)
+        if person is None or person.manager is None:
+            return None
+        return self._index.people.get(person.manager)
+
+    def reports(self, id: str) -> tuple[Person, ...]:
+        """The people who report directly to ``id``."""
+        return self._index.reports.get(id, ())
+
+    def manager_chain(self, id: str) -> tuple[Person, ...]:
+        """Everyone above ``id``, nearest first, up to the top.
+
+        The chain stops at an unknown manager, and at a reporting cycle before it
+        repeats anyone, so it always ends.
+
+        >>> org = Org(people=[Person("a", "A", "X", manager="b"), Person("b", "B", "X", "a")])
+        >>> [p.id for p in org.manager_chain("a")]
+        ['b']
+        """
+        chain: list[Person] = []
+        seen = {id}
+        current = self.manager(id)
+        while current is not None and current.id not in seen:
+            chain.append(current)
+            seen.add(current.id)
+            current = self.manager(current.id)
+        return tuple(chain)
+
+    def lowest_common_manager(self, a: str, b: str) -> Person | None:
+        """The lowest person who manages both ``a`` and ``b``, directly or not.
+
+        A person counts as their own manager here: if ``a`` manages ``b``, the answer
+        is ``a``, and for ``a == b`` it is ``a``. This is who settles a disagreement
+        between the two at the lowest level that can.
+
+        Returns:
+            That person, or ``None`` when either is unknown or their chains never meet.
+        """
+        first = self.get_person(a)
+        second = self.get_person(b)
+        if first is None or second is None:
+            return None
+        above_a = {first.id, *(p.id for p in self.manager_chain(a))}
+        for candidate in (second, *self.manager_chain(b)):
+            if candidate.id in above_a:
+                return candidate
+        return None
+
+    def people_of(self, party: str) -> tuple[Person, ...]:
+        """The people a party stands for: a person is themself, a function its members.
+
+        >>> org = Org(people=[Person("a", "A", "Sales"), Person("b", "B", "Sales")])
+        >>> [p.id for p in org.people_of("Sales")], [p.id for p in org.people_of("a")]
+        (['a', 'b'], ['a'])
+        """
+        person = self._index.people.get(party)
+        if person is not None:
+            return (person,)
+        return self._index.members.get(party, ())
+
+    def is_party(self, name: str) -> bool:
+        """True if ``name`` is a person id or a function name."""
+        return name in self._index.people or name in self._index.functions
+
+    def __iter__(self) -> Iterator[Person]:  # type: ignore[override]  # iterate people, not fields
+        """Iterate over people (not over fields, as a plain pydantic model would)."""
+        return iter(self.people)
+
+    def __len__(self) -> int:
+        """The number of people."""
+        return len(self.people)
+
+    # -- lint -----------------------------------------------------------------------
+
+    def lint(self) -> Report:
+        """Check the organisation and report what does not add up.
+
+        Codes: ``ORG001`` unknown manager, ``ORG002`` reporting cycle, ``ORG003``
+        duplicate person id, ``ORG004`` unknown head, ``ORG005`` undeclared function,
+        ``ORG006`` function without head, ``ORG007`` head outside their function,
+        ``ORG008`` duplicate function, ``ORG009`` empty function, ``ORG010`` a name
+        that is both a person and a function. See *Diagnostic codes* for each.
+
+        Returns:
+            The findings, placed at field paths (or CSV rows, for an org read by
+            :meth:`from_csv`).
+        """
+        found = list(_lint_org(self))
+        if self._source is not None:
+            found = [d.with_location(resolve_location(self._source, d.location)) for d in found]
+        return Report(found)
+
+
+def _lint_org(org: Org) -> Iterator[Diagnostic]:
+    from alignkit.rules import RULES
+
+    index = org._index  # noqa: SLF001 - same module
+    ids = index.people
+    functions = index.functions
+
+    counts = Counter(p.id for p in org.people)
+    for i, person in enumerate(org.people):
+        if counts[person.id] > 1 and index.position[person.id] != i:
+            first = index.position[person.id]
+            yield RULES["ORG003"].diagnostic(
+                f"Person id `{person.id}` is declared more than once (first as people[{first}])",
+                path=("people", i, "id"),
+                target=person.id,
+            )
+    for i, person in enumerate(org.people):
+        if index.position.get(person.id) != i:
+            continue
+        if person.manager is not None and person.manager not in ids:
+            close = suggest(person.manager, ids)
+            yield RULES["ORG001"].diagnostic(
+                f"Person `{person.id}` reports to `{person.manager}`, who is not in the org",
+                path=("people", i, "manager"),
+                target=person.id,
+                hint=f"Did you mean `{close}`?" if close else None,
+            )
+        if person.function not in functions:
+            close = suggest(person.function, functions)
+            yield RULES["ORG005"].diagnostic(
+                f"Person `{person.id}` belongs to `{person.function}`, "
+                "which is not a declared function",
+                path=("people", i, "function"),
+                target=person.id,
+                hint=f"Did you mean `{close}`?" if close else None,
+            )
+        if person.id in functions:
+            yield RULES["ORG010"].diagnostic(
+                f"`{person.id}` is both a person id and a function name",
+                path=("people", i, "id"),
+                target=person.id,
+            )
+    yield from _cycles(org)
+
+    function_counts = Counter(f.name for f in org.functions)
+    for k, function in enumerate(org.functions):
+        if index.function_position[function.name] != k:
+            yield RULES["ORG008"].diagnostic(
+                f"Function `{function.name}` is declared more than once",
+                path=("functions", k, "name"),
+                target=function.name,
+            )
+            continue
+        del function_counts[function.name]
+        if function.head is None:
+            yield RULES["ORG006"].diagnostic(
+                f"Function `{function.name}` has no head",
+                path=("functions", k),
+                target=function.name,
+            )
+        elif function.head not in ids:
+            close = suggest(function.head, ids)
+            yield RULES["ORG004"].diagnostic(
+                f"Function `{function.name}` is headed by `{function.head}`, who is not in the org",
+                path=("functions", k, "head"),
+                target=function.name,
+                hint=f"Did you mean `{close}`?" if close else None,
+            )
+        elif ids[function.head].function != function.name:
+            yield RULES["ORG007"].diagnostic(
+                f"Function `{function.name}` is headed by `{function.head}`, "
+                f"who belongs to `{ids[function.head].function}`",
+                path=("functions", k, "head"),
+                target=function.name,
+            )
+        if function.name not in index.members:
+            yield RULES["ORG009"].diagnostic(
+                f"Function `{function.name}` has no members",
+                path=("functions", k),
+                target=function.name,
+            )
+
+
+def _cycles(org: Org) -> Iterator[Diagnostic]:
+    """Each reporting cycle once, at its first member in file order; linear time."""
+    from alignkit.rules import RULES
+
+    index = org._index  # noqa: SLF001 - same module
+    done: set[str] = set()
+    for person_id in index.people:
+        walk: dict[str, int] = {}
+        current: str | None = person_id
+        while current is not None and current not in done and current not in walk:
+            walk[current] = len(walk)
+            person = index.people.get(current)
+            current = person.manager if person is not None else None
+        if current is not None and current in walk:
+            loop = list(walk)[walk[current] :]
+            first = min(loop, key=index.position.__getitem__)
+            start = loop.index(first)
+            ordered = loop[start:] + loop[:start]
+            yield RULES["ORG002"].diagnostic(
+                "Reporting cycle: " + " → ".join([*ordered, first]),
+                path=("people", index.position[first], "manager"),
+                target=first,
+            )
+        done.update(walk)
+
+
+def read_people_csv(
+    source: str | os.PathLike[str] | IO[str],
+    *,
+    prefix: tuple[str | int, ...] = ("people",),
+) -> tuple[list[dict[str, Any]], CsvSourceMap]:
+    """Read an HR export into person records and a map back to its cells.
+
+    Raises:
+        SpecError: Every bad row and missing column, placed at row and column.
+    """
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        name = str(source)
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as stream:
+                return _read_people(stream, name, prefix)
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+            raise SpecError.single(f"Cannot read the CSV file: {reason}", Location(name)) from None
+    stream_name = getattr(source, "name", None)
+    return _read_people(source, stream_name if isinstance(stream_name, str) else "<csv>", prefix)
+
+
+def _read_people(
+    stream: IO[str], name: str, prefix: tuple[str | int, ...]
+) -> tuple[list[dict[str, Any]], CsvSourceMap]:
+    reader = csv.reader(stream)
+    problems: list[Problem] = []
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise SpecError.single(f"Invalid CSV: {error}", Location(name, row=1)) from None
+    if header is None:
+        raise SpecError.single("The CSV file is empty; expected a header row", Location(name))
+    columns: dict[str, int] = {}
+    for j, cell in enumerate(header):
+        key = cell.strip().lower()
+        if key in columns and key in CSV_COLUMNS:
+            problems.append(
+                Problem(f"Duplicate column {key!r}", Location(name, row=1, line=1, column=j + 1))
+            )
+        columns.setdefault(key, j)
+    missing = [c for c in _REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        problems.append(
+            Problem(
+                f"Missing column{'s' if len(missing) > 1 else ''} "
+                + ", ".join(repr(c) for c in missing)
+                + f"; the header has {', '.join(repr(c) for c in header)}",
+                Location(name, row=1, line=1, column=1),
+            )
+        )
+        raise SpecError(problems)
+    records: list[dict[str, Any]] = []
+    rows: list[tuple[int, int]] = []
+    row = 1
+    line_start = reader.line_num + 1
+    width = len(header)
+    wanted = [(c, columns[c]) for c in CSV_COLUMNS if c in columns]
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(Problem(f"Invalid CSV: {error}", Location(name, line=line_start)))
+            break
+        row += 1
+        start, line_start = line_start, reader.line_num + 1
+        if not cells or not any(c.strip() for c in cells):
+            continue
+        if len(cells) > width:
+            problems.append(
+                Problem(
+                    f"Row has {len(cells)} cells but the header has {width}",
+                    Location(name, row=row, line=start, column=width + 1),
+                )
+            )
+            continue
+        record: dict[str, Any] = {}
+        for column, j in wanted:
+            value = cells[j].strip() if j < len(cells) else ""
+            if value:
+                record[column] = value
+            elif column in _REQUIRED_COLUMNS:
+                problems.append(
+                    Problem(
+                        f"Empty {column!r}",
+                        Location(name, row=row, line=start, column=j + 1, path=(column,)),
+                    )
+                )
+        records.append(record)
+        rows.append((row, start))
+    if problems:
+        raise SpecError(problems)
+    source_map = CsvSourceMap(
+        name, tuple(prefix), tuple(rows), {c: j + 1 for c, j in columns.items()}
+    )
+    return records, source_map

@@ -1,0 +1,452 @@
+"""The catalogue of diagnostic codes: what each checks, why, and how to fix it.
+
+Every code alignkit can report is listed here with its documentation, the same text
+``alignkit rule CODE`` prints and the docs site shows.
+A code, once published, keeps its meaning; a retired code stays listed, marked removed.
+
+>>> from alignkit.rules import RULES, get_rule
+>>> rule = get_rule("ORG001")
+>>> rule.name, rule.severity.value
+('unknown-manager', 'error')
+>>> all(code == r.code for code, r in RULES.items())
+True
+
+Added in 0.1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final, final
+
+import attrs
+
+from alignkit.diagnostics import DOCS_URL, Diagnostic, Location, PathPart, Severity
+from alignkit.errors import UnknownNameError
+
+__all__ = ["RULES", "Rule", "get_rule"]
+
+
+@final
+@attrs.frozen
+class Rule:
+    """One diagnostic code and its documentation.
+
+    Attributes:
+        code: Area prefix and three digits (``"ORG001"``).
+        name: The problem in kebab case (``"unknown-manager"``); reads as
+            "allow unknown-manager" in an ignore.
+        severity: The severity the code is reported with.
+        summary: One line: what is wrong.
+        what: *What it does*.
+        why: *Why is this bad?*
+        example: An alignment file that is flagged with this code.
+        use_instead: The same file, fixed: not flagged with this code.
+        fix: The default ``help:`` line.
+        options: Parameters that tune the rule, if any.
+        removed: True for a retired code (kept so its meaning is never reused).
+
+    Added in 0.1.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    what: str
+    why: str
+    example: str
+    use_instead: str
+    fix: str
+    options: str = ""
+    removed: bool = False
+
+    @property
+    def url(self) -> str:
+        """The code's documentation page."""
+        return f"{DOCS_URL}/rules/{self.code}/"
+
+    def diagnostic(
+        self,
+        message: str,
+        *,
+        path: Sequence[PathPart] = (),
+        location: Location | None = None,
+        target: str | None = None,
+        hint: str | None = None,
+    ) -> Diagnostic:
+        """A finding of this rule, with its severity and default hint."""
+        return Diagnostic(
+            self.code,
+            self.severity,
+            message,
+            location=location if location is not None else Location(path=tuple(path)),
+            hint=hint or self.fix,
+            target=target,
+        )
+
+    def to_markdown(self) -> str:
+        """The rule's documentation page, in Markdown."""
+        parts = [
+            f"# {self.code} {self.name}",
+            "",
+            f"Severity: **{self.severity.value}**." + (" *Removed.*" if self.removed else ""),
+            "",
+            self.summary,
+            "",
+            "## What it does",
+            "",
+            self.what,
+            "",
+            "## Why is this bad?",
+            "",
+            self.why,
+            "",
+            "## Example",
+            "",
+            "```yaml",
+            self.example.rstrip(),
+            "```",
+            "",
+            "## Use instead",
+            "",
+            "```yaml",
+            self.use_instead.rstrip(),
+            "```",
+            "",
+            "## Options",
+            "",
+            self.options or "None.",
+            "",
+        ]
+        return "\n".join(parts)
+
+    def to_text(self) -> str:
+        """The rule's documentation for a terminal."""
+        return "\n".join(
+            [
+                f"{self.code} {self.name} ({self.severity.value})",
+                "",
+                self.summary,
+                "",
+                "What it does:",
+                _indent(self.what),
+                "",
+                "Why is this bad?",
+                _indent(self.why),
+                "",
+                "Example:",
+                _indent(self.example.rstrip()),
+                "",
+                "Use instead:",
+                _indent(self.use_instead.rstrip()),
+                "",
+                "Options:",
+                _indent(self.options or "None."),
+                "",
+                f"Docs: {self.url}",
+            ]
+        )
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
+
+
+def get_rule(code: str) -> Rule:
+    """The rule for ``code`` (case-insensitive).
+
+    Raises:
+        UnknownNameError: No such code.
+    """
+    found = RULES.get(code.strip().upper())
+    if found is None:
+        raise UnknownNameError.for_name("diagnostic code", code, RULES)
+    return found
+
+
+_ORG_HEAD = """\
+version: 1
+org:
+  functions:
+    - {name: Executive, head: ceo}
+    - {name: Sales, head: vp-sales}
+  people:
+    - {id: ceo, name: Dana Reyes, function: Executive}
+"""
+
+_RULES: Final[tuple[Rule, ...]] = (
+    # -- AK: the file itself ------------------------------------------------------------
+    Rule(
+        code="AK001",
+        name="expired-ignore",
+        severity=Severity.WARNING,
+        summary="An `ignore:` entry is past its `until:` date.",
+        what=(
+            "Reports an entry of `ignore:` whose `until:` date has passed. "
+            "The entry no longer silences anything: the finding it covered is reported again."
+        ),
+        why=(
+            "An ignore is a promise to fix something by a date. "
+            "When the date passes, the team should fix the finding or renew the promise "
+            "with a new date and reason, not forget it."
+        ),
+        example=_ORG_HEAD
+        + """\
+    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}
+ignore:
+  - {code: ORG009, target: Support, reason: Hiring in Q1, until: 2020-01-31}
+""",
+        use_instead=_ORG_HEAD
+        + """\
+    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}
+""",
+        fix="Fix the finding and delete the entry, or set a new `until:` date",
+    ),
+    Rule(
+        code="AK002",
+        name="unused-ignore",
+        severity=Severity.INFO,
+        summary="An `ignore:` entry silences nothing.",
+        what="Reports an entry of `ignore:` that matched no finding.",
+        why=(
+            "The problem it covered was fixed, or the entry names the wrong target. "
+            "Stale entries hide future findings of the same code and target."
+        ),
+        example=_ORG_HEAD
+        + """\
+    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}
+ignore:
+  - {code: ORG006, target: Sales, reason: Head joins in March}
+""",
+        use_instead=_ORG_HEAD
+        + """\
+    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}
+""",
+        fix="Delete the entry",
+    ),
+    Rule(
+        code="AK003",
+        name="ignore-unknown-code",
+        severity=Severity.ERROR,
+        summary="An `ignore:` entry names a code that does not exist.",
+        what="Reports an entry of `ignore:` whose `code:` is not a diagnostic code.",
+        why="A mistyped code silences nothing, while the team believes it does.",
+        example=_ORG_HEAD
+        + """\
+    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}
+ignore:
+  - {code: ORG999, target: Sales, reason: Reorganising}
+""",
+        use_instead=_ORG_HEAD
+        + """\
+    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}
+""",
+        fix="Use a code listed by the docs' Diagnostic codes page",
+    ),
+    Rule(
+        code="AK010",
+        name="unreadable-file",
+        severity=Severity.ERROR,
+        summary="The file cannot be read: missing, a directory, too large, empty or not text.",
+        what=(
+            "Reports a file `alignkit check` cannot read at all. "
+            "Nothing else is checked; the exit code is 2."
+        ),
+        why="A check that silently reads nothing would pass for the wrong reason.",
+        example="",
+        use_instead="version: 1\norg:\n  functions: []\n",
+        fix="Point alignkit at a UTF-8 YAML or JSON file",
+    ),
+    Rule(
+        code="AK011",
+        name="invalid-syntax",
+        severity=Severity.ERROR,
+        summary="The file is not valid YAML or JSON, or uses what alignment files forbid.",
+        what=(
+            "Reports YAML syntax errors, duplicate keys, more than one document, "
+            "and tags other than plain data (such as `!!python/object`). "
+            "Nothing else is checked; the exit code is 2."
+        ),
+        why=(
+            "A duplicate key silently drops one value; "
+            "an object tag would run code from the file. Both are refused."
+        ),
+        example="version: 1\norg:\n  functions: []\n  functions: []\n",
+        use_instead="version: 1\norg:\n  functions: []\n",
+        fix="Fix the YAML at the place shown",
+    ),
+    Rule(
+        code="AK012",
+        name="schema-violation",
+        severity=Severity.ERROR,
+        summary="The file does not follow the alignment-file schema.",
+        what=(
+            "Reports wrong types, unknown keys (with the nearest valid key), "
+            "missing required keys and bad rows of a referenced CSV file. "
+            "Every such problem is listed; nothing else is checked; the exit code is 2."
+        ),
+        why="A typo in a key would otherwise be ignored and its setting silently lost.",
+        example="version: 1\norg:\n  functions: []\n  poeple: []\n",
+        use_instead="version: 1\norg:\n  functions: []\n  people: []\n",
+        fix="Run `alignkit schema` for the shape of the file",
+    ),
+    # -- ORG: the organisation -------------------------------------------------------
+    Rule(
+        code="ORG001",
+        name="unknown-manager",
+        severity=Severity.ERROR,
+        summary="A person reports to someone who is not in the org.",
+        what="Reports a person whose `manager:` is not the id of anyone in the org.",
+        why=(
+            "Escalation follows reporting lines. "
+            "A broken line means a disagreement has no one to settle it."
+        ),
+        example=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ce0}\n",
+        use_instead=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        fix="Use the id of someone in `org.people`, or leave `manager:` out at the top",
+    ),
+    Rule(
+        code="ORG002",
+        name="reporting-cycle",
+        severity=Severity.ERROR,
+        summary="Reporting lines go round in a circle.",
+        what="Reports each cycle of `manager:` links once, listing everyone in it.",
+        why=(
+            "In a cycle nobody is at the top, so an escalation would go round forever "
+            "instead of reaching someone who can decide."
+        ),
+        example=_ORG_HEAD.replace("function: Executive}", "function: Executive, manager: vp-sales}")
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        use_instead=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        fix="Break the cycle: the top of the org has no manager",
+    ),
+    Rule(
+        code="ORG003",
+        name="duplicate-person-id",
+        severity=Severity.ERROR,
+        summary="Two people share an id.",
+        what="Reports every declaration of a person id after the first.",
+        why=(
+            "Every other section names people by id; "
+            "with two people behind one id, decisions and bonuses reach the wrong one."
+        ),
+        example=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n"
+        + "    - {id: vp-sales, name: Sam Ortiz, function: Sales, manager: ceo}\n",
+        use_instead=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n"
+        + "    - {id: sam-ortiz, name: Sam Ortiz, function: Sales, manager: vp-sales}\n",
+        fix="Give each person a unique id",
+    ),
+    Rule(
+        code="ORG004",
+        name="unknown-head",
+        severity=Severity.ERROR,
+        summary="A function is headed by someone who is not in the org.",
+        what="Reports a function whose `head:` is not the id of anyone in the org.",
+        why=(
+            "Decisions held by a function are taken by its head; "
+            "an unknown head means nobody can take them."
+        ),
+        example=_ORG_HEAD.replace("head: vp-sales", "head: vp-sale")
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        use_instead=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        fix="Use the id of someone in `org.people`",
+    ),
+    Rule(
+        code="ORG005",
+        name="undeclared-function",
+        severity=Severity.ERROR,
+        summary="A person belongs to a function that is not declared.",
+        what="Reports a person whose `function:` is not listed under `org.functions`.",
+        why="A misspelt function splits a department in two without anyone noticing.",
+        example=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n"
+        + "    - {id: ae-1, name: Lee Park, function: sales, manager: vp-sales}\n",
+        use_instead=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n"
+        + "    - {id: ae-1, name: Lee Park, function: Sales, manager: vp-sales}\n",
+        fix="Declare the function under `org.functions`, or fix the spelling",
+    ),
+    Rule(
+        code="ORG006",
+        name="function-without-head",
+        severity=Severity.WARNING,
+        summary="A function has no head.",
+        what="Reports a function declared without `head:`.",
+        why=(
+            "Decisions that a function holds need a person to take them; "
+            "without a head they escalate to the top by default."
+        ),
+        example=_ORG_HEAD.replace("{name: Sales, head: vp-sales}", "{name: Sales}")
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        use_instead=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        fix="Name the function's leader under `head:`",
+    ),
+    Rule(
+        code="ORG007",
+        name="head-outside-function",
+        severity=Severity.WARNING,
+        summary="A function is headed by someone from another function.",
+        what="Reports a function whose head's own `function:` is a different one.",
+        why=(
+            "It can be deliberate (an interim head), but more often one of the two "
+            "entries is out of date."
+        ),
+        example=_ORG_HEAD.replace("head: vp-sales", "head: ceo")
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        use_instead=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        fix="Make the head a member of the function, or ignore this with a reason",
+    ),
+    Rule(
+        code="ORG008",
+        name="duplicate-function",
+        severity=Severity.ERROR,
+        summary="A function is declared twice.",
+        what="Reports every declaration of a function name after the first.",
+        why="Two declarations may name different heads; only the first would count.",
+        example=_ORG_HEAD.replace("  people:\n", "    - {name: Sales, head: ceo}\n  people:\n")
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        use_instead=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        fix="Keep one declaration per function",
+    ),
+    Rule(
+        code="ORG009",
+        name="empty-function",
+        severity=Severity.INFO,
+        summary="A function has no members.",
+        what="Reports a declared function that nobody belongs to.",
+        why="It is either planned (fine) or left over from a reorganisation.",
+        example=_ORG_HEAD.replace("  people:\n", "    - {name: Support}\n  people:\n")
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        use_instead=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        fix="Remove the function, or add its people",
+    ),
+    Rule(
+        code="ORG010",
+        name="person-named-like-function",
+        severity=Severity.WARNING,
+        summary="A person id is also a function name.",
+        what="Reports a person whose `id:` equals the name of a function.",
+        why=(
+            "Sections name a party by person id or function name; "
+            "when both match, `Sales` could mean the person or the whole department."
+        ),
+        example=_ORG_HEAD + "    - {id: Sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        use_instead=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
+        fix="Give the person an id that is not a function name",
+    ),
+)
+
+RULES: Final[Mapping[str, Rule]] = {rule.code: rule for rule in _RULES}
+"""Every diagnostic code, in catalogue order."""
