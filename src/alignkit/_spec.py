@@ -26,6 +26,14 @@ class SpecModel(BaseModel):
     # defer_build: the validator is built on first use, so `import alignkit` stays fast.
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:  # noqa: ANN401 - as pydantic's
+        super().__pydantic_init_subclass__(**kwargs)
+        # Our __init__ only converts errors (and maps positional arguments); nested data
+        # must be validated by pydantic's core, not through __init__, so that every
+        # problem keeps its full path instead of being wrapped as one value error.
+        cls.__pydantic_custom_init__ = False
+
     def __init__(self, /, **data: Any) -> None:  # noqa: ANN401 - as pydantic's
         try:
             super().__init__(**data)

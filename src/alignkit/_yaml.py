@@ -77,7 +77,7 @@ class _Walker:
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _PLAIN + "seq":
-                return self.bad_tag(node)
+                self.bad_tag(node)
             out = []
             for index, item in enumerate(node.value):
                 self.note((*path, index), item)
@@ -104,7 +104,6 @@ class _Walker:
         yaml = self.yaml
         if node.tag != _PLAIN + "map":
             self.bad_tag(node)
-            return {}
         out: dict[Any, Any] = {}
         seen: dict[Any, int] = {}
         merged: list[Any] = []

@@ -260,7 +260,9 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
             raise _unreadable(f"{name} is a directory, not a file", where)
         size = target.stat().st_size
         if size > max_bytes:
-            raise _unreadable(f"The file is {size:,} bytes; the limit is {max_bytes:,}", where)
+            raise _unreadable(
+                f"The file is {size:,} bytes; the limit is {max_bytes:,} bytes", where
+            )
         with target.open("rb") as stream:
             data = stream.read(max_bytes + 1)
     except FileNotFoundError:
@@ -361,10 +363,18 @@ def from_data(
         problems.extend(error.with_code(_SCHEMA_CODE).problems)
     if problems or model is None:
         failed = SpecError(problems)
-        raise (failed.located(source_map.resolve) if source_map is not None else failed)
+        if source_map is not None:
+            failed = failed.located(source_map.resolve)
+        raise SpecError(sorted(failed.problems, key=_problem_order))
     model._source = source_map  # noqa: SLF001 - set once, right after construction
     model._file = file  # noqa: SLF001
     return model
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, int]:
+    loc = problem.location
+    line = loc.line if loc.line is not None else (loc.row or 0)
+    return (loc.file or "", line, loc.column or 0)
 
 
 def check(
