@@ -35,8 +35,11 @@ diagnostics = st.builds(
 @st.composite
 def orgs(draw: st.DrawFn, *, max_people: int = 25, allow_broken: bool = True) -> Org:
     """A random org: a forest of reporting lines, optionally with broken links and cycles."""
-    functions = draw(st.lists(st.sampled_from(["Sales", "IT", "Ops", "Finance"]), min_size=1,
-                              max_size=4, unique=True))
+    functions = draw(
+        st.lists(
+            st.sampled_from(["Sales", "IT", "Ops", "Finance"]), min_size=1, max_size=4, unique=True
+        )
+    )
     n = draw(st.integers(1, max_people))
     person_ids = [f"p{i}" for i in range(n)]
     people = []
@@ -55,7 +58,6 @@ def orgs(draw: st.DrawFn, *, max_people: int = 25, allow_broken: bool = True) ->
             manager = None
         people.append(Person(pid, f"Person {i}", draw(st.sampled_from(functions)), manager))
     heads = [
-        Function(name, head=draw(st.none() | st.sampled_from(person_ids)))
-        for name in functions
+        Function(name, head=draw(st.none() | st.sampled_from(person_ids))) for name in functions
     ]
     return Org(people=people, functions=heads)

@@ -65,7 +65,9 @@ class TestLoad:
     def test_unknown_key_suggests_and_points_at_the_key(self, tmp_path: Path):
         """A typo anywhere is an error at its line, with the nearest valid key."""
         path = tmp_path / "alignment.yaml"
-        path.write_text(MINIMAL.replace("function: Executive}", "functon: Executive}") + "ignor: []\n")
+        path.write_text(
+            MINIMAL.replace("function: Executive}", "functon: Executive}") + "ignor: []\n"
+        )
         with pytest.raises(SpecError) as info:
             load(path)
         assert problems(info) == [
@@ -132,7 +134,7 @@ class TestLoad:
     @pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
     def test_empty_file(self, text: str):
         """An empty file is one clear problem."""
-        with pytest.raises(SpecError, match="empty|no document") as info:
+        with pytest.raises(SpecError, match=r"empty|no document") as info:
             loads(text, file="a.yaml")
         assert problems(info)[0][0] == "a.yaml:1:1"
 
@@ -253,9 +255,7 @@ class TestPeopleCsv:
         path = self.write(tmp_path, "id,name,function\n,Dana,Executive\n")
         with pytest.raises(SpecError) as info:
             load(path)
-        assert problems(info) == [
-            (f"{tmp_path / 'hr' / 'people.csv'}:2:1", "AK012", "Empty 'id'")
-        ]
+        assert problems(info) == [(f"{tmp_path / 'hr' / 'people.csv'}:2:1", "AK012", "Empty 'id'")]
 
     def test_missing_csv(self, tmp_path: Path):
         """A missing CSV is a problem at the people_csv key."""
@@ -368,12 +368,16 @@ class TestRoundTrip:
             assert isinstance(result, AlignmentFile)
 
     @settings(max_examples=100)
-    @given(st.recursive(
-        st.none() | st.booleans() | st.integers() | st.text(max_size=10),
-        lambda inner: st.lists(inner, max_size=4)
-        | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-        max_leaves=20,
-    ))
+    @given(
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+            lambda inner: (
+                st.lists(inner, max_size=4)
+                | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+            ),
+            max_leaves=20,
+        )
+    )
     def test_any_yaml_data_gives_a_model_or_spec_error(self, data):
         """Arbitrary YAML data under the top-level keys never escapes as another error."""
         text = yaml.safe_dump({"version": 1, "org": data, "ignore": data})

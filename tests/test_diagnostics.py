@@ -215,8 +215,10 @@ class TestReport:
         )
         assert Report([diagnostic, INFO]).to_github().splitlines() == [
             "::notice title=ORG009::ORG009 Function `Legal` has no members",
-            "::error file=dir%3Ax%2Cy.yaml,line=2,col=3,title=ORG001::"
-            "ORG001 50%25 of a, b%0Ahelp: fix%0Ait",
+            (
+                "::error file=dir%3Ax%2Cy.yaml,line=2,col=3,title=ORG001::"
+                "ORG001 50%25 of a, b%0Ahelp: fix%0Ait"
+            ),
         ]
 
     def test_sarif_is_valid_2_1_0_shape(self):

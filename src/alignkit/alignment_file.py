@@ -32,19 +32,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, Literal
 
 import attrs
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
+from alignkit._csvio import read_people_csv
 from alignkit._source import ChainSourceMap, SourceMap, TextSourceMap, resolve_location
 from alignkit._spec import SpecModel
 from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
 from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import Problem, SpecError
-from alignkit.org import Org, read_people_csv
+from alignkit.org import Function, Org, Person
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -114,6 +115,15 @@ class OrgSection(Org):
         min_length=1,
         description="An HR export to read people from, instead of listing them (CSV).",
     )
+
+    def __init__(
+        self,
+        *,
+        functions: Sequence[Function | Mapping[str, Any]] = (),
+        people: Sequence[Person | Mapping[str, Any]] = (),
+        people_csv: str | None = None,
+    ) -> None:
+        super().__init__(functions=functions, people=people, people_csv=people_csv)
 
 
 class AlignmentFile(SpecModel):
@@ -301,9 +311,11 @@ def loads(
 
     Added in 0.1.
     """
+    if not text.strip():
+        raise SpecError(
+            [Problem("The file is empty", Location(file, line=1, column=1), code=_LOAD_CODE)]
+        )
     try:
-        if not text.strip():
-            raise SpecError.single("The file is empty", Location(file, line=1, column=1))
         data, source = parse_text(text, file)
     except SpecError as error:
         raise error.with_code(_SYNTAX_CODE) from None

@@ -1,0 +1,69 @@
+"""Each module's __all__ lists exactly its public names."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import alignkit
+
+PUBLIC_MODULES = sorted(
+    info.name
+    for info in pkgutil.iter_modules(alignkit.__path__, "alignkit.")
+    if not info.name.rsplit(".", 1)[1].startswith("_")
+)
+
+
+def test_public_modules_are_the_documented_ones():
+    """The foundation's public modules."""
+    assert set(PUBLIC_MODULES) >= {
+        "alignkit.alignment_file",
+        "alignkit.cli",
+        "alignkit.diagnostics",
+        "alignkit.errors",
+        "alignkit.org",
+        "alignkit.rules",
+    }
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_matches_public_definitions(name: str):
+    """Everything defined publicly in a module is exported, and everything exported exists."""
+    module = importlib.import_module(name)
+    exported = set(module.__all__)
+    assert len(module.__all__) == len(exported), "duplicates in __all__"
+    for attr in exported:
+        assert hasattr(module, attr), f"{name}.{attr} is exported but missing"
+    defined = {
+        attr
+        for attr, value in vars(module).items()
+        if not attr.startswith("_")
+        and (inspect.isclass(value) or inspect.isfunction(value))
+        and getattr(value, "__module__", None) == name
+    }
+    assert defined <= exported, f"public but not exported: {sorted(defined - exported)}"
+
+
+def test_package_exports():
+    """The package root re-exports errors and diagnostics only."""
+    assert sorted(alignkit.__all__) == sorted(
+        [
+            "AlignkitError",
+            "Diagnostic",
+            "GateBlocked",
+            "Location",
+            "PermissionDenied",
+            "Problem",
+            "Report",
+            "Severity",
+            "SpecError",
+            "TransitionError",
+            "UnknownNameError",
+            "__version__",
+        ]
+    )
+    for attr in alignkit.__all__:
+        assert hasattr(alignkit, attr)
