@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
 
+_SCHEMA_INTRO = (
+    "The JSON Schema of the alignment file, for editors and validators; "
+    "`alignkit schema` prints the same."
+)
 _SRC = Path(__file__).resolve().parent.parent / "src"
 
 
@@ -54,9 +58,7 @@ def rules_index() -> str:
     ]
     for code, rule in RULES.items():
         summary = _cell(rule.summary) + (" *Removed.*" if rule.removed else "")
-        lines.append(
-            f"| [{code}]({code}.md) | `{rule.name}` | {rule.severity.value} | {summary} |"
-        )
+        lines.append(f"| [{code}]({code}.md) | `{rule.name}` | {rule.severity.value} | {summary} |")
     lines.append("")
     return "\n".join(lines)
 
@@ -69,8 +71,7 @@ def schema_page() -> str:
         [
             "# Alignment file schema",
             "",
-            "The JSON Schema of the alignment file, for editors and validators;"
-            " `alignkit schema` prints the same.",
+            _SCHEMA_INTRO,
             "",
             "```json",
             json.dumps(json_schema(), indent=2, ensure_ascii=False),
