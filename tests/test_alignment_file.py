@@ -385,3 +385,23 @@ class TestRoundTrip:
             loads(text)
         except SpecError as error:
             assert all(p.code in {"AK011", "AK012"} for p in error.problems)
+
+
+class TestIgnoreEdgeCases:
+    def test_repeated_ignore_is_reported(self):
+        """A second entry for the same code and target silences nothing and says so."""
+        text = (
+            MINIMAL.replace("{name: Executive, head: ceo}", "{name: Executive}")
+            + "ignore:\n"
+            + "  - {code: ORG006, target: Executive, reason: hiring}\n"
+            + "  - {code: ORG006, target: Executive, reason: hiring again}\n"
+        )
+        (finding,) = loads(text, file="a.yaml").check(at=DAY)
+        assert (finding.code, str(finding.location)) == ("AK002", "a.yaml:9:5")
+        assert finding.message.endswith("repeats ignore[0]")
+
+    def test_schema_descriptions_are_one_paragraph(self):
+        """Hover text in editors is a sentence, not a whole docstring."""
+        for definition in json_schema()["$defs"].values():
+            assert "\n" not in definition.get("description", "")
+            assert ">>>" not in definition.get("description", "")

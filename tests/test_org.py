@@ -322,6 +322,7 @@ class TestFromCsv:
             (4, 3, "Empty 'function'"),
             (5, 5, "Row has 5 cells but the header has 4"),
         ]
+        assert info.value.problems[0].location.path == ("people", 1, "id")
 
     def test_missing_columns(self):
         """A header without the required columns is one clear problem."""

@@ -107,7 +107,13 @@ def _read_people(
                 problems.append(
                     Problem(
                         f"Empty {column!r}",
-                        Location(name, row=row, line=start, column=j + 1, path=(column,)),
+                        Location(
+                            name,
+                            row=row,
+                            line=start,
+                            column=j + 1,
+                            path=(*prefix, len(records), column),
+                        ),
                     )
                 )
         records.append(record)

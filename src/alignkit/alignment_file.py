@@ -209,6 +209,7 @@ def _apply_ignores(
     from alignkit.rules import RULES
 
     active: dict[tuple[str, str], int] = {}
+    live: list[int] = []
     for i, entry in enumerate(entries):
         path = ("ignore", i)
         if entry.code not in RULES:
@@ -226,6 +227,7 @@ def _apply_ignores(
             )
         else:
             active.setdefault((entry.code, entry.target), i)
+            live.append(i)
     used: set[int] = set()
     for d in found:
         entry_index = active.get((d.code, d.target or "")) if not d.code.startswith("AK") else None
@@ -233,13 +235,17 @@ def _apply_ignores(
             yield d
         else:
             used.add(entry_index)
-    for (code, target), i in active.items():
-        if i not in used:
-            yield RULES["AK002"].diagnostic(
-                f"The ignore of {code} for `{target}` matches no finding",
-                path=("ignore", i),
-                target=target,
-            )
+    for i in live:
+        if i in used:
+            continue
+        entry = entries[i]
+        first = active[entry.code, entry.target]
+        why = "matches no finding" if first == i else f"repeats ignore[{first}]"
+        yield RULES["AK002"].diagnostic(
+            f"The ignore of {entry.code} for `{entry.target}` {why}",
+            path=("ignore", i),
+            target=entry.target,
+        )
 
 
 # -- loading ---------------------------------------------------------------------------
@@ -415,6 +421,11 @@ def json_schema() -> dict[str, Any]:
     Added in 0.1.
     """
     schema = AlignmentFile.model_json_schema()
+    # Editors show descriptions on hover: keep a class docstring's first paragraph only.
+    for definition in (schema, *schema.get("$defs", {}).values()):
+        description = definition.get("description")
+        if isinstance(description, str):
+            definition["description"] = " ".join(description.split("\n\n")[0].split())
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://alignkit.readthedocs.io/en/latest/alignment.schema.json",

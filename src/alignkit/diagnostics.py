@@ -222,7 +222,7 @@ _RESET: Final = "\x1b[0m"
 class Diagnostic:
     """One finding: a stable code, a severity, what is wrong, where, and how to fix it.
 
-    Args:
+    Attributes:
         code: Area prefix and three digits, for example ``"ORG001"``.
         severity: How much it matters.
         message: What is wrong, naming the thing it is about.
