@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Any, Final, final
+
+import attrs
 
 from alignkit._source import CsvSourceMap
 from alignkit.diagnostics import Location
 from alignkit.errors import Problem, SpecError
 
-__all__ = ["CSV_COLUMNS", "read_people_csv"]
+__all__ = ["CSV_COLUMNS", "CsvRow", "read_people_csv", "read_rows"]
 
 CSV_COLUMNS: Final = ("id", "name", "function", "manager")
 """The columns :meth:`alignkit.org.Org.from_csv` reads; ``manager`` may be left out."""
@@ -42,18 +43,53 @@ def read_people_csv(
     return _read_people(source, stream_name if isinstance(stream_name, str) else "<csv>", prefix)
 
 
-def _read_people(
-    stream: IO[str], name: str, prefix: tuple[str | int, ...]
-) -> tuple[list[dict[str, Any]], CsvSourceMap]:
+@final
+@attrs.frozen
+class CsvRow:
+    """One non-blank record: its spreadsheet row, the line it starts on, its cells."""
+
+    row: int
+    line: int
+    cells: list[str]
+
+
+def read_rows(stream: IO[str], name: str) -> tuple[list[str], list[CsvRow], list[Problem]]:
+    """The header, every non-blank record with its place, and any CSV-level problems.
+
+    Raises:
+        SpecError: The file has no header row, or the header itself is malformed.
+    """
+    import csv  # only needed when a CSV is read
+
     reader = csv.reader(stream)
-    problems: list[Problem] = []
     try:
         header = next(reader, None)
     except csv.Error as error:
         raise SpecError.single(f"Invalid CSV: {error}", Location(name, row=1)) from None
     if header is None:
         raise SpecError.single("The CSV file is empty; expected a header row", Location(name))
+    rows: list[CsvRow] = []
+    problems: list[Problem] = []
+    row = 1
+    line_start = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(Problem(f"Invalid CSV: {error}", Location(name, line=line_start)))
+            break
+        row += 1
+        start, line_start = line_start, reader.line_num + 1
+        if cells and any(c.strip() for c in cells):
+            rows.append(CsvRow(row, start, cells))
+    return header, rows, problems
+
+
+def _people_columns(header: list[str], name: str) -> dict[str, int]:
     columns: dict[str, int] = {}
+    problems: list[Problem] = []
     for j, cell in enumerate(header):
         key = cell.strip().lower()
         if key in columns and key in CSV_COLUMNS:
@@ -71,36 +107,32 @@ def _read_people(
                 Location(name, row=1, line=1, column=1),
             )
         )
+    if problems:
         raise SpecError(problems)
-    records: list[dict[str, Any]] = []
-    rows: list[tuple[int, int]] = []
-    row = 1
-    line_start = reader.line_num + 1
+    return columns
+
+
+def _read_people(
+    stream: IO[str], name: str, prefix: tuple[str | int, ...]
+) -> tuple[list[dict[str, Any]], CsvSourceMap]:
+    header, found, problems = read_rows(stream, name)
+    columns = _people_columns(header, name)
     width = len(header)
     wanted = [(c, columns[c]) for c in CSV_COLUMNS if c in columns]
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            problems.append(Problem(f"Invalid CSV: {error}", Location(name, line=line_start)))
-            break
-        row += 1
-        start, line_start = line_start, reader.line_num + 1
-        if not cells or not any(c.strip() for c in cells):
-            continue
-        if len(cells) > width:
+    records: list[dict[str, Any]] = []
+    rows: list[tuple[int, int]] = []
+    for item in found:
+        if len(item.cells) > width:
             problems.append(
                 Problem(
-                    f"Row has {len(cells)} cells but the header has {width}",
-                    Location(name, row=row, line=start, column=width + 1),
+                    f"Row has {len(item.cells)} cells but the header has {width}",
+                    Location(name, row=item.row, line=item.line, column=width + 1),
                 )
             )
             continue
         record: dict[str, Any] = {}
         for column, j in wanted:
-            value = cells[j].strip() if j < len(cells) else ""
+            value = item.cells[j].strip() if j < len(item.cells) else ""
             if value:
                 record[column] = value
             elif column in _REQUIRED_COLUMNS:
@@ -109,15 +141,15 @@ def _read_people(
                         f"Empty {column!r}",
                         Location(
                             name,
-                            row=row,
-                            line=start,
+                            row=item.row,
+                            line=item.line,
                             column=j + 1,
                             path=(*prefix, len(records), column),
                         ),
                     )
                 )
         records.append(record)
-        rows.append((row, start))
+        rows.append((item.row, item.line))
     if problems:
         raise SpecError(problems)
     source_map = CsvSourceMap(

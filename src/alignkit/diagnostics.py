@@ -29,7 +29,6 @@ Added in 0.1.
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final, final
 
@@ -466,6 +465,8 @@ class Report(Sequence[Diagnostic]):
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Render as JSON (see :meth:`as_dict` for the shape)."""
+        import json  # only renderers need it; keeps `import alignkit` light
+
         return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False)
 
     def to_github(self) -> str:
@@ -494,6 +495,8 @@ class Report(Sequence[Diagnostic]):
 
     def to_sarif(self) -> str:
         """Render as a SARIF 2.1.0 log, for GitHub code scanning and other viewers."""
+        import json
+
         from alignkit.rules import RULES
 
         used = sorted(self.codes)
