@@ -11,13 +11,19 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterable, Sequence
-from typing import Any, Self
+from typing import Annotated, Any, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+import attrs
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
-from alignkit.errors import SpecError
+from alignkit.errors import Problem, SpecError
 
-__all__ = ["SpecModel", "describe_error", "model_at", "suggest"]
+__all__ = ["SpecModel", "TupleOf", "describe_error", "model_at", "suggest"]
+
+T = TypeVar("T")
+
+TupleOf = Annotated[Sequence[T], AfterValidator(tuple)]
+"""A field that accepts any sequence (a list from YAML or Python) and stores a tuple."""
 
 
 class SpecModel(BaseModel):
@@ -39,14 +45,25 @@ class SpecModel(BaseModel):
             super().__init__(**data)
         except ValidationError as error:
             raise SpecError.from_validation_error(error, model=type(self)) from None
+        _raise_broken_invariants(self)
+
+    def _invariants(self) -> Iterable[Problem]:
+        """Problems no single field can show (a duplicate id across a list, say).
+
+        Paths are relative to this model. Run after pydantic's validation, for this
+        model and every spec nested in it, so they never get wrapped by pydantic.
+        """
+        return ()
 
     @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Self:  # noqa: ANN401 - as pydantic's
         """Validate ``obj``; raise ``SpecError`` naming every bad field."""
         try:
-            return super().model_validate(obj, **kwargs)
+            model = super().model_validate(obj, **kwargs)
         except ValidationError as error:
             raise SpecError.from_validation_error(error, model=cls) from None
+        _raise_broken_invariants(model)
+        return model
 
     @classmethod
     def model_validate_json(
@@ -56,17 +73,65 @@ class SpecModel(BaseModel):
     ) -> Self:
         """Validate a JSON document; raise ``SpecError`` naming every bad field."""
         try:
-            return super().model_validate_json(json_data, **kwargs)
+            model = super().model_validate_json(json_data, **kwargs)
         except ValidationError as error:
             raise SpecError.from_validation_error(error, model=cls) from None
+        _raise_broken_invariants(model)
+        return model
 
     @classmethod
     def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Self:  # noqa: ANN401 - as pydantic's
         """Validate string data; raise ``SpecError`` naming every bad field."""
         try:
-            return super().model_validate_strings(obj, **kwargs)
+            model = super().model_validate_strings(obj, **kwargs)
         except ValidationError as error:
             raise SpecError.from_validation_error(error, model=cls) from None
+        _raise_broken_invariants(model)
+        return model
+
+
+_WALK: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _fields_to_walk(cls: type[SpecModel]) -> tuple[str, ...]:
+    """The fields of ``cls`` that may hold specs with invariants (cached per class)."""
+    found = _WALK.get(cls)
+    if found is None:
+        _WALK[cls] = ()  # a recursive model stops here while it is being worked out
+        names = []
+        for name, field in cls.model_fields.items():
+            inner = _unwrap(field.annotation) or _unwrap(_item_type(field.annotation))
+            if isinstance(inner, type) and issubclass(inner, SpecModel):
+                overrides = inner._invariants is not SpecModel._invariants  # noqa: SLF001
+                if overrides or _fields_to_walk(inner):
+                    names.append(name)
+        found = _WALK[cls] = tuple(names)
+    return found
+
+
+def _collect(model: SpecModel, path: tuple[str | int, ...], out: list[Problem]) -> None:
+    for problem in model._invariants():  # noqa: SLF001 - the hook of our own base
+        loc = problem.location
+        out.append(
+            Problem(problem.message, attrs.evolve(loc, path=(*path, *loc.path)), code=problem.code)
+        )
+    for name in _fields_to_walk(type(model)):
+        value = getattr(model, name)
+        if isinstance(value, SpecModel):
+            _collect(value, (*path, name), out)
+        elif isinstance(value, tuple):
+            for index, item in enumerate(value):
+                if isinstance(item, SpecModel):
+                    _collect(item, (*path, name, index), out)
+
+
+def _raise_broken_invariants(model: SpecModel) -> None:
+    if not _fields_to_walk(type(model)) and type(model)._invariants is SpecModel._invariants:  # noqa: SLF001
+        return
+    problems: list[Problem] = []
+    _collect(model, (), problems)
+    if problems:
+        raise SpecError(problems)
 
 
 def suggest(name: str, options: Iterable[str]) -> str | None:
@@ -101,6 +166,8 @@ def _unwrap(annotation: Any) -> Any:  # noqa: ANN401 - walks arbitrary annotatio
 
 def _item_type(annotation: Any) -> Any:  # noqa: ANN401 - walks arbitrary annotations
     origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _item_type(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
         for arg in typing.get_args(annotation):
             inner = _item_type(arg)

@@ -43,6 +43,7 @@ from alignkit._csvio import read_people_csv
 from alignkit._source import ChainSourceMap, SourceMap, TextSourceMap, resolve_location
 from alignkit._spec import SpecModel
 from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
+from alignkit.decision_rights import DecisionRights
 from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import Problem, SpecError
 from alignkit.org import Function, Org, Person
@@ -141,6 +142,9 @@ class AlignmentFile(SpecModel):
 
     version: Literal[1] = Field(description="The file format version; 1 for this release.")
     org: OrgSection = Field(description="People and functions.")
+    decision_rights: DecisionRights | None = Field(
+        default=None, description="Who decides what (RACI, RAPID or DACI)."
+    )
     ignore: tuple[IgnoreEntry, ...] = Field(
         default=(), description="Findings the team accepts, each with a reason."
     )
@@ -200,7 +204,17 @@ def _check_org(file: AlignmentFile) -> Iterable[Diagnostic]:
     return _with_prefix(file.org.lint(), "org")
 
 
-_SECTION_CHECKS: Final = (_check_org,)
+def _check_rights(file: AlignmentFile) -> Iterable[Diagnostic]:
+    if file.decision_rights is None:
+        return ()
+    found = file.decision_rights.lint(file.org)
+    # DR006 points into the org; everything else into the section.
+    inside = [d for d in found if d.location is None or d.location.section != "org"]
+    outside = [d for d in found if d.location is not None and d.location.section == "org"]
+    return [*_with_prefix(inside, "decision_rights"), *outside]
+
+
+_SECTION_CHECKS: Final = (_check_org, _check_rights)
 
 
 def _apply_ignores(

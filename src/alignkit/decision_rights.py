@@ -1,0 +1,1392 @@
+"""Decision rights: who decides, who does the work, who must agree, be consulted or informed.
+
+A :class:`DecisionRights` matrix holds :class:`Decision` rows, each with exactly one
+accountable party *by type*, and reads and writes the letters of a :class:`Scheme`
+(RACI, RAPID, DACI or your own).
+Queries go through an index built once, so asking who may decide never scans the
+matrix; :meth:`DecisionRights.lint` reports what is valid but unwise (codes ``DR…``).
+
+>>> from alignkit.decision_rights import DecisionRights, Role, Scheme
+>>> rights = DecisionRights.from_table(
+...     {
+...         "launch-customer-data-integration": {
+...             "Marketing": "A", "IT": "R", "Sales": "C", "Finance": "I",
+...         },
+...         "approve-discount": {"vp-sales": "A/R", "Finance": "C"},
+...     },
+...     scheme=Scheme.RACI,
+... )
+>>> rights.accountable("launch-customer-data-integration")
+'Marketing'
+>>> sorted(rights.decisions_for("Finance", Role.CONSULTED))
+['approve-discount']
+>>> rights.can_decide("vp-sales", "approve-discount")
+True
+
+The same letter means different things in different schemes: in RAPID, ``A`` is
+*Agree* (a veto) and ``D`` is *Decide*.
+
+>>> Scheme.RAPID.role("A"), Scheme.RACI.role("A")
+(<Role.AGREE: 'agree'>, <Role.ACCOUNTABLE: 'accountable'>)
+
+Added in 0.1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import io
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, final
+
+import attrs
+from pydantic import AwareDatetime, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+
+from alignkit._csvsafe import escape_cell, unescape_cell
+from alignkit._spec import SpecModel, TupleOf
+from alignkit.diagnostics import Diagnostic, Location, Report
+from alignkit.errors import PermissionDenied, Problem, SpecError, UnknownNameError
+
+if TYPE_CHECKING:
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
+
+    from alignkit.org import Org
+
+__all__ = [
+    "ROLE_ORDER",
+    # the model
+    "Decision",
+    "DecisionRights",
+    "Delegation",
+    # answers
+    "EscalationPath",
+    # duties and letters
+    "Role",
+    "Scheme",
+    "parse_cell",
+]
+
+
+class Role(enum.Enum):
+    """The canonical duties a party can hold in a decision, whatever the letters.
+
+    Added in 0.1.
+    """
+
+    ACCOUNTABLE = "accountable"
+    """Decides. Exactly one per decision."""
+    RESPONSIBLE = "responsible"
+    """Drives or does the work."""
+    AGREE = "agree"
+    """Must sign off: a veto."""
+    CONSULTED = "consulted"
+    """Gives two-way input before the decision."""
+    INFORMED = "informed"
+    """Is told, one way, after the decision."""
+
+
+ROLE_ORDER: Final = (
+    Role.ACCOUNTABLE,
+    Role.RESPONSIBLE,
+    Role.AGREE,
+    Role.CONSULTED,
+    Role.INFORMED,
+)
+"""Roles in the order cells and tables show them."""
+
+_SEPARATORS: Final = str.maketrans(dict.fromkeys("/,;+&|", " "))
+
+
+def _frozen_letters(mapping: Mapping[str, Role]) -> Mapping[str, Role]:
+    from types import MappingProxyType
+
+    return MappingProxyType({str(k).strip(): Role(v) for k, v in mapping.items()})
+
+
+@final
+@attrs.frozen(repr=False)
+class Scheme:
+    """A set of letters and the canonical roles they stand for.
+
+    Args:
+        name: The scheme's name (``"raci"``).
+        letters: Each letter (or short code) and the role it stands for. Where two
+            letters share a role (RAPID's *Recommend* and *Perform* are both
+            responsible), the first is the one written on export.
+        words: The word each letter abbreviates; cells may use the word instead.
+
+    >>> custom = Scheme("rasci", {"R": Role.RESPONSIBLE, "A": Role.ACCOUNTABLE,
+    ...                           "S": Role.RESPONSIBLE, "C": Role.CONSULTED,
+    ...                           "I": Role.INFORMED})
+    >>> custom.letter(Role.RESPONSIBLE)
+    'R'
+
+    Added in 0.1.
+    """
+
+    RACI: ClassVar[Scheme]
+    """Responsible, Accountable, Consulted, Informed."""
+    RAPID: ClassVar[Scheme]
+    """Recommend, Agree, Perform, Input, Decide (Bain's RAPID)."""
+    DACI: ClassVar[Scheme]
+    """Driver, Approver, Contributors, Informed."""
+
+    name: str
+    letters: Mapping[str, Role] = attrs.field(converter=_frozen_letters)
+    words: Mapping[str, str] = attrs.field(factory=dict, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.letters:
+            raise SpecError.single(f"Scheme {self.name!r} has no letters")
+        accountable = [k for k, v in self.letters.items() if v is Role.ACCOUNTABLE]
+        if not accountable:
+            raise SpecError.single(
+                f"Scheme {self.name!r} has no letter for the accountable role",
+                Location(path=("letters",)),
+            )
+
+    def __repr__(self) -> str:
+        if self.name.upper() in _BUILTIN_NAMES:
+            return f"Scheme.{self.name.upper()}"
+        return f"Scheme({self.name!r}, {dict(self.letters)!r})"
+
+    def __hash__(self) -> int:
+        return hash((self.name, tuple(self.letters.items())))
+
+    @classmethod
+    def named(cls, name: str) -> Scheme:
+        """A built-in scheme by name (``raci``, ``rapid``, ``daci``; any case).
+
+        Raises:
+            UnknownNameError: Not a built-in scheme.
+        """
+        found = _BUILTIN.get(name.strip().lower())
+        if found is None:
+            raise UnknownNameError.for_name("scheme", name, _BUILTIN)
+        return found
+
+    def role(self, token: str) -> Role:
+        """The role a letter or word stands for (any case, surrounding spaces ignored).
+
+        Raises:
+            UnknownNameError: Not a letter or word of this scheme.
+        """
+        found = self._lookup.get(token.strip().upper())
+        if found is None:
+            raise UnknownNameError(
+                f"{token.strip()!r} is not a {self.name.upper()} letter; "
+                f"use {', '.join(self.letters)}",
+                name=token,
+            )
+        return found
+
+    def letter(self, role: Role) -> str | None:
+        """The letter written for ``role``, or ``None`` if the scheme has none."""
+        return self._primary.get(role)
+
+    @cached_property
+    def _lookup(self) -> dict[str, Role]:
+        table = {letter.upper(): role for letter, role in self.letters.items()}
+        for letter, word in self.words.items():
+            if letter in self.letters:
+                table.setdefault(word.upper(), self.letters[letter])
+        return table
+
+    @cached_property
+    def _primary(self) -> dict[Role, str]:
+        out: dict[Role, str] = {}
+        for letter, role in self.letters.items():
+            out.setdefault(role, letter)
+        return out
+
+    def to_data(self) -> str | dict[str, Any]:
+        """The form written in an alignment file: a name, or name and letters."""
+        if _BUILTIN.get(self.name) == self:
+            return self.name
+        return {
+            "name": self.name,
+            "letters": {k: v.value for k, v in self.letters.items()},
+        }
+
+    @classmethod
+    def from_data(cls, value: object) -> Scheme:
+        """Read a scheme as written in an alignment file (a name or a mapping)."""
+        if isinstance(value, Scheme):
+            return value
+        if isinstance(value, str):
+            try:
+                return cls.named(value)
+            except UnknownNameError as error:
+                raise ValueError(str(error)) from None
+        if isinstance(value, Mapping) and isinstance(value.get("name"), str):
+            letters = value.get("letters")
+            if not isinstance(letters, Mapping) or not letters:
+                msg = "A custom scheme needs `letters:` mapping each letter to a role"
+                raise ValueError(msg)
+            table = {}
+            for letter, role in letters.items():
+                try:
+                    table[str(letter)] = Role(str(role).lower())
+                except ValueError:
+                    roles = ", ".join(r.value for r in Role)
+                    msg = f"{role!r} is not a role; use {roles}"
+                    raise ValueError(msg) from None
+            try:
+                return cls(value["name"], table)
+            except SpecError as error:
+                raise ValueError(str(error.problems[0].message)) from None
+        msg = "Expected a scheme name (raci, rapid, daci) or a mapping with name and letters"
+        raise ValueError(msg)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls,
+        source: Any,  # noqa: ANN401 - pydantic's hook
+        handler: GetCoreSchemaHandler,
+    ) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(
+            cls.from_data,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda s: s.to_data()),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "description": "The letters used wherever the matrix is shown or read as letters.",
+            "anyOf": [
+                {"enum": sorted(_BUILTIN)},
+                {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "letters": {
+                            "type": "object",
+                            "additionalProperties": {"enum": [r.value for r in Role]},
+                        },
+                    },
+                    "required": ["name", "letters"],
+                    "additionalProperties": False,
+                },
+            ],
+        }
+
+
+Scheme.RACI = Scheme(
+    "raci",
+    {"R": Role.RESPONSIBLE, "A": Role.ACCOUNTABLE, "C": Role.CONSULTED, "I": Role.INFORMED},
+    words={"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"},
+)
+Scheme.RAPID = Scheme(
+    "rapid",
+    {
+        "R": Role.RESPONSIBLE,
+        "A": Role.AGREE,
+        "P": Role.RESPONSIBLE,
+        "I": Role.CONSULTED,
+        "D": Role.ACCOUNTABLE,
+    },
+    words={"R": "Recommend", "A": "Agree", "P": "Perform", "I": "Input", "D": "Decide"},
+)
+Scheme.DACI = Scheme(
+    "daci",
+    {"D": Role.RESPONSIBLE, "A": Role.ACCOUNTABLE, "C": Role.CONSULTED, "I": Role.INFORMED},
+    words={"D": "Driver", "A": "Approver", "C": "Contributor", "I": "Informed"},
+)
+_BUILTIN: Final = {"raci": Scheme.RACI, "rapid": Scheme.RAPID, "daci": Scheme.DACI}
+_BUILTIN_NAMES: Final = frozenset(name.upper() for name in _BUILTIN)
+
+
+def parse_cell(cell: str, scheme: Scheme) -> tuple[frozenset[Role], list[str]]:
+    """The roles in one spreadsheet cell, and the tokens that are not letters.
+
+    Letters may be separated by ``/``, ``,``, ``;``, ``+``, ``&``, ``|`` or spaces,
+    in any case; a blank cell holds no role.
+
+    >>> roles, unknown = parse_cell(" a/r ", Scheme.RACI)
+    >>> sorted(r.value for r in roles), unknown
+    (['accountable', 'responsible'], [])
+    >>> parse_cell("R, X", Scheme.RACI)[1]
+    ['X']
+
+    Added in 0.1.
+    """
+    roles: set[Role] = set()
+    unknown: list[str] = []
+    lookup = scheme._lookup  # noqa: SLF001 - same module
+    for token in cell.translate(_SEPARATORS).split():
+        role = lookup.get(token.upper())
+        if role is None:
+            unknown.append(token)
+        else:
+            roles.add(role)
+    return frozenset(roles), unknown
+
+
+# -- the spec ----------------------------------------------------------------------------
+
+_Party = Field(min_length=1, pattern=r"^\S(?:[^\r\n]*\S)?$")
+_ROLE_FIELDS: Final = {
+    Role.RESPONSIBLE: "responsible",
+    Role.AGREE: "agree",
+    Role.CONSULTED: "consulted",
+    Role.INFORMED: "informed",
+}
+
+
+class Decision(SpecModel):
+    """One decision and who holds which duty in it.
+
+    A party is a person id or a function name from the org (or a team name).
+    Ids and party names are free text, as people write them in spreadsheets; they may
+    not be empty, start or end with spaces, or hold line breaks.
+
+    >>> d = Decision(id="approve-discount", accountable="vp-sales", consulted=["Finance"])
+    >>> d.title, d.roles_of("Finance")
+    ('approve-discount', frozenset({<Role.CONSULTED: 'consulted'>}))
+
+    Added in 0.1.
+    """
+
+    id: str = Field(
+        min_length=1, pattern=r"^\S(?:[^\r\n]*\S)?$", description="A unique id for the decision."
+    )
+    title: str = Field(default="", description="What is decided, for people; the id if left out.")
+    category: str | None = Field(
+        default=None, min_length=1, description="A category (data, pricing ...) for escalation."
+    )
+    scope: str | None = Field(
+        default=None,
+        min_length=1,
+        description="How far the decision reaches (team, account, pricing, strategic ...).",
+    )
+    accountable: str = Field(
+        min_length=1,
+        pattern=r"^\S(?:[^\r\n]*\S)?$",
+        description="The one party who decides: a function (its head decides) or a person.",
+    )
+    responsible: TupleOf[str] = Field(default=(), description="Who drives or does the work.")
+    agree: TupleOf[str] = Field(default=(), description="Who must sign off (a veto).")
+    consulted: TupleOf[str] = Field(default=(), description="Who gives input before.")
+    informed: TupleOf[str] = Field(default=(), description="Who is told after.")
+
+    def model_post_init(self, _context: Any, /) -> None:  # noqa: ANN401 - pydantic's hook
+        """Default the title to the id."""
+        if not self.title:
+            object.__setattr__(self, "title", self.id)
+
+    def _invariants(self) -> Iterator[Problem]:
+        for role, name in _ROLE_FIELDS.items():
+            seen: set[str] = set()
+            for index, party in enumerate(getattr(self, name)):
+                if not party or party != party.strip() or "\n" in party or "\r" in party:
+                    yield Problem(
+                        "A party must be non-empty text without surrounding spaces or line breaks",
+                        Location(path=(name, index)),
+                    )
+                elif party in seen:
+                    yield Problem(
+                        f"`{party}` is listed twice as {role.value}", Location(path=(name, index))
+                    )
+                seen.add(party)
+
+    def parties(self, role: Role) -> tuple[str, ...]:
+        """The parties holding ``role``, as written."""
+        if role is Role.ACCOUNTABLE:
+            return (self.accountable,)
+        return tuple(getattr(self, _ROLE_FIELDS[role]))
+
+    def roles_of(self, party: str) -> frozenset[Role]:
+        """The roles ``party`` holds in this decision."""
+        return frozenset(role for role in ROLE_ORDER if party in self.parties(role))
+
+    def all_parties(self) -> tuple[str, ...]:
+        """Every party named, in role order, without repeats."""
+        return tuple(dict.fromkeys(p for role in ROLE_ORDER for p in self.parties(role)))
+
+    def _canonical(self) -> tuple[Any, ...]:
+        return (
+            self.id,
+            self.title,
+            self.category,
+            self.scope,
+            self.accountable,
+            *(frozenset(getattr(self, name)) for name in _ROLE_FIELDS.values()),
+        )
+
+
+class Delegation(SpecModel):
+    """The accountable party lends its right to decide, for a decision or a category.
+
+    The delegate may decide; the accountable party stays accountable (a delegation
+    never creates a second accountable). An expired delegation does not count.
+
+    Added in 0.1.
+    """
+
+    decision: str | None = Field(default=None, min_length=1, description="A decision id.")
+    category: str | None = Field(
+        default=None, min_length=1, description="Every decision of a category."
+    )
+    from_party: str = Field(min_length=1, description="The accountable party who delegates.")
+    to_party: str = Field(min_length=1, description="Who may decide instead.")
+    until: AwareDatetime | None = Field(
+        default=None, description="When the delegation ends (a timezone-aware time)."
+    )
+
+    def _invariants(self) -> Iterator[Problem]:
+        if (self.decision is None) == (self.category is None):
+            yield Problem("Give exactly one of `decision` or `category`", Location())
+
+    def active(self, at: dt.datetime) -> bool:
+        """True while the delegation has not expired at ``at``."""
+        return self.until is None or at < self.until
+
+    @property
+    def subject(self) -> str:
+        """The decision id or category delegated."""
+        return self.decision if self.decision is not None else str(self.category)
+
+
+@final
+@attrs.frozen
+class _Index:
+    decisions: dict[str, Decision]
+    position: dict[str, int]
+    accountable: dict[str, str]
+    by_party: dict[str, dict[str, frozenset[Role]]]
+    by_party_role: dict[tuple[str, Role], frozenset[str]]
+    categories: dict[str, tuple[str, ...]]
+    delegations: dict[str, tuple[Delegation, ...]]
+
+
+@final
+@attrs.frozen
+class EscalationPath:
+    """Who settles a disagreement between the deciders of two decisions, and why.
+
+    Attributes:
+        settled_by: The person id or forum that settles it; ``None`` when nobody can.
+        kind: ``"same-decider"``, ``"forum"``, ``"manager"`` or ``"none"``.
+        deciders: The person (or party) deciding each decision.
+        explanation: The path, in words.
+
+    Added in 0.1.
+    """
+
+    settled_by: str | None
+    kind: str
+    deciders: tuple[str | None, str | None]
+    explanation: str
+
+
+class DecisionRights(SpecModel):
+    """A matrix of decisions, with the scheme its letters are written in.
+
+    Build one from the alignment file's ``decision_rights`` section, from a mapping
+    (:meth:`from_table`) or from the spreadsheet a team already keeps
+    (:meth:`from_csv`). It is immutable: :meth:`delegate` returns a new matrix.
+
+    Two matrices are equal when they say the same thing: the order of parties within
+    a role does not matter.
+
+    Added in 0.1.
+    """
+
+    scheme: Scheme = Field(default=Scheme.RACI)
+    decisions: TupleOf[Decision] = Field(default=(), description="The decisions.")
+    owners: dict[str, str] = Field(
+        default_factory=dict,
+        description="Category -> the party that owns decisions of that category.",
+    )
+    forums: dict[str, str] = Field(
+        default_factory=dict,
+        description="Category -> the forum (or person) that settles disagreements in it.",
+    )
+    delegations: TupleOf[Delegation] = Field(
+        default=(), description="Rights to decide lent by accountable parties."
+    )
+
+    def _invariants(self) -> Iterator[Problem]:
+        first: dict[str, int] = {}
+        for index, decision in enumerate(self.decisions):
+            if decision.id in first:
+                yield Problem(
+                    f"Decision `{decision.id}` is declared twice "
+                    f"(first as decisions[{first[decision.id]}])",
+                    Location(path=("decisions", index, "id")),
+                )
+            first.setdefault(decision.id, index)
+            for role in (Role.AGREE, Role.RESPONSIBLE, Role.CONSULTED, Role.INFORMED):
+                if decision.parties(role) and self.scheme.letter(role) is None:
+                    yield Problem(
+                        f"The {self.scheme.name} scheme has no letter for {role.value}; "
+                        "use a scheme that has one (rapid for agree) or a custom scheme",
+                        Location(path=("decisions", index, _ROLE_FIELDS[role])),
+                    )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DecisionRights):
+            return NotImplemented
+        return self._canonical() == other._canonical()
+
+    def __hash__(self) -> int:
+        return hash(self._canonical())
+
+    def _canonical(self) -> tuple[Any, ...]:
+        return (
+            self.scheme,
+            tuple(d._canonical() for d in self.decisions),  # noqa: SLF001
+            tuple(sorted(self.owners.items())),
+            tuple(sorted(self.forums.items())),
+            self.delegations,
+        )
+
+    # -- building -----------------------------------------------------------------------
+
+    @classmethod
+    def from_table(
+        cls,
+        table: Mapping[str, Mapping[str, str]],
+        *,
+        scheme: Scheme = Scheme.RACI,
+    ) -> DecisionRights:
+        """Build a matrix from ``{decision_id: {party: "A/R", ...}}``.
+
+        Raises:
+            SpecError: Every unknown letter, and every decision with no or several
+                accountable parties, located at ``decision_id.party``.
+        """
+        problems: list[Problem] = []
+        decisions = []
+        for decision_id, cells in table.items():
+            built = _decision_from_cells(
+                decision_id,
+                [
+                    (party, cell, Location(path=(decision_id, party)))
+                    for party, cell in cells.items()
+                ],
+                scheme,
+                Location(path=(decision_id,)),
+                problems,
+            )
+            if built is not None:
+                decisions.append(built)
+        if problems:
+            raise SpecError(problems)
+        return cls(scheme=scheme, decisions=decisions)
+
+    def to_table(self) -> dict[str, dict[str, str]]:
+        """The matrix as ``{decision_id: {party: letters}}`` (the inverse of :meth:`from_table`)."""
+        return {d.id: dict(self._cells(d)) for d in self.decisions}
+
+    @classmethod
+    def from_csv(
+        cls,
+        source: str | os.PathLike[str] | IO[str],
+        *,
+        scheme: Scheme = Scheme.RACI,
+    ) -> DecisionRights:
+        """Read the spreadsheet a team already keeps.
+
+        The first column holds decision ids, the header row the parties; each cell
+        holds letters (``A``, ``R``, ``A/R``, ``r, a``, ``c``) or is blank. Columns
+        headed ``#title``, ``#category`` and ``#scope`` are read as those fields.
+        Cells escaped against formula injection by :meth:`to_csv` are unescaped.
+
+        Args:
+            source: A path, or a text stream.
+            scheme: The letters the sheet uses.
+
+        Raises:
+            SpecError: Every unknown letter, decision with zero or two accountable
+                parties, duplicate decision row and duplicate party column, each with
+                its row (the header is row 1) and column.
+        """
+        from alignkit._csvio import read_rows
+
+        if isinstance(source, str | os.PathLike):
+            name = os.fspath(source)
+            try:
+                with Path(name).open(encoding="utf-8-sig", newline="") as stream:
+                    header, rows, problems = read_rows(stream, name)
+            except (OSError, UnicodeDecodeError) as error:
+                reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+                raise SpecError.single(
+                    f"Cannot read the CSV file: {reason}", Location(name)
+                ) from None
+        else:
+            stream_name = getattr(source, "name", None)
+            name = stream_name if isinstance(stream_name, str) else "<csv>"
+            header, rows, problems = read_rows(source, name)
+        return cls._from_rows(name, header, rows, problems, scheme)
+
+    @classmethod
+    def _from_rows(
+        cls,
+        name: str,
+        header: list[str],
+        rows: Iterable[Any],
+        problems: list[Problem],
+        scheme: Scheme,
+    ) -> DecisionRights:
+        parties: dict[int, str] = {}
+        meta: dict[int, str] = {}
+        seen: dict[str, int] = {}
+        for j, raw in enumerate(header[1:], start=1):
+            text = raw.strip()
+            where = Location(name, row=1, line=1, column=j + 1)
+            if text.startswith("#"):
+                field = text[1:].strip().lower()
+                if field in {"title", "category", "scope"}:
+                    meta[j] = field
+                else:
+                    problems.append(
+                        Problem(
+                            f"Unknown column {text!r}; #title, #category and #scope are read",
+                            where,
+                        )
+                    )
+                continue
+            party = unescape_cell(text)
+            if not party:
+                problems.append(Problem("A party column has no name", where))
+            elif party in seen:
+                problems.append(
+                    Problem(
+                        f"Party `{party}` has two columns (first column {seen[party] + 1})", where
+                    )
+                )
+            else:
+                seen[party] = j
+                parties[j] = party
+        decisions: list[Decision] = []
+        first_row: dict[str, int] = {}
+        for item in rows:
+            cells = item.cells
+            decision_id = unescape_cell(cells[0].strip()) if cells else ""
+            where = Location(name, row=item.row, line=item.line, column=1)
+            if not decision_id:
+                problems.append(Problem("The decision id is empty", where))
+                continue
+            if decision_id in first_row:
+                problems.append(
+                    Problem(
+                        f"Decision `{decision_id}` has two rows (first on row "
+                        f"{first_row[decision_id]})",
+                        where,
+                    )
+                )
+                continue
+            first_row[decision_id] = item.row
+            if len(cells) > len(header):
+                problems.append(
+                    Problem(
+                        f"Row has {len(cells)} cells but the header has {len(header)}",
+                        Location(name, row=item.row, line=item.line, column=len(header) + 1),
+                    )
+                )
+                continue
+            fields = {
+                field: unescape_cell(cells[j].strip())
+                for j, field in meta.items()
+                if j < len(cells) and cells[j].strip()
+            }
+            role_cells = [
+                (
+                    party,
+                    cells[j],
+                    Location(name, row=item.row, line=item.line, column=j + 1),
+                )
+                for j, party in parties.items()
+                if j < len(cells) and cells[j].strip()
+            ]
+            built = _decision_from_cells(
+                decision_id, role_cells, scheme, where, problems, fields=fields
+            )
+            if built is not None:
+                decisions.append(built)
+        if problems:
+            raise SpecError(problems)
+        return cls(scheme=scheme, decisions=decisions)
+
+    def to_csv(self) -> str:
+        """The matrix as CSV, safe to open in a spreadsheet.
+
+        Parties are columns in order of first appearance; ``#title``, ``#category``
+        and ``#scope`` columns are added when any decision has them. A cell starting
+        with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return, ``'`` or ``#`` is
+        prefixed with ``'`` so no spreadsheet runs it as a formula; :meth:`from_csv`
+        removes the prefix, so ``from_csv(to_csv(m)) == m``.
+        """
+        import csv
+
+        parties = self._party_columns()
+        meta = [
+            field
+            for field in ("title", "category", "scope")
+            if any(
+                (getattr(d, field) or "") != (d.id if field == "title" else "")
+                for d in self.decisions
+            )
+        ]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["Decision", *(f"#{m}" for m in meta), *map(escape_cell, parties)])
+        for decision in self.decisions:
+            cells = dict(self._cells(decision))
+            writer.writerow(
+                [
+                    escape_cell(decision.id),
+                    *(escape_cell(getattr(decision, m) or "") for m in meta),
+                    *(cells.get(p, "") for p in parties),
+                ]
+            )
+        return out.getvalue()
+
+    def to_markdown(self) -> str:
+        """The matrix as a Markdown table, one row per decision (for docs and reviews).
+
+        >>> rights = DecisionRights.from_table({"approve-discount": {"vp-sales": "A/R"}})
+        >>> print(rights.to_markdown())
+        | Decision | Title | vp-sales |
+        | --- | --- | --- |
+        | approve-discount | approve-discount | A/R |
+        """
+        parties = self._party_columns()
+        lines = [
+            "| " + " | ".join(["Decision", "Title", *map(_md, parties)]) + " |",
+            "| " + " | ".join(["---"] * (len(parties) + 2)) + " |",
+        ]
+        for decision in self.decisions:
+            cells = dict(self._cells(decision))
+            row = [_md(decision.id), _md(decision.title), *(cells.get(p, "") for p in parties)]
+            lines.append("| " + " | ".join(row) + " |")
+        return "\n".join(lines)
+
+    def _party_columns(self) -> list[str]:
+        return list(dict.fromkeys(p for d in self.decisions for p in d.all_parties()))
+
+    def _cells(self, decision: Decision) -> Iterator[tuple[str, str]]:
+        for party in decision.all_parties():
+            roles = decision.roles_of(party)
+            letters = [self.scheme.letter(r) for r in ROLE_ORDER if r in roles]
+            yield party, "/".join(letter for letter in letters if letter)
+
+    # -- the index ----------------------------------------------------------------------
+
+    @cached_property
+    def _index(self) -> _Index:
+        decisions: dict[str, Decision] = {}
+        position: dict[str, int] = {}
+        by_party: dict[str, dict[str, set[Role]]] = {}
+        by_party_role: dict[tuple[str, Role], set[str]] = {}
+        categories: dict[str, list[str]] = {}
+        for i, decision in enumerate(self.decisions):
+            if decision.id in decisions:
+                continue
+            decisions[decision.id] = decision
+            position[decision.id] = i
+            if decision.category is not None:
+                categories.setdefault(decision.category, []).append(decision.id)
+            for role in ROLE_ORDER:
+                for party in decision.parties(role):
+                    by_party.setdefault(party, {}).setdefault(decision.id, set()).add(role)
+                    by_party_role.setdefault((party, role), set()).add(decision.id)
+        delegations: dict[str, list[Delegation]] = {}
+        for delegation in self.delegations:
+            targets = (
+                [delegation.decision]
+                if delegation.decision is not None
+                else categories.get(str(delegation.category), [])
+            )
+            for decision_id in targets:
+                held = decisions.get(decision_id)
+                # Only the accountable party's delegations count.
+                if held is not None and held.accountable == delegation.from_party:
+                    delegations.setdefault(decision_id, []).append(delegation)
+        return _Index(
+            decisions=decisions,
+            position=position,
+            accountable={k: d.accountable for k, d in decisions.items()},
+            by_party={p: {k: frozenset(v) for k, v in m.items()} for p, m in by_party.items()},
+            by_party_role={k: frozenset(v) for k, v in by_party_role.items()},
+            categories={k: tuple(v) for k, v in categories.items()},
+            delegations={k: tuple(v) for k, v in delegations.items()},
+        )
+
+    # -- queries ------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        """The number of decisions."""
+        return len(self.decisions)
+
+    def __contains__(self, decision_id: object) -> bool:
+        """True if a decision has this id."""
+        return decision_id in self._index.decisions
+
+    def decision(self, decision_id: str) -> Decision:
+        """The decision with ``decision_id``.
+
+        Raises:
+            UnknownNameError: No such decision (the nearest id is suggested).
+        """
+        found = self._index.decisions.get(decision_id)
+        if found is None:
+            raise UnknownNameError.for_name("decision", decision_id, self._index.decisions)
+        return found
+
+    def accountable(self, decision_id: str) -> str:
+        """The one party accountable for ``decision_id``.
+
+        Raises:
+            UnknownNameError: No such decision.
+        """
+        found = self._index.accountable.get(decision_id)
+        if found is None:
+            raise UnknownNameError.for_name("decision", decision_id, self._index.decisions)
+        return found
+
+    def parties(self, decision_id: str, role: Role) -> frozenset[str]:
+        """The parties holding ``role`` in ``decision_id``.
+
+        Raises:
+            UnknownNameError: No such decision.
+        """
+        return frozenset(self.decision(decision_id).parties(role))
+
+    def roles_of(self, party: str) -> dict[str, frozenset[Role]]:
+        """Every decision ``party`` holds a role in, with those roles (a new dict)."""
+        return dict(self._index.by_party.get(party, {}))
+
+    def decisions_for(self, party: str, role: Role) -> frozenset[str]:
+        """The ids of the decisions where ``party`` holds ``role``."""
+        return self._index.by_party_role.get((party, role), frozenset())
+
+    def category(self, category: str) -> tuple[str, ...]:
+        """The ids of the decisions in ``category``."""
+        return self._index.categories.get(category, ())
+
+    def can_decide(
+        self,
+        person: str,
+        decision_id: str,
+        org: Org | None = None,
+        at: dt.datetime | None = None,
+    ) -> bool:
+        """True if ``person`` may take ``decision_id`` at ``at``.
+
+        Allowed: the accountable person; where the accountable party is a function,
+        that function's head (needs ``org``); and anyone an active delegation names
+        (a function delegate means its head). Denied by default: an unknown person or
+        decision gives ``False``, never an exception.
+
+        Args:
+            person: A person id.
+            decision_id: The decision.
+            org: Resolves function parties to their heads.
+            at: When (timezone-aware); ``None`` means now, read once here and only
+                when a delegation has to be judged.
+
+        Raises:
+            SpecError: ``at`` is a naive datetime.
+        """
+        index = self._index
+        accountable = index.accountable.get(decision_id)
+        if accountable is None:
+            return False
+        if accountable == person or _is_head(org, accountable, person):
+            return True
+        delegations = index.delegations.get(decision_id)
+        if not delegations:
+            return False
+        when = _aware(at)
+        return any(
+            d.active(when) and (d.to_party == person or _is_head(org, d.to_party, person))
+            for d in delegations
+        )
+
+    def deciders(
+        self, decision_id: str, org: Org | None = None, at: dt.datetime | None = None
+    ) -> frozenset[str]:
+        """Every party (person ids where ``org`` resolves them) who may decide at ``at``."""
+        accountable = self.accountable(decision_id)
+        out = {_decider(org, accountable) or accountable}
+        delegations = self._index.delegations.get(decision_id, ())
+        if delegations:
+            when = _aware(at)
+            out |= {_decider(org, d.to_party) or d.to_party for d in delegations if d.active(when)}
+        return frozenset(out)
+
+    def must_consult(self, decision_id: str, org: Org) -> frozenset[str]:
+        """The ids of the people to consult before deciding (functions resolved to members)."""
+        return _people(org, self.parties(decision_id, Role.CONSULTED))
+
+    def must_agree(self, decision_id: str, org: Org) -> frozenset[str]:
+        """The ids of the people whose sign-off (a veto) the decision needs."""
+        return _people(org, self.parties(decision_id, Role.AGREE))
+
+    def must_inform(self, decision_id: str, org: Org) -> frozenset[str]:
+        """The ids of the people to inform after deciding (functions resolved to members)."""
+        return _people(org, self.parties(decision_id, Role.INFORMED))
+
+    # -- changes ------------------------------------------------------------------------
+
+    def delegate(
+        self,
+        decision_or_category: str,
+        from_party: str,
+        to_party: str,
+        until: dt.datetime | None = None,
+    ) -> DecisionRights:
+        """A new matrix in which ``from_party`` lends its right to decide to ``to_party``.
+
+        Args:
+            decision_or_category: A decision id, or a category (every decision in it
+                that ``from_party`` is accountable for).
+            from_party: The accountable party.
+            to_party: Who may decide instead.
+            until: When the delegation ends (timezone-aware); ``None`` for open-ended.
+
+        Raises:
+            PermissionDenied: ``from_party`` is not accountable for it.
+            UnknownNameError: Neither a decision id nor a category.
+            SpecError: ``until`` is naive.
+        """
+        index = self._index
+        if decision_or_category in index.decisions:
+            kind = "decision"
+            held: Sequence[str] = [decision_or_category]
+        elif decision_or_category in index.categories:
+            kind = "category"
+            held = index.categories[decision_or_category]
+        else:
+            raise UnknownNameError.for_name(
+                "decision or category",
+                decision_or_category,
+                [*index.decisions, *index.categories],
+            )
+        if not any(index.accountable[d] == from_party for d in held):
+            owner = index.accountable[held[0]] if kind == "decision" else "another party"
+            raise PermissionDenied(
+                f"Only the accountable party may delegate {kind} `{decision_or_category}`: "
+                f"`{from_party}` is not accountable for it (`{owner}` is)",
+                actor=from_party,
+                action="delegate",
+            )
+        delegation = Delegation(
+            decision=decision_or_category if kind == "decision" else None,
+            category=decision_or_category if kind == "category" else None,
+            from_party=from_party,
+            to_party=to_party,
+            until=until,
+        )
+        return self.model_copy(update={"delegations": (*self.delegations, delegation)})
+
+    # -- escalation ---------------------------------------------------------------------
+
+    def escalation_path(self, decision_a: str, decision_b: str, org: Org) -> EscalationPath:
+        """Who settles a disagreement between the deciders of two decisions.
+
+        A forum configured for the shared category settles it first; otherwise the
+        lowest common manager of the two deciding people, so disagreement is settled
+        at the lowest level that can, not at the top.
+
+        Raises:
+            UnknownNameError: Either decision is unknown.
+        """
+        first = self.decision(decision_a)
+        second = self.decision(decision_b)
+        a = _decider(org, first.accountable)
+        b = _decider(org, second.accountable)
+        deciders = (a, b)
+        who = f"`{first.id}` is decided by {_who(first.accountable, a)}"
+        who += f" and `{second.id}` by {_who(second.accountable, b)}"
+        if first.category is not None and first.category == second.category:
+            forum = self.forums.get(first.category)
+            if forum is not None:
+                return EscalationPath(
+                    forum,
+                    "forum",
+                    deciders,
+                    f"{who}; both are {first.category} decisions, settled by {forum}.",
+                )
+        if a is not None and a == b:
+            return EscalationPath(
+                a, "same-decider", deciders, f"{who}: the same person settles both."
+            )
+        if a is not None and b is not None:
+            manager = org.lowest_common_manager(a, b)
+            if manager is not None:
+                path_a = _chain(org, a, manager.id)
+                path_b = _chain(org, b, manager.id)
+                return EscalationPath(
+                    manager.id,
+                    "manager",
+                    deciders,
+                    f"{who}; their lowest common manager is `{manager.id}` "
+                    f"({' → '.join(path_a)}; {' → '.join(path_b)}).",
+                )
+        for category in (first.category, second.category):
+            forum = self.forums.get(category) if category is not None else None
+            if forum is not None:
+                return EscalationPath(
+                    forum,
+                    "forum",
+                    deciders,
+                    f"{who}; they share no manager, so the {category} forum {forum} settles it.",
+                )
+        return EscalationPath(
+            None,
+            "none",
+            deciders,
+            f"{who}; nobody is above both and no forum is configured: "
+            "add reporting lines or a forum for the category.",
+        )
+
+    # -- lint ---------------------------------------------------------------------------
+
+    def lint(
+        self,
+        org: Org | None = None,
+        *,
+        max_consulted: int = 5,
+        max_accountable_share: float = 0.25,
+        bottleneck_min_decisions: int = 8,
+        max_vetoes: int = 5,
+        extra_parties: Iterable[str] = (),
+        strategic_scopes: Iterable[str] = ("strategic",),
+    ) -> Report:
+        """Report what is valid but unwise. Codes ``DR001``-``DR011``.
+
+        Args:
+            org: Needed for the checks about people and functions.
+            max_consulted: More consulted parties than this slows decisions (DR004).
+            max_accountable_share: A decider holding more than this share of all
+                decisions is a bottleneck (DR005).
+            bottleneck_min_decisions: DR005 needs at least this many decisions.
+            max_vetoes: A party with a veto (agree) on more decisions is flagged (DR008).
+            extra_parties: Other valid party names, such as team names.
+            strategic_scopes: Scopes where a decision at the top is expected (DR007).
+
+        Returns:
+            The findings, placed at field paths under ``decisions``.
+        """
+        return Report(
+            _lint(
+                self,
+                org,
+                max_consulted=max_consulted,
+                max_accountable_share=max_accountable_share,
+                bottleneck_min_decisions=bottleneck_min_decisions,
+                max_vetoes=max_vetoes,
+                extra_parties=frozenset(extra_parties),
+                strategic_scopes=frozenset(strategic_scopes),
+            )
+        )
+
+
+def _decision_from_cells(
+    decision_id: str,
+    cells: list[tuple[str, str, Location]],
+    scheme: Scheme,
+    where: Location,
+    problems: list[Problem],
+    *,
+    fields: Mapping[str, str] | None = None,
+) -> Decision | None:
+    roles: dict[Role, list[str]] = {role: [] for role in ROLE_ORDER}
+    accountable_at: list[Location] = []
+    ok = True
+    for party, cell, location in cells:
+        found, unknown = parse_cell(cell, scheme)
+        for token in unknown:
+            ok = False
+            problems.append(
+                Problem(
+                    f"Unknown letter {token!r} in cell {cell.strip()!r} for `{party}`; "
+                    f"{scheme.name.upper()} letters are {', '.join(scheme.letters)}",
+                    location,
+                )
+            )
+        for role in ROLE_ORDER:
+            if role in found:
+                roles[role].append(party)
+        if Role.ACCOUNTABLE in found:
+            accountable_at.append(location)
+    letter = scheme.letter(Role.ACCOUNTABLE)
+    if not roles[Role.ACCOUNTABLE]:
+        problems.append(
+            Problem(f"Decision `{decision_id}` has no accountable party ({letter})", where)
+        )
+        return None
+    if len(roles[Role.ACCOUNTABLE]) > 1:
+        names = ", ".join(f"`{p}`" for p in roles[Role.ACCOUNTABLE])
+        problems.extend(
+            Problem(
+                f"Decision `{decision_id}` has {len(accountable_at)} accountable parties "
+                f"({names}); exactly one decides",
+                location,
+            )
+            for location in accountable_at
+        )
+        return None
+    if not ok:
+        return None
+    try:
+        return Decision(
+            id=decision_id,
+            accountable=roles[Role.ACCOUNTABLE][0],
+            responsible=tuple(roles[Role.RESPONSIBLE]),
+            agree=tuple(roles[Role.AGREE]),
+            consulted=tuple(roles[Role.CONSULTED]),
+            informed=tuple(roles[Role.INFORMED]),
+            **dict(fields or {}),
+        )
+    except SpecError as error:
+        problems.extend(Problem(p.message, where) for p in error.problems)
+        return None
+
+
+def _aware(at: dt.datetime | None) -> dt.datetime:
+    if at is None:
+        return dt.datetime.now(dt.UTC)
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise SpecError.single(f"`at` must be timezone-aware, got {at!r}", Location(path=("at",)))
+    return at
+
+
+def _is_head(org: Org | None, party: str, person: str) -> bool:
+    if org is None:
+        return False
+    function = org.get_function(party)
+    return function is not None and function.head == person and org.get_person(person) is not None
+
+
+def _decider(org: Org | None, party: str) -> str | None:
+    """The person who decides for ``party``: the person, or a function's head."""
+    if org is None:
+        return None
+    if org.get_person(party) is not None:
+        return party
+    head = org.head(party)
+    return head.id if head is not None else None
+
+
+def _who(party: str, person: str | None) -> str:
+    if person is None:
+        return f"`{party}` (nobody resolvable)"
+    if person == party:
+        return f"`{person}`"
+    return f"`{person}` (head of {party})"
+
+
+def _chain(org: Org, start: str, stop: str) -> list[str]:
+    out = [start]
+    if start == stop:
+        return out
+    for person in org.manager_chain(start):
+        out.append(person.id)
+        if person.id == stop:
+            break
+    return out
+
+
+def _people(org: Org, parties: Iterable[str]) -> frozenset[str]:
+    found: set[str] = set()
+    for party in parties:
+        found.update(p.id for p in org.people_of(party))
+    return frozenset(found)
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+# -- lint --------------------------------------------------------------------------------
+
+
+def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
+    rights: DecisionRights,
+    org: Org | None,
+    *,
+    max_consulted: int,
+    max_accountable_share: float,
+    bottleneck_min_decisions: int,
+    max_vetoes: int,
+    extra_parties: frozenset[str],
+    strategic_scopes: frozenset[str],
+) -> Iterator[Diagnostic]:
+    from alignkit.rules import RULES
+
+    index = rights._index  # noqa: SLF001 - same module
+    known = (org.person_ids | org.function_names | extra_parties) if org is not None else None
+    live = [(i, d) for i, d in enumerate(rights.decisions) if index.position.get(d.id) == i]
+
+    def unknown(party: str, path: tuple[str | int, ...], what: str) -> Diagnostic | None:
+        if known is None or party in known:
+            return None
+        from alignkit._spec import suggest
+
+        close = suggest(party, known)
+        return RULES["DR001"].diagnostic(
+            f"{what} names `{party}`, who is neither a person nor a function in the org",
+            path=path,
+            target=party,
+            hint=f"Did you mean `{close}`?" if close else None,
+        )
+
+    for i, d in live:
+        found = unknown(d.accountable, ("decisions", i, "accountable"), f"Decision `{d.id}`")
+        if found is not None:
+            yield found
+        for field in _ROLE_FIELDS.values():
+            for k, party in enumerate(getattr(d, field)):
+                found = unknown(party, ("decisions", i, field, k), f"Decision `{d.id}`")
+                if found is not None:
+                    yield found
+        if not d.responsible:
+            yield RULES["DR002"].diagnostic(
+                f"Decision `{d.id}` has no responsible party",
+                path=("decisions", i),
+                target=d.id,
+            )
+        for field in ("consulted", "informed"):
+            if d.accountable in getattr(d, field):
+                k = getattr(d, field).index(d.accountable)
+                yield RULES["DR003"].diagnostic(
+                    f"`{d.accountable}` decides `{d.id}` and is also listed as {field}",
+                    path=("decisions", i, field, k),
+                    target=d.id,
+                )
+        if len(d.consulted) > max_consulted:
+            yield RULES["DR004"].diagnostic(
+                f"Decision `{d.id}` consults {len(d.consulted)} parties "
+                f"(more than {max_consulted})",
+                path=("decisions", i, "consulted"),
+                target=d.id,
+            )
+        if org is not None and d.accountable not in org.person_ids:
+            function = org.get_function(d.accountable)
+            if function is not None and org.head(d.accountable) is None:
+                yield RULES["DR011"].diagnostic(
+                    f"Decision `{d.id}` is held by `{d.accountable}`, which has no head to take it",
+                    path=("decisions", i, "accountable"),
+                    target=d.id,
+                )
+
+    # DR005: bottlenecks, counted by the person who actually decides.
+    if len(live) >= bottleneck_min_decisions:
+        held: dict[str, list[int]] = {}
+        for i, d in live:
+            who = _decider(org, d.accountable) or d.accountable
+            held.setdefault(who, []).append(i)
+        for who, positions in held.items():
+            share = len(positions) / len(live)
+            if share > max_accountable_share:
+                yield RULES["DR005"].diagnostic(
+                    f"`{who}` decides {len(positions)} of {len(live)} decisions "
+                    f"({share:.0%}, more than {max_accountable_share:.0%})",
+                    path=("decisions", positions[0], "accountable"),
+                    target=who,
+                )
+
+    # DR006: parties in the org with no role anywhere.
+    if org is not None:
+        named = set(index.by_party)
+        named_functions = {f for f in org.function_names if f in named}
+        for k, function in enumerate(org.functions):
+            members = org.members(function.name)
+            if function.name in named_functions or any(p.id in named for p in members):
+                continue
+            if index.position and org.get_function(function.name) is function:
+                yield RULES["DR006"].diagnostic(
+                    f"Function `{function.name}` holds no role in any decision",
+                    path=("org", "functions", k),
+                    target=function.name,
+                )
+
+    # DR007: operational decisions taken at the top while an owner exists below.
+    if org is not None:
+        for i, d in live:
+            owner = rights.owners.get(d.category) if d.category is not None else None
+            if owner is None or (d.scope is not None and d.scope in strategic_scopes):
+                continue
+            decider = _decider(org, d.accountable)
+            owner_person = _decider(org, owner)
+            if (
+                decider is not None
+                and owner_person is not None
+                and owner_person != decider
+                and org.manager(decider) is None
+                and org.manager(owner_person) is not None
+            ):
+                yield RULES["DR007"].diagnostic(
+                    f"`{d.id}` is a {d.category} decision taken at the top by `{decider}`, "
+                    f"while `{owner}` owns {d.category}",
+                    path=("decisions", i, "accountable"),
+                    target=d.id,
+                    hint=f"Make `{owner}` accountable, or delegate to it",
+                )
+
+    # DR008: veto holders on many decisions.
+    vetoes: dict[str, list[int]] = {}
+    for i, d in live:
+        for party in d.agree:
+            vetoes.setdefault(party, []).append(i)
+    for party, positions in vetoes.items():
+        if len(positions) > max_vetoes:
+            yield RULES["DR008"].diagnostic(
+                f"`{party}` must agree to {len(positions)} decisions (more than {max_vetoes})",
+                path=("decisions", positions[0], "agree"),
+                target=party,
+            )
+
+    # DR009, DR010: delegations.
+    for k, delegation in enumerate(rights.delegations):
+        subject = delegation.subject
+        if delegation.decision is not None:
+            targets: tuple[str, ...] = (
+                (delegation.decision,) if delegation.decision in index.decisions else ()
+            )
+        else:
+            targets = index.categories.get(subject, ())
+        if not targets:
+            kind = "decision" if delegation.decision is not None else "category"
+            yield RULES["DR010"].diagnostic(
+                f"A delegation names the unknown {kind} `{subject}`",
+                path=("delegations", k, kind),
+                target=subject,
+            )
+            continue
+        if not any(index.accountable[t] == delegation.from_party for t in targets):
+            yield RULES["DR009"].diagnostic(
+                f"`{delegation.from_party}` delegates `{subject}` but is not accountable for it",
+                path=("delegations", k, "from_party"),
+                target=subject,
+            )
+        found = unknown(delegation.to_party, ("delegations", k, "to_party"), "A delegation")
+        if found is not None:
+            yield found
+
+    # DR012: owners and forums for categories no decision uses; DR001 for unknown owners.
+    for field in ("owners", "forums"):
+        for category, party in getattr(rights, field).items():
+            if category not in index.categories:
+                yield RULES["DR012"].diagnostic(
+                    f"`{field}` names the category `{category}`, which no decision has",
+                    path=(field, category),
+                    target=category,
+                )
+            if field == "owners":
+                found = unknown(party, (field, category), f"The owner of `{category}`")
+                if found is not None:
+                    yield found
