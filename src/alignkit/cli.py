@@ -10,16 +10,19 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final, NoReturn
 
 import attrs
 import click
 
 from alignkit._version import __version__
-from alignkit.alignment_file import DEFAULT_MAX_BYTES, json_schema, load
+from alignkit.alignment_file import DEFAULT_MAX_BYTES, AlignmentFile, json_schema, load
 from alignkit.diagnostics import Diagnostic, Report, Severity
 from alignkit.errors import SpecError, UnknownNameError
 from alignkit.rules import RULES, get_rule
+
+if TYPE_CHECKING:
+    from alignkit.decision_rights import DecisionRights
 
 __all__ = ["STARTER", "main"]
 
@@ -181,3 +184,116 @@ def init(path: Path, force: bool) -> None:
     except OSError as error:
         raise click.ClickException(f"Cannot write {path}: {error.strerror or error}") from None
     click.echo(f"Wrote {path}. Check it with: alignkit check {path}")
+
+
+# -- decision rights ---------------------------------------------------------------------
+
+
+@main.group()
+def rights() -> None:
+    """Decision rights: import a spreadsheet, answer who decides, export the matrix."""
+
+
+_SCHEMES: Final = ("raci", "rapid", "daci")
+
+
+@rights.command("import")
+@click.argument("sheet", type=click.Path(path_type=str))
+@click.option("--scheme", type=click.Choice(_SCHEMES), default="raci", show_default=True)
+def rights_import(sheet: str, scheme: str) -> None:
+    """Turn a RACI/RAPID/DACI spreadsheet (CSV) into a decision_rights section (YAML)."""
+    import yaml
+
+    from alignkit.decision_rights import DecisionRights, Scheme
+
+    try:
+        matrix = DecisionRights.from_csv(sheet, scheme=Scheme.named(scheme))
+    except SpecError as error:
+        _fail(error, sheet)
+    click.echo(
+        yaml.safe_dump(
+            {"decision_rights": matrix.to_data()},
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+        ),
+        nl=False,
+    )
+
+
+def _fail(error: SpecError, name: str) -> NoReturn:
+    report = Report(_problem_diagnostics(error, name))
+    click.echo(report.to_text(), err=True)
+    sys.exit(2)
+
+
+def _load_rights(path: str) -> tuple[AlignmentFile, DecisionRights]:
+    try:
+        file = load(path)
+    except SpecError as error:
+        _fail(error, path)
+    if file.decision_rights is None:
+        raise click.ClickException(f"{path} has no decision_rights section")
+    return file, file.decision_rights
+
+
+@rights.command("show")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option(
+    "--decision", "decision_id", help="Who decides, does, agrees, is consulted, informed."
+)
+@click.option("--party", help="Every decision a person or function holds a role in.")
+def rights_show(file: str, decision_id: str | None, party: str | None) -> None:
+    """Answer who decides, who must be consulted and informed, and what a party holds."""
+    from alignkit.decision_rights import ROLE_ORDER, Role
+
+    loaded, matrix = _load_rights(file)
+    org = loaded.org
+    if decision_id is not None:
+        try:
+            decision = matrix.decision(decision_id)
+        except UnknownNameError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"{decision.id}: {decision.title}")
+        deciders = ", ".join(sorted(matrix.deciders(decision.id, org)))
+        click.echo(f"  decides:      {decision.accountable} ({deciders})")
+        for role in ROLE_ORDER[1:]:
+            named = decision.parties(role)
+            if not named:
+                continue
+            line = f"  {role.value + ':':<13} {', '.join(named)}"
+            if role in (Role.AGREE, Role.CONSULTED, Role.INFORMED):
+                people = {p.id for party_name in named for p in org.people_of(party_name)}
+                line += f" ({len(people)} {'person' if len(people) == 1 else 'people'})"
+            click.echo(line)
+    if party is not None:
+        held = matrix.roles_of(party)
+        person = org.get_person(party)
+        function = person.function if person is not None else None
+        via = matrix.roles_of(function) if function is not None else {}
+        if not held and not via:
+            click.echo(f"{party} holds no role in any decision.")
+        for source, table in ((party, held), (function, via)):
+            for decision_id_held, roles in table.items():
+                names = "/".join(r.value for r in ROLE_ORDER if r in roles)
+                suffix = "" if source == party else f" (through {source})"
+                click.echo(f"{decision_id_held}: {names}{suffix}")
+    if decision_id is None and party is None:
+        click.echo(matrix.to_markdown())
+
+
+@rights.command("export")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "markdown"]),
+    default="csv",
+    show_default=True,
+)
+def rights_export(file: str, output_format: str) -> None:
+    """Print the matrix as spreadsheet-safe CSV or as a Markdown table."""
+    _, matrix = _load_rights(file)
+    click.echo(matrix.to_csv() if output_format == "csv" else matrix.to_markdown(), nl=False)
+    if output_format == "markdown":
+        click.echo()

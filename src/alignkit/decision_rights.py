@@ -584,6 +584,29 @@ class DecisionRights(SpecModel):
             raise SpecError(problems)
         return cls(scheme=scheme, decisions=decisions)
 
+    def to_data(self) -> dict[str, Any]:
+        """The ``decision_rights`` section as plain data, for YAML or JSON.
+
+        Keys left at their defaults are left out (a title equal to the id included).
+        """
+        decisions = []
+        for decision in self.decisions:
+            row = decision.model_dump(mode="json", exclude_defaults=True)
+            if row.get("title") == decision.id:
+                del row["title"]
+            decisions.append(row)
+        data: dict[str, Any] = {"scheme": self.scheme.to_data()}
+        if self.owners:
+            data["owners"] = dict(self.owners)
+        if self.forums:
+            data["forums"] = dict(self.forums)
+        data["decisions"] = decisions
+        if self.delegations:
+            data["delegations"] = [
+                d.model_dump(mode="json", exclude_none=True) for d in self.delegations
+            ]
+        return data
+
     def to_table(self) -> dict[str, dict[str, str]]:
         """The matrix as ``{decision_id: {party: letters}}`` (the inverse of :meth:`from_table`)."""
         return {d.id: dict(self._cells(d)) for d in self.decisions}
