@@ -61,3 +61,37 @@ def orgs(draw: st.DrawFn, *, max_people: int = 25, allow_broken: bool = True) ->
         Function(name, head=draw(st.none() | st.sampled_from(person_ids))) for name in functions
     ]
     return Org(people=people, functions=heads)
+
+
+# -- decision rights -----------------------------------------------------------------------
+
+from alignkit.decision_rights import DecisionRights, Role, Scheme  # noqa: E402
+
+# Free text as people type it in spreadsheets: spaces inside, punctuation, a leading = or +.
+_FREE = st.characters(
+    whitelist_categories=("L", "N", "P", "S"),
+    whitelist_characters=" =+-@'#|\\,;/\"",
+)
+free_text = st.text(_FREE, min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@st.composite
+def matrices(draw: st.DrawFn, *, scheme: Scheme | None = None) -> DecisionRights:
+    """A random matrix with exactly one accountable per decision."""
+    chosen = scheme or draw(st.sampled_from([Scheme.RACI, Scheme.RAPID, Scheme.DACI]))
+    parties = draw(st.lists(free_text, min_size=1, max_size=8, unique=True))
+    ids = draw(st.lists(free_text, min_size=0, max_size=8, unique=True))
+    rows = []
+    for decision_id in ids:
+        accountable = draw(st.sampled_from(parties))
+        row: dict[str, object] = {"id": decision_id, "accountable": accountable}
+        for field in ("responsible", "agree", "consulted", "informed"):
+            if chosen.letter(Role(field)) is None:  # RACI has no agree, RAPID no informed
+                continue
+            row[field] = draw(st.lists(st.sampled_from(parties), unique=True, max_size=3))
+        if draw(st.booleans()):
+            row["title"] = draw(free_text)
+        if draw(st.booleans()):
+            row["category"] = draw(st.sampled_from(["data", "pricing", "=cat"]))
+        rows.append(row)
+    return DecisionRights(scheme=chosen, decisions=rows)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Self, TypeVar
 
 import attrs
@@ -46,6 +46,29 @@ class SpecModel(BaseModel):
         except ValidationError as error:
             raise SpecError.from_validation_error(error, model=type(self)) from None
         _raise_broken_invariants(self)
+
+    def model_copy(
+        self,
+        *,
+        update: Mapping[str, Any] | None = None,
+        deep: bool = False,
+    ) -> Self:
+        """A copy; with ``update``, the changed copy is validated like a new spec.
+
+        Indexes cached on the original are never carried over to the copy.
+
+        Raises:
+            SpecError: ``update`` names an unknown field or breaks the spec.
+        """
+        if update:
+            fields = type(self).model_fields
+            data = {name: getattr(self, name) for name in fields}
+            data.update(update)
+            return type(self).model_validate(data)
+        copied = super().model_copy(deep=deep)
+        for name in [k for k in copied.__dict__ if k not in type(self).model_fields]:
+            del copied.__dict__[name]  # a cached_property value (an index)
+        return copied
 
     def _invariants(self) -> Iterable[Problem]:
         """Problems no single field can show (a duplicate id across a list, say).
