@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -12,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from alignkit import __version__
-from alignkit.alignment_file import load
+from alignkit.alignment_file import load, loads
 from alignkit.cli import STARTER, main
+from alignkit.decision_rights import DecisionRights, Role
 from alignkit.rules import RULES
 
 ROOT = Path(__file__).parents[1]
@@ -279,3 +281,90 @@ class TestProcess:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert result.stdout.strip() == "[]"
+
+
+class TestRights:
+    def test_import_turns_a_sheet_into_a_section(self, runner: CliRunner, tmp_path: Path):
+        """The YAML printed is a decision_rights section that loads back to the same matrix."""
+        sheet = tmp_path / "raci.csv"
+        sheet.write_text("Decision,Marketing,IT,=Sales\nlaunch,A,R,C\n")
+        result = runner.invoke(main, ["rights", "import", str(sheet), "--scheme", "raci"])
+        assert result.exit_code == 0
+        assert result.output == (
+            "decision_rights:\n"
+            "  scheme: raci\n"
+            "  decisions:\n"
+            "  - id: launch\n"
+            "    accountable: Marketing\n"
+            "    responsible:\n"
+            "    - IT\n"
+            "    consulted:\n"
+            "    - =Sales\n"
+        )
+        loaded = loads("version: 1\norg: {}\n" + result.output).decision_rights
+        assert loaded is not None
+        assert loaded.parties("launch", Role.CONSULTED) == {"=Sales"}
+
+    def test_import_bad_sheet_exits_2(self, runner: CliRunner, tmp_path: Path):
+        """Bad cells are listed with row and column."""
+        sheet = tmp_path / "raci.csv"
+        sheet.write_text("Decision,a,b\nd,R,X\n")
+        result = runner.invoke(main, ["rights", "import", str(sheet)])
+        assert result.exit_code == 2
+        assert (
+            f"{sheet}:2:1: AK012 error: Decision `d` has no accountable party (A)" in result.output
+        )
+        assert f"{sheet}:2:3: AK012 error: Unknown letter 'X'" in result.output
+
+    def test_show_decision(self, runner: CliRunner):
+        """Who decides, does, is consulted and informed."""
+        result = runner.invoke(
+            main, ["rights", "show", str(EXAMPLE), "--decision", "launch-customer-data-integration"]
+        )
+        assert result.exit_code == 0
+        lines = result.output.splitlines()
+        assert lines[0] == "launch-customer-data-integration: Launch the customer data integration"
+        assert lines[1] == "  decides:      Marketing (vp-marketing)"
+        assert lines[2] == "  responsible:  IT"
+        sales = len(load(EXAMPLE).org.members("Sales"))
+        assert lines[3] == f"  consulted:    Sales ({sales} people)"
+
+    def test_show_unknown_decision(self, runner: CliRunner):
+        """A typo is an error with a suggestion."""
+        result = runner.invoke(
+            main, ["rights", "show", str(EXAMPLE), "--decision", "set-list-price"]
+        )
+        assert result.exit_code == 1
+        assert "did you mean 'set-list-prices'" in result.output
+
+    def test_show_party(self, runner: CliRunner):
+        """What a person holds, directly and through their function."""
+        result = runner.invoke(main, ["rights", "show", str(EXAMPLE), "--party", "vp-sales"])
+        assert "approve-pricing-exception: accountable" in result.output.splitlines()
+        assert "approve-discount-over-20-percent: accountable (through Sales)" in result.output
+        nobody = runner.invoke(main, ["rights", "show", str(EXAMPLE), "--party", "ghost"])
+        assert nobody.output == "ghost holds no role in any decision.\n"
+
+    def test_show_matrix_and_export(self, runner: CliRunner):
+        """Without options, the whole matrix; export as CSV or Markdown."""
+        matrix = load(EXAMPLE).decision_rights
+        assert matrix is not None
+        shown = runner.invoke(main, ["rights", "show", str(EXAMPLE)])
+        assert shown.output == matrix.to_markdown() + "\n"
+        markdown = runner.invoke(main, ["rights", "export", str(EXAMPLE), "--format", "markdown"])
+        assert markdown.output == matrix.to_markdown() + "\n"
+        exported = runner.invoke(main, ["rights", "export", str(EXAMPLE)])
+        assert DecisionRights.from_csv(io.StringIO(exported.output)) == matrix.model_copy(
+            update={"owners": {}, "forums": {}, "delegations": ()}
+        )
+
+    def test_file_without_section(self, runner: CliRunner, small: str):
+        """A file without decision rights says so."""
+        result = runner.invoke(main, ["rights", "export", small])
+        assert result.exit_code == 1
+        assert "has no decision_rights section" in result.output
+
+    def test_unloadable_file(self, runner: CliRunner, tmp_path: Path):
+        """An unreadable file exits 2."""
+        result = runner.invoke(main, ["rights", "show", str(tmp_path / "nope.yaml")])
+        assert result.exit_code == 2
