@@ -12,12 +12,36 @@ from alignkit._source import CsvSourceMap
 from alignkit.diagnostics import Location
 from alignkit.errors import Problem, SpecError
 
-__all__ = ["CSV_COLUMNS", "CsvRow", "read_people_csv", "read_rows"]
+__all__ = ["CSV_COLUMNS", "CsvRow", "read_people_csv", "read_rows", "read_table"]
 
 CSV_COLUMNS: Final = ("id", "name", "function", "manager")
 """The columns :meth:`alignkit.org.Org.from_csv` reads; ``manager`` may be left out."""
 
 _REQUIRED_COLUMNS: Final = ("id", "name", "function")
+
+
+def read_table(
+    source: str | os.PathLike[str] | IO[str],
+) -> tuple[str, list[str], list[CsvRow], list[Problem]]:
+    """Open ``source`` (a path or a text stream) and read it with :func:`read_rows`.
+
+    Returns:
+        The name used in locations, the header, the rows and any CSV-level problems.
+
+    Raises:
+        SpecError: The file cannot be read, is not UTF-8, or has no header.
+    """
+    if isinstance(source, str | os.PathLike):
+        name = os.fspath(source)
+        try:
+            with Path(name).open(encoding="utf-8-sig", newline="") as stream:
+                return (name, *read_rows(stream, name))
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+            raise SpecError.single(f"Cannot read the CSV file: {reason}", Location(name)) from None
+    stream_name = getattr(source, "name", None)
+    name = stream_name if isinstance(stream_name, str) else "<csv>"
+    return (name, *read_rows(source, name))
 
 
 def read_people_csv(
@@ -30,17 +54,8 @@ def read_people_csv(
     Raises:
         SpecError: Every bad row and missing column, placed at row and column.
     """
-    if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        name = str(source)
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as stream:
-                return _read_people(stream, name, prefix)
-        except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-            raise SpecError.single(f"Cannot read the CSV file: {reason}", Location(name)) from None
-    stream_name = getattr(source, "name", None)
-    return _read_people(source, stream_name if isinstance(stream_name, str) else "<csv>", prefix)
+    name, header, found, problems = read_table(source)
+    return _read_people(name, header, found, problems, prefix)
 
 
 @final
@@ -113,9 +128,12 @@ def _people_columns(header: list[str], name: str) -> dict[str, int]:
 
 
 def _read_people(
-    stream: IO[str], name: str, prefix: tuple[str | int, ...]
+    name: str,
+    header: list[str],
+    found: list[CsvRow],
+    problems: list[Problem],
+    prefix: tuple[str | int, ...],
 ) -> tuple[list[dict[str, Any]], CsvSourceMap]:
-    header, found, problems = read_rows(stream, name)
     columns = _people_columns(header, name)
     width = len(header)
     wanted = [(c, columns[c]) for c in CSV_COLUMNS if c in columns]

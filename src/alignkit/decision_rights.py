@@ -40,7 +40,6 @@ import io
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, final
 
 import attrs
@@ -634,22 +633,9 @@ class DecisionRights(SpecModel):
                 parties, duplicate decision row and duplicate party column, each with
                 its row (the header is row 1) and column.
         """
-        from alignkit._csvio import read_rows
+        from alignkit._csvio import read_table
 
-        if isinstance(source, str | os.PathLike):
-            name = os.fspath(source)
-            try:
-                with Path(name).open(encoding="utf-8-sig", newline="") as stream:
-                    header, rows, problems = read_rows(stream, name)
-            except (OSError, UnicodeDecodeError) as error:
-                reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-                raise SpecError.single(
-                    f"Cannot read the CSV file: {reason}", Location(name)
-                ) from None
-        else:
-            stream_name = getattr(source, "name", None)
-            name = stream_name if isinstance(stream_name, str) else "<csv>"
-            header, rows, problems = read_rows(source, name)
+        name, header, rows, problems = read_table(source)
         return cls._from_rows(name, header, rows, problems, scheme)
 
     @classmethod
