@@ -908,13 +908,14 @@ class DecisionRights(SpecModel):
         Raises:
             SpecError: ``at`` is a naive datetime.
         """
-        index = self._index
-        accountable = index.accountable.get(decision_id)
-        if accountable is None:
+        cached = self.__dict__.get("_allowed_cache")
+        table = cached[1] if cached is not None and cached[0] is org else self._allowed(org)
+        allowed = table.get(decision_id)
+        if allowed is None:
             return False
-        if accountable == person or _is_head(org, accountable, person):
+        if person in allowed:
             return True
-        delegations = index.delegations.get(decision_id)
+        delegations = self._index.delegations.get(decision_id)
         if not delegations:
             return False
         when = _aware(at)
@@ -922,6 +923,22 @@ class DecisionRights(SpecModel):
             d.active(when) and (d.to_party == person or _is_head(org, d.to_party, person))
             for d in delegations
         )
+
+    def _allowed(self, org: Org | None) -> dict[str, frozenset[str]]:
+        """Decision -> who may decide without a delegation; built once per org."""
+        cached = self.__dict__.get("_allowed_cache")
+        if cached is not None and cached[0] is org:
+            table: dict[str, frozenset[str]] = cached[1]
+            return table
+        table = {}
+        for decision_id, accountable in self._index.accountable.items():
+            head = org.head(accountable) if org is not None else None
+            table[decision_id] = (
+                frozenset((accountable, head.id)) if head is not None else frozenset((accountable,))
+            )
+        # Like a cached_property: kept in the instance dict, never carried into copies.
+        self.__dict__["_allowed_cache"] = (org, table)
+        return table
 
     def deciders(
         self, decision_id: str, org: Org | None = None, at: dt.datetime | None = None
