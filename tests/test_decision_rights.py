@@ -450,6 +450,18 @@ class TestCanDecide:
         assert not RIGHTS.can_decide("vp-marketing", "launch-customer-data-integration")
         assert not RIGHTS.can_decide("mops", "launch-customer-data-integration", ORG)
 
+    def test_answers_follow_the_org_asked_with(self):
+        """Asking with another org (another head) gives that org's answer."""
+        other = ORG.model_copy(
+            update={"functions": (Function("Marketing", "mops"), *ORG.functions[1:])}
+        )
+        decision = "launch-customer-data-integration"
+        assert RIGHTS.can_decide("vp-marketing", decision, ORG)
+        assert not RIGHTS.can_decide("vp-marketing", decision, other)
+        assert RIGHTS.can_decide("mops", decision, other)
+        assert RIGHTS.can_decide("vp-marketing", decision, ORG)
+        assert not RIGHTS.can_decide("vp-marketing", decision)
+
     def test_deny_by_default(self):
         """Unknown people and decisions are refused, never an exception."""
         assert not RIGHTS.can_decide("nobody", "approve-discount", ORG)
