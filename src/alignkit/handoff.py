@@ -1,0 +1,1228 @@
+"""Minimum Viable Handoff: quality gates, the handoff lifecycle and blame-free red flags.
+
+The handover from Sales to Operations is where new customers drop off. A
+:class:`QualityGate` states what a complete handoff package holds (the default,
+:meth:`QualityGate.minimum_viable`, is the MVH: a complete scoping document, a signed
+statement of work, a measurable customer success criterion and a named owner).
+A :class:`HandoffDesk` opens a handoff when a CRM deal turns Closed-Won and runs its
+lifecycle, so acceptance cannot skip the gate and an open red flag pauses it.
+
+>>> import datetime as dt
+>>> from alignkit.handoff import Artifact, HandoffPackage, QualityGate, SuccessCriterion
+>>> at = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+>>> package = HandoffPackage(
+...     deal_id="D-1001",
+...     customer="Globex",
+...     from_function="Sales",
+...     to_function="Operations",
+...     owner="ae-1",
+...     artifacts=[
+...         Artifact("scoping_document", status="complete"),
+...         Artifact("sow", status="signed", signed_by="Globex CFO", signed_at=at),
+...     ],
+...     success_criteria=[SuccessCriterion("Weekly active users", "wau", 200)],
+... )
+>>> QualityGate.minimum_viable().evaluate(package).passed
+True
+
+Added in 0.1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import itertools
+import re
+import statistics
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, final, runtime_checkable
+
+import attrs
+from pydantic import AwareDatetime, Field
+
+from alignkit._spec import SpecModel, TupleOf
+from alignkit.diagnostics import Location
+from alignkit.errors import (
+    GateBlocked,
+    PermissionDenied,
+    SpecError,
+    TransitionError,
+    UnknownNameError,
+)
+from alignkit.store import MemoryStore, NewEvent, Store, StoredEvent
+
+if TYPE_CHECKING:
+    from alignkit.org import Org
+
+__all__ = [
+    "DEFAULT_ARTIFACT_KINDS",
+    # packages
+    "Artifact",
+    "ArtifactPresent",
+    "ArtifactSigned",
+    # checks
+    "Check",
+    "CheckOutcome",
+    "CriteriaMeasurable",
+    # the CRM trigger
+    "DealEvent",
+    "FieldPresent",
+    "GateFailure",
+    "GateResult",
+    # the lifecycle
+    "Handoff",
+    "HandoffDesk",
+    "HandoffMetrics",
+    "HandoffPackage",
+    "HandoffState",
+    "NamedCheck",
+    "Notifier",
+    "OwnerAssigned",
+    "OwnerRule",
+    "QualityGate",
+    "RedFlag",
+    "SuccessCriterion",
+    "mermaid_diagram",
+]
+
+DEFAULT_ARTIFACT_KINDS: Final = frozenset(
+    {"scoping_document", "sow", "success_plan", "security_review", "technical_design"}
+)
+"""Artifact kinds known without declaring them in the alignment file."""
+
+_STATUSES = Literal["draft", "complete", "signed"]
+
+
+# -- packages ----------------------------------------------------------------------------
+
+
+class Artifact(SpecModel):
+    """A document in a handoff package: scoping document, SOW, success plan ...
+
+    >>> Artifact("sow", status="signed", signed_by="Globex CFO").status
+    'signed'
+
+    Added in 0.1.
+    """
+
+    kind: str = Field(min_length=1, description="What it is: scoping_document, sow ...")
+    name: str = Field(default="", description="Its title, for people.")
+    location: str | None = Field(default=None, description="Where to find it (a URL).")
+    status: _STATUSES = Field(default="draft", description="draft, complete or signed.")
+    signed_by: str | None = Field(default=None, min_length=1, description="Who signed it.")
+    signed_at: AwareDatetime | None = Field(default=None, description="When it was signed.")
+
+    def __init__(
+        self,
+        kind: str,
+        name: str = "",
+        location: str | None = None,
+        status: _STATUSES = "draft",
+        signed_by: str | None = None,
+        signed_at: dt.datetime | None = None,
+    ) -> None:
+        super().__init__(
+            kind=kind,
+            name=name,
+            location=location,
+            status=status,
+            signed_by=signed_by,
+            signed_at=signed_at,
+        )
+
+
+class SuccessCriterion(SpecModel):
+    """How the customer will judge success: a metric with a target, and maybe a date.
+
+    Added in 0.1.
+    """
+
+    description: str = Field(min_length=1, description="The outcome, in words.")
+    metric: str = Field(default="", description="What is measured.")
+    target: float | int | str | None = Field(default=None, description="The value to reach.")
+    due: dt.date | None = Field(default=None, description="When it should be reached.")
+
+    def __init__(
+        self,
+        description: str,
+        metric: str = "",
+        target: float | str | None = None,
+        due: dt.date | None = None,
+    ) -> None:
+        super().__init__(description=description, metric=metric, target=target, due=due)
+
+    @property
+    def measurable(self) -> bool:
+        """True when it names a metric and a target."""
+        return bool(self.metric.strip()) and self.target not in (None, "")
+
+
+class HandoffPackage(SpecModel):
+    """What Sales hands to Operations for one deal.
+
+    Added in 0.1.
+    """
+
+    deal_id: str = Field(min_length=1)
+    customer: str = Field(min_length=1)
+    from_function: str = Field(min_length=1)
+    to_function: str = Field(min_length=1)
+    owner: str | None = Field(default=None, min_length=1)
+    artifacts: TupleOf[Artifact] = ()
+    success_criteria: TupleOf[SuccessCriterion] = ()
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+    def __init__(
+        self,
+        deal_id: str,
+        customer: str,
+        from_function: str,
+        to_function: str,
+        owner: str | None = None,
+        artifacts: Sequence[Artifact | Mapping[str, Any]] = (),
+        success_criteria: Sequence[SuccessCriterion | Mapping[str, Any]] = (),
+        fields: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(
+            deal_id=deal_id,
+            customer=customer,
+            from_function=from_function,
+            to_function=to_function,
+            owner=owner,
+            artifacts=artifacts,
+            success_criteria=success_criteria,
+            fields=dict(fields or {}),
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.model_dump_json())
+
+    def artifacts_of(self, kind: str) -> tuple[Artifact, ...]:
+        """The artifacts of ``kind``."""
+        return tuple(a for a in self.artifacts if a.kind == kind)
+
+
+# -- checks and gates --------------------------------------------------------------------
+
+
+@final
+@attrs.frozen
+class CheckOutcome:
+    """What one check found: passed or not, why, and how to fix it.
+
+    Added in 0.1.
+    """
+
+    passed: bool
+    reason: str = ""
+    fix: str = ""
+
+    @classmethod
+    def ok(cls) -> CheckOutcome:
+        """A pass."""
+        return _PASS
+
+    @classmethod
+    def fail(cls, reason: str, fix: str = "") -> CheckOutcome:
+        """A failure with its reason and fix."""
+        return cls(passed=False, reason=reason, fix=fix)
+
+
+_PASS: Final = CheckOutcome(passed=True)
+
+Check = Callable[[HandoffPackage], CheckOutcome]
+"""A check is any callable from a package to an outcome."""
+
+
+class ArtifactPresent(SpecModel):
+    """An artifact of ``kind`` is present with one of ``statuses``.
+
+    Added in 0.1.
+    """
+
+    check: Literal["artifact_present"] = "artifact_present"
+    kind: str = Field(min_length=1)
+    statuses: TupleOf[_STATUSES] = ("complete", "signed")
+
+    def __call__(self, package: HandoffPackage) -> CheckOutcome:
+        """Run the check."""
+        found = package.artifacts_of(self.kind)
+        if any(a.status in self.statuses for a in found):
+            return _PASS
+        wanted = " or ".join(self.statuses)
+        if found:
+            have = ", ".join(sorted({a.status for a in found}))
+            return CheckOutcome.fail(
+                f"The {self.kind} is {have}, not {wanted}", f"Finish the {self.kind}"
+            )
+        return CheckOutcome.fail(f"No {self.kind} in the package", f"Attach a {wanted} {self.kind}")
+
+
+class ArtifactSigned(SpecModel):
+    """An artifact of ``kind`` is signed, with who and when (optionally by a party, before a time).
+
+    Added in 0.1.
+    """
+
+    check: Literal["artifact_signed"] = "artifact_signed"
+    kind: str = Field(min_length=1)
+    by: str | None = None
+    before: AwareDatetime | None = None
+
+    def __call__(self, package: HandoffPackage) -> CheckOutcome:
+        """Run the check."""
+        found = package.artifacts_of(self.kind)
+        if not found:
+            return CheckOutcome.fail(
+                f"No {self.kind} in the package", f"Attach the signed {self.kind}"
+            )
+        for artifact in found:
+            if artifact.status != "signed" or not artifact.signed_by or not artifact.signed_at:
+                continue
+            if self.by is not None and artifact.signed_by != self.by:
+                continue
+            if self.before is not None and artifact.signed_at >= self.before:
+                continue
+            return _PASS
+        detail = f" by {self.by}" if self.by else ""
+        detail += f" before {self.before.isoformat()}" if self.before else ""
+        return CheckOutcome.fail(
+            f"The {self.kind} is not signed{detail} (status, signer and time are all needed)",
+            f"Get the {self.kind} signed{detail} and record who signed it and when",
+        )
+
+
+class CriteriaMeasurable(SpecModel):
+    """At least ``minimum`` customer success criteria, each with a metric and a target.
+
+    Added in 0.1.
+    """
+
+    check: Literal["criteria_measurable"] = "criteria_measurable"
+    minimum: int = Field(default=1, ge=1)
+
+    def __call__(self, package: HandoffPackage) -> CheckOutcome:
+        """Run the check."""
+        good = [c for c in package.success_criteria if c.measurable]
+        if len(good) >= self.minimum:
+            return _PASS
+        vague = len(package.success_criteria) - len(good)
+        reason = f"{len(good)} measurable customer success criteria, {self.minimum} needed"
+        if vague:
+            reason += f" ({vague} without a metric and target)"
+        return CheckOutcome.fail(
+            reason, "Agree with the customer what success is, as a metric and a target"
+        )
+
+
+class OwnerAssigned(SpecModel):
+    """The package names a handoff owner (known to the org, when the desk has one).
+
+    Added in 0.1.
+    """
+
+    check: Literal["owner_assigned"] = "owner_assigned"
+
+    def __call__(self, package: HandoffPackage, org: Org | None = None) -> CheckOutcome:
+        """Run the check."""
+        if package.owner is None:
+            return CheckOutcome.fail(
+                "No handoff owner is named",
+                "Name the person measured on this customer's activation",
+            )
+        if org is not None and org.get_person(package.owner) is None:
+            return CheckOutcome.fail(
+                f"The owner `{package.owner}` is not in the org", "Name someone in the org"
+            )
+        return _PASS
+
+
+class FieldPresent(SpecModel):
+    """A field of the package is present (and, with ``pattern``, matches it).
+
+    Added in 0.1.
+    """
+
+    check: Literal["field_present"] = "field_present"
+    field: str = Field(min_length=1)
+    pattern: str | None = None
+
+    def __call__(self, package: HandoffPackage) -> CheckOutcome:
+        """Run the check."""
+        value = package.fields.get(self.field)
+        if value in (None, ""):
+            return CheckOutcome.fail(
+                f"The field `{self.field}` is missing", f"Fill in `{self.field}`"
+            )
+        if self.pattern is not None and not re.fullmatch(self.pattern, str(value)):
+            return CheckOutcome.fail(
+                f"The field `{self.field}` ({value!r}) does not match {self.pattern!r}",
+                f"Correct `{self.field}`",
+            )
+        return _PASS
+
+
+CheckSpec = ArtifactPresent | ArtifactSigned | CriteriaMeasurable | OwnerAssigned | FieldPresent
+"""The declarative checks an alignment file can use."""
+
+
+@final
+@attrs.frozen
+class NamedCheck:
+    """A check with the name it is reported under.
+
+    Added in 0.1.
+    """
+
+    name: str
+    check: Check
+
+
+@final
+@attrs.frozen
+class GateFailure:
+    """One failed check of a gate: which, why, and how to fix it.
+
+    Added in 0.1.
+    """
+
+    check: str
+    reason: str
+    fix: str
+
+
+@final
+@attrs.frozen
+class GateResult:
+    """Every check's outcome: ``passed`` only when all passed.
+
+    Added in 0.1.
+    """
+
+    gate: str
+    outcomes: tuple[tuple[str, CheckOutcome], ...]
+
+    @property
+    def passed(self) -> bool:
+        """True when every check passed."""
+        return all(outcome.passed for _, outcome in self.outcomes)
+
+    @property
+    def failures(self) -> tuple[GateFailure, ...]:
+        """The failed checks, in gate order."""
+        return tuple(
+            GateFailure(name, outcome.reason, outcome.fix)
+            for name, outcome in self.outcomes
+            if not outcome.passed
+        )
+
+    def __str__(self) -> str:
+        if self.passed:
+            return f"Gate {self.gate}: passed"
+        lines = [f"Gate {self.gate}: {len(self.failures)} failed"]
+        lines += [f"  {f.check}: {f.reason} (fix: {f.fix})" for f in self.failures]
+        return "\n".join(lines)
+
+
+def _as_checks(checks: Iterable[NamedCheck | tuple[str, Check]]) -> tuple[NamedCheck, ...]:
+    return tuple(c if isinstance(c, NamedCheck) else NamedCheck(*c) for c in checks)
+
+
+@final
+@attrs.frozen
+class QualityGate:
+    """An ordered set of named checks that a package must pass.
+
+    Gates compose: :meth:`with_check` adds a check, :meth:`without` drops one by name,
+    ``gate_a + gate_b`` runs both (names must not clash).
+
+    Added in 0.1.
+    """
+
+    name: str
+    checks: tuple[NamedCheck, ...] = attrs.field(default=(), converter=_as_checks)
+    org: Org | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        names = [c.name for c in self.checks]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise SpecError.single(
+                f"Gate {self.name!r} has two checks named {', '.join(map(repr, duplicates))}"
+            )
+
+    @classmethod
+    def minimum_viable(cls, *, name: str = "minimum-viable") -> QualityGate:
+        """The Minimum Viable Handoff: scoping document, signed SOW, success criteria, owner.
+
+        - ``scoping-document``: a ``scoping_document`` artifact, complete or signed;
+        - ``signed-sow``: a ``sow`` artifact, signed, with ``signed_by`` and ``signed_at``;
+        - ``success-criteria``: at least one criterion with a metric and a target;
+        - ``owner``: a named handoff owner.
+        """
+        return cls(
+            name,
+            (
+                NamedCheck("scoping-document", ArtifactPresent(kind="scoping_document")),
+                NamedCheck("signed-sow", ArtifactSigned(kind="sow")),
+                NamedCheck("success-criteria", CriteriaMeasurable()),
+                NamedCheck("owner", OwnerAssigned()),
+            ),
+        )
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The check names, in order."""
+        return tuple(c.name for c in self.checks)
+
+    def with_check(self, name: str, check: Check) -> QualityGate:
+        """A new gate with ``check`` added last."""
+        return attrs.evolve(self, checks=(*self.checks, NamedCheck(name, check)))
+
+    def without(self, name: str) -> QualityGate:
+        """A new gate without the check called ``name``.
+
+        Raises:
+            UnknownNameError: The gate has no such check.
+        """
+        if name not in self.names:
+            raise UnknownNameError.for_name("check", name, self.names)
+        return attrs.evolve(self, checks=tuple(c for c in self.checks if c.name != name))
+
+    def __add__(self, other: QualityGate) -> QualityGate:
+        if not isinstance(other, QualityGate):
+            return NotImplemented
+        return QualityGate(f"{self.name}+{other.name}", (*self.checks, *other.checks), org=self.org)
+
+    def bound(self, org: Org | None) -> QualityGate:
+        """The same gate, judging owners against ``org``."""
+        return attrs.evolve(self, org=org)
+
+    def evaluate(self, package: HandoffPackage) -> GateResult:
+        """Run every check (never stopping at the first failure)."""
+        outcomes = []
+        for named in self.checks:
+            check = named.check
+            if isinstance(check, OwnerAssigned):
+                outcome = check(package, self.org)
+            else:
+                outcome = check(package)
+            outcomes.append((named.name, outcome))
+        return GateResult(self.name, tuple(outcomes))
+
+
+# -- the CRM trigger ---------------------------------------------------------------------
+
+_STAGE_ALIASES: Final = {
+    "closedwon": "Closed-Won",
+    "closed won": "Closed-Won",
+    "closed-won": "Closed-Won",
+    "closedlost": "Closed-Lost",
+    "closed lost": "Closed-Lost",
+    "closed-lost": "Closed-Lost",
+}
+
+
+def _stage(value: str) -> str:
+    return _STAGE_ALIASES.get(value.strip().lower(), value.strip())
+
+
+def _need(payload: Mapping[str, Any], key: str, where: str) -> Any:  # noqa: ANN401 - JSON
+    if not isinstance(payload, Mapping) or key not in payload or payload[key] in (None, ""):
+        raise SpecError.single(f"The {where} has no `{key}`", Location(path=(key,)))
+    return payload[key]
+
+
+@final
+@attrs.frozen
+class DealEvent:
+    """A CRM deal changed stage.
+
+    Stages are normalised: ``closedwon``, ``Closed Won`` and ``Closed-Won`` are all
+    ``"Closed-Won"`` (likewise Closed-Lost).
+
+    Added in 0.1.
+    """
+
+    event_id: str
+    deal_id: str
+    stage: str = attrs.field(converter=_stage)
+    occurred_at: dt.datetime
+    payload: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() is None:
+            raise SpecError.single(
+                f"occurred_at must be timezone-aware, got {self.occurred_at!r}",
+                Location(path=("occurred_at",)),
+            )
+
+    @classmethod
+    def from_hubspot(cls, payload: Mapping[str, Any]) -> DealEvent:
+        """Read a HubSpot ``deal.propertyChange`` webhook event on ``dealstage``.
+
+        Uses ``eventId``, ``objectId`` (the deal), ``propertyValue`` (``closedwon``)
+        and ``occurredAt`` (milliseconds since the epoch).
+
+        Raises:
+            SpecError: A field is missing, or the event is not a ``dealstage`` change.
+        """
+        where = "HubSpot event"
+        name = _need(payload, "propertyName", where)
+        if name != "dealstage":
+            raise SpecError.single(
+                f"The HubSpot event changes `{name}`, not `dealstage`",
+                Location(path=("propertyName",)),
+            )
+        millis = _need(payload, "occurredAt", where)
+        try:
+            occurred = dt.datetime.fromtimestamp(int(millis) / 1000, tz=dt.UTC)
+        except (TypeError, ValueError, OverflowError, OSError):
+            raise SpecError.single(
+                f"`occurredAt` is not a time in milliseconds: {millis!r}",
+                Location(path=("occurredAt",)),
+            ) from None
+        return cls(
+            str(_need(payload, "eventId", where)),
+            str(_need(payload, "objectId", where)),
+            str(_need(payload, "propertyValue", where)),
+            occurred,
+            dict(payload),
+        )
+
+    @classmethod
+    def from_salesforce(cls, payload: Mapping[str, Any]) -> DealEvent:
+        """Read a Salesforce Opportunity change event (Change Data Capture).
+
+        Accepts the event or its ``payload``; uses ``ChangeEventHeader`` (``recordIds``,
+        ``commitTimestamp``, ``transactionKey`` and ``sequenceNumber``) and
+        ``StageName`` (``Closed Won``).
+
+        Raises:
+            SpecError: A field is missing, or the event is not about an Opportunity.
+        """
+        body = payload.get("payload", payload) if isinstance(payload, Mapping) else payload
+        where = "Salesforce change event"
+        header = _need(body, "ChangeEventHeader", where)
+        entity = _need(header, "entityName", "ChangeEventHeader")
+        if entity != "Opportunity":
+            raise SpecError.single(
+                f"The Salesforce event is about {entity}, not an Opportunity",
+                Location(path=("ChangeEventHeader", "entityName")),
+            )
+        records = _need(header, "recordIds", "ChangeEventHeader")
+        if not isinstance(records, list) or not records:
+            raise SpecError.single(
+                "`recordIds` must list the Opportunity id",
+                Location(path=("ChangeEventHeader", "recordIds")),
+            )
+        millis = _need(header, "commitTimestamp", "ChangeEventHeader")
+        key = _need(header, "transactionKey", "ChangeEventHeader")
+        sequence = header.get("sequenceNumber", 0)
+        try:
+            occurred = dt.datetime.fromtimestamp(int(millis) / 1000, tz=dt.UTC)
+        except (TypeError, ValueError, OverflowError, OSError):
+            raise SpecError.single(
+                f"`commitTimestamp` is not a time in milliseconds: {millis!r}",
+                Location(path=("ChangeEventHeader", "commitTimestamp")),
+            ) from None
+        return cls(
+            f"{key}:{sequence}",
+            str(records[0]),
+            str(_need(body, "StageName", where)),
+            occurred,
+            dict(body),
+        )
+
+
+# -- the lifecycle -----------------------------------------------------------------------
+
+
+class HandoffState(enum.Enum):
+    """Where a handoff is in its lifecycle.
+
+    Added in 0.1.
+    """
+
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    FLAGGED = "flagged"
+    ACCEPTED = "accepted"
+    ACTIVATED = "activated"
+    CHURNED = "churned"
+    WITHDRAWN = "withdrawn"
+
+
+_S = HandoffState
+# move -> states it is allowed from -> state it leads to (None: stays)
+_MOVES: Final[dict[str, tuple[frozenset[HandoffState], HandoffState | None]]] = {
+    "submit": (frozenset({_S.OPEN, _S.FLAGGED}), _S.SUBMITTED),
+    "flag": (frozenset({_S.SUBMITTED, _S.FLAGGED}), _S.FLAGGED),
+    "resolve": (frozenset({_S.FLAGGED}), None),
+    "accept": (frozenset({_S.SUBMITTED}), _S.ACCEPTED),
+    "activate": (frozenset({_S.ACCEPTED}), _S.ACTIVATED),
+    "churn": (frozenset({_S.ACCEPTED}), _S.CHURNED),
+    "withdraw": (frozenset({_S.OPEN, _S.SUBMITTED, _S.FLAGGED}), _S.WITHDRAWN),
+    "reassign": (frozenset({_S.OPEN, _S.SUBMITTED, _S.FLAGGED}), None),
+}
+_RECEIVING_MOVES: Final = frozenset({"flag", "resolve", "accept", "activate", "churn"})
+_SENDING_MOVES: Final = frozenset({"submit", "withdraw", "reassign"})
+
+
+def _allowed(state: HandoffState) -> tuple[str, ...]:
+    return tuple(move for move, (sources, _) in _MOVES.items() if state in sources)
+
+
+def mermaid_diagram() -> str:
+    """The handoff lifecycle as a Mermaid state diagram (for docs).
+
+    >>> print(mermaid_diagram().splitlines()[0])
+    stateDiagram-v2
+
+    Added in 0.1.
+    """
+    lines = ["stateDiagram-v2", "    [*] --> OPEN: deal reaches Closed-Won"]
+    order = list(HandoffState)
+    for move, (sources, target) in _MOVES.items():
+        lines.extend(
+            f"    {source.name} --> {(target or source).name}: {move}"
+            for source in sorted(sources, key=order.index)
+        )
+    lines += [
+        "    ACTIVATED --> [*]",
+        "    CHURNED --> [*]",
+        "    WITHDRAWN --> OPEN: deal returns to Closed-Won",
+    ]
+    return "\n".join(lines)
+
+
+@final
+@attrs.frozen
+class RedFlag:
+    """A blame-free red flag: what is missing or unclear, never whose fault it is.
+
+    Added in 0.1.
+    """
+
+    flag_id: str
+    reason: str
+    category: str
+    raised_by: str
+    raised_at: dt.datetime
+    resolved_by: str | None = None
+    resolved_at: dt.datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        """True until resolved."""
+        return self.resolved_at is None
+
+
+@final
+@attrs.frozen
+class Handoff:
+    """A handoff's state, folded from its events. Immutable.
+
+    Attributes:
+        deal_id: The CRM deal.
+        state: Where it is in the lifecycle.
+        owner: The person measured on the customer's activation.
+        package: The package last submitted.
+        flags: Every red flag, open or resolved.
+        history: Every event, in order.
+        won_at: When the deal (last) reached the trigger stage.
+        accepted_at: When the receiving side accepted it.
+        activated_at: When the customer was recorded as activated.
+
+    Added in 0.1.
+    """
+
+    deal_id: str
+    state: HandoffState = HandoffState.OPEN
+    owner: str | None = None
+    customer: str | None = None
+    package: HandoffPackage | None = None
+    flags: tuple[RedFlag, ...] = ()
+    history: tuple[StoredEvent, ...] = ()
+    won_at: dt.datetime | None = None
+    accepted_at: dt.datetime | None = None
+    activated_at: dt.datetime | None = None
+    last_deal_event_at: dt.datetime | None = None
+    last_stage: str | None = None
+
+    @property
+    def open_flags(self) -> tuple[RedFlag, ...]:
+        """The flags not yet resolved."""
+        return tuple(f for f in self.flags if f.open)
+
+    @property
+    def version(self) -> int:
+        """The number of events folded into it."""
+        return len(self.history)
+
+    def allowed_moves(self) -> tuple[str, ...]:
+        """The moves allowed from the current state."""
+        return _allowed(self.state)
+
+
+def _fold(  # noqa: PLR0911 - one branch per event kind
+    handoff: Handoff | None,
+    event: StoredEvent,
+    trigger: str,
+    prior: tuple[StoredEvent, ...] = (),
+) -> Handoff | None:
+    """Apply one stored event; events are trusted (the desk checked them)."""
+    data = event.data
+    if event.kind == "deal_stage":
+        occurred = dt.datetime.fromisoformat(data["occurred_at"])
+        if (
+            handoff is not None
+            and handoff.last_deal_event_at is not None
+            and occurred < handoff.last_deal_event_at
+        ):
+            # Out of order: recorded, never applied.
+            return attrs.evolve(handoff, history=(*handoff.history, event))
+        stage = data["stage"]
+        if handoff is None or handoff.state is HandoffState.WITHDRAWN:
+            if stage != trigger:
+                if handoff is None:
+                    return None
+                return attrs.evolve(
+                    handoff,
+                    history=(*handoff.history, event),
+                    last_deal_event_at=occurred,
+                    last_stage=stage,
+                )
+            return Handoff(
+                deal_id=event.stream,
+                state=HandoffState.OPEN,
+                owner=data.get("owner"),
+                customer=data.get("customer"),
+                history=(*(handoff.history if handoff else prior), event),
+                won_at=occurred,
+                last_deal_event_at=occurred,
+                last_stage=stage,
+            )
+        changes: dict[str, Any] = {"last_deal_event_at": occurred, "last_stage": stage}
+        before_acceptance = handoff.state in (
+            HandoffState.OPEN,
+            HandoffState.SUBMITTED,
+            HandoffState.FLAGGED,
+        )
+        if stage != trigger and before_acceptance:
+            changes["state"] = HandoffState.WITHDRAWN
+        return attrs.evolve(handoff, history=(*handoff.history, event), **changes)
+    if handoff is None:  # pragma: no cover - the desk never writes this
+        msg = f"Event {event.kind} before the handoff was opened"
+        raise TransitionError(msg)
+    history = (*handoff.history, event)
+    if event.kind == "submitted":
+        return attrs.evolve(
+            handoff,
+            state=HandoffState.SUBMITTED,
+            package=HandoffPackage.model_validate(data["package"]),
+            history=history,
+        )
+    if event.kind == "flagged":
+        flag = RedFlag(data["flag_id"], data["reason"], data["category"], event.actor, event.at)
+        return attrs.evolve(
+            handoff, state=HandoffState.FLAGGED, flags=(*handoff.flags, flag), history=history
+        )
+    if event.kind == "resolved":
+        flags = tuple(
+            attrs.evolve(f, resolved_by=event.actor, resolved_at=event.at)
+            if f.flag_id == data["flag_id"]
+            else f
+            for f in handoff.flags
+        )
+        return attrs.evolve(handoff, flags=flags, history=history)
+    if event.kind == "accepted":
+        return attrs.evolve(
+            handoff, state=HandoffState.ACCEPTED, accepted_at=event.at, history=history
+        )
+    if event.kind == "activated":
+        return attrs.evolve(
+            handoff, state=HandoffState.ACTIVATED, activated_at=event.at, history=history
+        )
+    if event.kind == "churned":
+        return attrs.evolve(handoff, state=HandoffState.CHURNED, history=history)
+    if event.kind == "withdrawn":
+        return attrs.evolve(handoff, state=HandoffState.WITHDRAWN, history=history)
+    if event.kind == "reassigned":
+        return attrs.evolve(handoff, owner=data["owner"], history=history)
+    msg = f"Unknown event kind {event.kind!r}"  # pragma: no cover - a foreign store
+    raise TransitionError(msg)  # pragma: no cover
+
+
+# -- the desk ----------------------------------------------------------------------------
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """Tells the receiving side that a handoff needs them.
+
+    Added in 0.1.
+    """
+
+    def notify(self, handoff: Handoff, what: str) -> None:
+        """Called after ``what`` (``"opened"``, ``"submitted"``, ``"flagged"`` ...) happened."""
+
+
+OwnerRule = Callable[[DealEvent, "Org"], "str | None"]
+"""Chooses the handoff owner for a deal that just turned Closed-Won."""
+
+
+def _deal_owner(event: DealEvent, org: Org) -> str | None:
+    owner = event.payload.get("owner") or event.payload.get("hubspot_owner_id")
+    if isinstance(owner, str) and org.get_person(owner) is not None:
+        return owner
+    return None
+
+
+@final
+@attrs.frozen
+class HandoffMetrics:
+    """How handoffs went, overall or for one owner.
+
+    Attributes:
+        opened: Handoffs opened.
+        accepted: Handoffs accepted (activated and churned ones included).
+        activated: Customers recorded as activated.
+        flagged: Handoffs that had at least one red flag.
+        flag_rate: ``flagged / opened``.
+        median_time_to_accept: From Closed-Won to acceptance.
+        activation_rate: ``activated / accepted``; the owner is measured on this.
+
+    Added in 0.1.
+    """
+
+    opened: int
+    accepted: int
+    activated: int
+    flagged: int
+    median_time_to_accept: dt.timedelta | None
+
+    @property
+    def flag_rate(self) -> float:
+        """Share of opened handoffs that were flagged."""
+        return self.flagged / self.opened if self.opened else 0.0
+
+    @property
+    def activation_rate(self) -> float:
+        """Share of accepted handoffs whose customer was activated."""
+        return self.activated / self.accepted if self.accepted else 0.0
+
+
+_ACCEPTED_STATES: Final = frozenset(
+    {HandoffState.ACCEPTED, HandoffState.ACTIVATED, HandoffState.CHURNED}
+)
+
+
+def _metrics(handoffs: Iterable[Handoff]) -> HandoffMetrics:
+    items = list(handoffs)
+    waits = [h.accepted_at - h.won_at for h in items if h.accepted_at is not None and h.won_at]
+    return HandoffMetrics(
+        opened=len(items),
+        accepted=sum(h.state in _ACCEPTED_STATES for h in items),
+        activated=sum(h.state is HandoffState.ACTIVATED for h in items),
+        flagged=sum(bool(h.flags) for h in items),
+        median_time_to_accept=(
+            dt.timedelta(seconds=statistics.median(w.total_seconds() for w in waits))
+            if waits
+            else None
+        ),
+    )
+
+
+class HandoffDesk:
+    """The service that runs handoffs: fed by CRM events, driven by people.
+
+    Args:
+        org: Who is in the sending and receiving functions.
+        sending: The function that hands over (Sales).
+        receiving: The function that takes over (Operations).
+        gate: What a package must pass to be accepted.
+        store: Where events are kept; ``None`` keeps them in memory.
+        trigger_stage: The deal stage that opens a handoff.
+        owner_rule: Chooses the owner; by default the payload's ``owner`` if that
+            person is in the org.
+        notifier: Tells the receiving side about new work.
+
+    Building a desk on a store that already holds events replays them: the desk
+    comes back in the state it was left in.
+
+    Added in 0.1.
+    """
+
+    def __init__(
+        self,
+        org: Org,
+        *,
+        sending: str = "Sales",
+        receiving: str = "Operations",
+        gate: QualityGate | None = None,
+        store: Store | None = None,
+        trigger_stage: str = "Closed-Won",
+        owner_rule: OwnerRule | None = None,
+        notifier: Notifier | None = None,
+    ) -> None:
+        """Build the desk and replay whatever the store holds."""
+        self.org = org
+        self.sending = sending
+        self.receiving = receiving
+        self.gate = (gate or QualityGate.minimum_viable()).bound(org)
+        self.store: Store = store if store is not None else MemoryStore()
+        self.trigger_stage = _stage(trigger_stage)
+        self.owner_rule: OwnerRule = owner_rule or _deal_owner
+        self.notifier = notifier
+        self._handoffs: dict[str, Handoff] = {}
+        self._tombstones: dict[str, tuple[StoredEvent, ...]] = {}
+        self._lock = threading.RLock()
+        self._ids = itertools.count(1)
+        self.replay()
+
+    # -- reading ----------------------------------------------------------------------
+
+    def replay(self) -> None:
+        """Rebuild every handoff from the store (what a restarted service does)."""
+        with self._lock:
+            states: dict[str, Handoff | None] = {}
+            history: dict[str, list[StoredEvent]] = {}
+            opened: list[str] = []  # handoffs in the order they were first opened
+            for event in self.store.read_all():
+                prior = tuple(history.setdefault(event.stream, []))
+                history[event.stream].append(event)
+                before = states.get(event.stream)
+                states[event.stream] = _fold(before, event, self.trigger_stage, prior)
+                if before is None and states[event.stream] is not None:
+                    opened.append(event.stream)
+            self._handoffs = {k: v for k in opened if (v := states[k]) is not None}
+            self._tombstones = {k: tuple(history[k]) for k, v in states.items() if v is None}
+
+    def get(self, deal_id: str) -> Handoff:
+        """The handoff of ``deal_id``.
+
+        Raises:
+            UnknownNameError: No handoff was opened for that deal.
+        """
+        found = self._handoffs.get(deal_id)
+        if found is None:
+            raise UnknownNameError.for_name("deal", deal_id, self._handoffs)
+        return found
+
+    def handoffs(self) -> tuple[Handoff, ...]:
+        """Every handoff, in the order they were opened."""
+        return tuple(self._handoffs.values())
+
+    def metrics(self, *, owner: str | None = None) -> HandoffMetrics:
+        """Opened, accepted, flag rate, median time to acceptance, activation rate."""
+        return _metrics(h for h in self._handoffs.values() if owner is None or h.owner == owner)
+
+    def metrics_by_owner(self) -> dict[str | None, HandoffMetrics]:
+        """:meth:`metrics` for each owner (``None`` for handoffs without one)."""
+        owners = dict.fromkeys(h.owner for h in self._handoffs.values())
+        return {
+            o: self.metrics(owner=o)
+            if o is not None
+            else _metrics(h for h in self._handoffs.values() if h.owner is None)
+            for o in owners
+        }
+
+    # -- the CRM side -----------------------------------------------------------------
+
+    def receive(self, event: DealEvent) -> Handoff | None:
+        """Apply a CRM deal event; returns the deal's handoff, if it has one.
+
+        Idempotent by ``event_id`` (webhooks arrive at least once), and an event older
+        than the last one applied for the deal is recorded but changes nothing.
+        """
+        with self._lock:
+            current = self._handoffs.get(event.deal_id)
+            opening = event.stage == self.trigger_stage and (
+                current is None or current.state is HandoffState.WITHDRAWN
+            )
+            data: dict[str, Any] = {
+                "stage": event.stage,
+                "occurred_at": event.occurred_at.isoformat(),
+            }
+            if opening:
+                data["owner"] = self.owner_rule(event, self.org)
+                customer = event.payload.get("customer") or event.payload.get("dealname")
+                if isinstance(customer, str):
+                    data["customer"] = customer
+            stored = NewEvent(f"crm:{event.event_id}", "deal_stage", "crm", event.occurred_at, data)
+            before = current
+            self._append(event.deal_id, stored)
+            after = self._handoffs.get(event.deal_id)
+            if after is not None and before is not after and self.notifier is not None:
+                if after.state is HandoffState.OPEN and (
+                    before is None or before.state is not HandoffState.OPEN
+                ):
+                    self.notifier.notify(after, "opened")
+                elif after.state is HandoffState.WITHDRAWN and (
+                    before is not None and before.state is not HandoffState.WITHDRAWN
+                ):
+                    self.notifier.notify(after, "withdrawn")
+            return after
+
+    def _append(self, deal_id: str, event: NewEvent) -> None:
+        current = self._handoffs.get(deal_id)
+        history = current.history if current is not None else self._tombstones.get(deal_id, ())
+        version = len(history)
+        new_version = self.store.append(deal_id, [event], expected_version=version)
+        if new_version == version:
+            return  # a duplicate: already applied
+        for stored in self.store.read(deal_id, after=version):
+            current = _fold(current, stored, self.trigger_stage, history)
+            history = (*history, stored)
+        if current is None:
+            self._tombstones[deal_id] = history
+        else:
+            self._handoffs[deal_id] = current
+
+    # -- the people side --------------------------------------------------------------
+
+    def _move(
+        self,
+        deal_id: str,
+        move: str,
+        actor: str,
+        at: dt.datetime,
+        data: Mapping[str, Any] | None = None,
+    ) -> Handoff:
+        handoff = self.get(deal_id)
+        sources, _ = _MOVES[move]
+        if handoff.state not in sources:
+            raise TransitionError.for_move(handoff.state.name, move, handoff.allowed_moves())
+        self._authorise(handoff, move, actor)
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise SpecError.single(
+                f"`at` must be timezone-aware, got {at!r}", Location(path=("at",))
+            )
+        kind = {
+            "submit": "submitted",
+            "flag": "flagged",
+            "resolve": "resolved",
+            "accept": "accepted",
+            "activate": "activated",
+            "churn": "churned",
+            "withdraw": "withdrawn",
+            "reassign": "reassigned",
+        }[move]
+        event_id = f"{deal_id}:{handoff.version + 1}:{kind}"
+        self._append(deal_id, NewEvent(event_id, kind, actor, at, dict(data or {})))
+        after = self.get(deal_id)
+        if self.notifier is not None:
+            self.notifier.notify(after, kind)
+        return after
+
+    def _authorise(self, handoff: Handoff, move: str, actor: str) -> None:
+        person = self.org.get_person(actor)
+        if move in _RECEIVING_MOVES:
+            if person is None or person.function != self.receiving:
+                raise PermissionDenied(
+                    f"Only members of {self.receiving} may {move} a handoff; `{actor}` is not one",
+                    actor=actor,
+                    action=move,
+                )
+            return
+        if actor == handoff.owner or (person is not None and person.function == self.sending):
+            return
+        raise PermissionDenied(
+            f"Only the owner or members of {self.sending} may {move} a handoff; "
+            f"`{actor}` is neither",
+            actor=actor,
+            action=move,
+        )
+
+    def submit(self, deal_id: str, package: HandoffPackage, actor: str, at: dt.datetime) -> Handoff:
+        """Submit (or, after flags are resolved, resubmit) the package."""
+        with self._lock:
+            handoff = self.get(deal_id)
+            if handoff.state is HandoffState.FLAGGED and handoff.open_flags:
+                open_ids = ", ".join(f.flag_id for f in handoff.open_flags)
+                raise TransitionError(
+                    f"Cannot resubmit while red flags are open ({open_ids}); resolve them first",
+                    state=handoff.state.name,
+                    move="submit",
+                    allowed=handoff.allowed_moves(),
+                )
+            return self._move(
+                deal_id, "submit", actor, at, {"package": package.model_dump(mode="json")}
+            )
+
+    def flag(self, deal_id: str, actor: str, reason: str, category: str, at: dt.datetime) -> str:
+        """Raise a blame-free red flag: what is missing or unclear. Returns the flag's id."""
+        with self._lock:
+            if not reason.strip():
+                raise SpecError.single("A red flag needs a reason", Location(path=("reason",)))
+            flag_id = f"{deal_id}-flag-{len(self.get(deal_id).flags) + 1}"
+            self._move(
+                deal_id,
+                "flag",
+                actor,
+                at,
+                {"flag_id": flag_id, "reason": reason, "category": category},
+            )
+            return flag_id
+
+    def resolve(self, deal_id: str, flag_id: str, actor: str, at: dt.datetime) -> Handoff:
+        """Resolve an open red flag."""
+        with self._lock:
+            handoff = self.get(deal_id)
+            if handoff.state is HandoffState.FLAGGED and flag_id not in {
+                f.flag_id for f in handoff.open_flags
+            }:
+                raise UnknownNameError.for_name(
+                    "open flag", flag_id, [f.flag_id for f in handoff.open_flags]
+                )
+            return self._move(deal_id, "resolve", actor, at, {"flag_id": flag_id})
+
+    def accept(self, deal_id: str, actor: str, at: dt.datetime) -> Handoff:
+        """Accept the handoff: refused while the gate fails or a red flag is open.
+
+        Raises:
+            GateBlocked: The package fails the gate; carries the ``GateResult``.
+        """
+        with self._lock:
+            handoff = self.get(deal_id)
+            sources, _ = _MOVES["accept"]
+            if handoff.state in sources:
+                self._authorise(handoff, "accept", actor)
+                if handoff.package is None:  # pragma: no cover - SUBMITTED implies a package
+                    msg = "Nothing was submitted"
+                    raise TransitionError(msg)
+                result = self.gate.evaluate(handoff.package)
+                if not result.passed:
+                    raise GateBlocked(
+                        f"The package fails gate {self.gate.name}:\n{result}", result=result
+                    )
+            return self._move(deal_id, "accept", actor, at)
+
+    def activate(self, deal_id: str, actor: str, at: dt.datetime) -> Handoff:
+        """Record that the customer is activated (the owner is measured on this)."""
+        with self._lock:
+            return self._move(deal_id, "activate", actor, at)
+
+    def churn(self, deal_id: str, actor: str, at: dt.datetime, reason: str = "") -> Handoff:
+        """Record that the customer churned."""
+        with self._lock:
+            return self._move(deal_id, "churn", actor, at, {"reason": reason})
+
+    def withdraw(self, deal_id: str, actor: str, at: dt.datetime, reason: str = "") -> Handoff:
+        """Withdraw the handoff (before acceptance)."""
+        with self._lock:
+            return self._move(deal_id, "withdraw", actor, at, {"reason": reason})
+
+    def reassign(self, deal_id: str, new_owner: str, actor: str, at: dt.datetime) -> Handoff:
+        """Hand the handoff to another owner.
+
+        Raises:
+            UnknownNameError: ``new_owner`` is not in the org.
+        """
+        with self._lock:
+            if self.org.get_person(new_owner) is None:
+                raise UnknownNameError.for_name("person", new_owner, self.org.person_ids)
+            return self._move(deal_id, "reassign", actor, at, {"owner": new_owner})
