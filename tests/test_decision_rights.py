@@ -220,10 +220,14 @@ class TestDecision:
         """Empty parties, surrounding spaces and repeats are refused with their paths."""
         with pytest.raises(SpecError) as info:
             Decision(id="d", accountable="x", consulted=[" a", "b", "b"], informed=[""])
-        assert [p.location.path for p in info.value.problems] == [
-            ("consulted", 0),
-            ("consulted", 2),
-            ("informed", 0),
+        assert [(p.location.path, p.message) for p in info.value.problems] == [
+            (("consulted", 0), "Must be non-empty text without surrounding spaces or line breaks"),
+            (("informed", 0), "Must be non-empty text without surrounding spaces or line breaks"),
+        ]
+        with pytest.raises(SpecError) as info:
+            Decision(id="d", accountable="x", consulted=["a", "b", "b"])
+        assert [(p.location.path, p.message) for p in info.value.problems] == [
+            (("consulted", 2), "`b` is listed twice as consulted"),
         ]
 
     def test_free_text_ids(self):

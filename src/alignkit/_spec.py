@@ -11,16 +11,19 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any, Final, Self, TypeVar
 
 import attrs
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from alignkit.errors import Problem, SpecError
 
-__all__ = ["SpecModel", "TupleOf", "describe_error", "model_at", "suggest"]
+__all__ = ["NAME_PATTERN", "SpecModel", "TupleOf", "describe_error", "model_at", "suggest"]
 
 T = TypeVar("T")
+
+NAME_PATTERN: Final = r"^\S(?:[^\r\n]*\S)?$"
+"""Free-text names (decision ids, parties): not empty, no surrounding spaces, one line."""
 
 TupleOf = Annotated[Sequence[T], AfterValidator(tuple)]
 """A field that accepts any sequence (a list from YAML or Python) and stores a tuple."""
@@ -261,6 +264,8 @@ def describe_error(
     value = item.get("input")
     if kind == "string_type" and isinstance(value, bool | int | float):
         return loc, f"Expected text, got {value!r}; quote it in YAML if it is a name"
+    if kind == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == NAME_PATTERN:
+        return loc, "Must be non-empty text without surrounding spaces or line breaks"
     message = item["msg"]
     if kind.startswith("value_error") and message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")

@@ -38,15 +38,21 @@ import datetime as dt
 import enum
 import io
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, final
+from typing import IO, TYPE_CHECKING, Annotated, Any, ClassVar, Final, TypeVar, final
 
 import attrs
-from pydantic import AwareDatetime, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import (
+    AwareDatetime,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
 
 from alignkit._csvsafe import escape_cell, unescape_cell
-from alignkit._spec import SpecModel, TupleOf
+from alignkit._spec import NAME_PATTERN, SpecModel, TupleOf
 from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import PermissionDenied, Problem, SpecError, UnknownNameError
 
@@ -97,6 +103,8 @@ ROLE_ORDER: Final = (
     Role.INFORMED,
 )
 """Roles in the order cells and tables show them."""
+
+K = TypeVar("K")
 
 _SEPARATORS: Final = str.maketrans(dict.fromkeys("/,;+&|", " "))
 
@@ -195,6 +203,12 @@ class Scheme:
             if letter in self.letters:
                 table.setdefault(word.upper(), self.letters[letter])
         return table
+
+    @cached_property
+    def _fields(self) -> dict[str, str]:
+        """Letter or word (upper case) -> the Decision field it fills."""
+        names = {Role.ACCOUNTABLE: "accountable", **_ROLE_FIELDS}
+        return {token: names[role] for token, role in self._lookup.items()}
 
     @cached_property
     def _primary(self) -> dict[Role, str]:
@@ -332,13 +346,17 @@ def parse_cell(cell: str, scheme: Scheme) -> tuple[frozenset[Role], list[str]]:
 
 # -- the spec ----------------------------------------------------------------------------
 
-_Party = Field(min_length=1, pattern=r"^\S(?:[^\r\n]*\S)?$")
+_PartyName = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 _ROLE_FIELDS: Final = {
     Role.RESPONSIBLE: "responsible",
     Role.AGREE: "agree",
     Role.CONSULTED: "consulted",
     Role.INFORMED: "informed",
 }
+_FIELD_NAMES: Final = tuple(_ROLE_FIELDS.values())
+_ROLE_BY_FIELD: Final = {"accountable": Role.ACCOUNTABLE, **{v: k for k, v in _ROLE_FIELDS.items()}}
+_FIELD_OF: Final = {v: k for k, v in _ROLE_BY_FIELD.items()}
+_ALL_FIELDS: Final = ("accountable", *_FIELD_NAMES)
 
 
 class Decision(SpecModel):
@@ -355,9 +373,7 @@ class Decision(SpecModel):
     Added in 0.1.
     """
 
-    id: str = Field(
-        min_length=1, pattern=r"^\S(?:[^\r\n]*\S)?$", description="A unique id for the decision."
-    )
+    id: str = Field(min_length=1, pattern=NAME_PATTERN, description="A unique id for the decision.")
     title: str = Field(default="", description="What is decided, for people; the id if left out.")
     category: str | None = Field(
         default=None, min_length=1, description="A category (data, pricing ...) for escalation."
@@ -369,13 +385,13 @@ class Decision(SpecModel):
     )
     accountable: str = Field(
         min_length=1,
-        pattern=r"^\S(?:[^\r\n]*\S)?$",
+        pattern=NAME_PATTERN,
         description="The one party who decides: a function (its head decides) or a person.",
     )
-    responsible: TupleOf[str] = Field(default=(), description="Who drives or does the work.")
-    agree: TupleOf[str] = Field(default=(), description="Who must sign off (a veto).")
-    consulted: TupleOf[str] = Field(default=(), description="Who gives input before.")
-    informed: TupleOf[str] = Field(default=(), description="Who is told after.")
+    responsible: TupleOf[_PartyName] = Field(default=(), description="Who drives or does the work.")
+    agree: TupleOf[_PartyName] = Field(default=(), description="Who must sign off (a veto).")
+    consulted: TupleOf[_PartyName] = Field(default=(), description="Who gives input before.")
+    informed: TupleOf[_PartyName] = Field(default=(), description="Who is told after.")
 
     def model_post_init(self, _context: Any, /) -> None:  # noqa: ANN401 - pydantic's hook
         """Default the title to the id."""
@@ -384,14 +400,12 @@ class Decision(SpecModel):
 
     def _invariants(self) -> Iterator[Problem]:
         for role, name in _ROLE_FIELDS.items():
+            named = getattr(self, name)
+            if len(set(named)) == len(named):
+                continue
             seen: set[str] = set()
-            for index, party in enumerate(getattr(self, name)):
-                if not party or party != party.strip() or "\n" in party or "\r" in party:
-                    yield Problem(
-                        "A party must be non-empty text without surrounding spaces or line breaks",
-                        Location(path=(name, index)),
-                    )
-                elif party in seen:
+            for index, party in enumerate(named):
+                if party in seen:
                     yield Problem(
                         f"`{party}` is listed twice as {role.value}", Location(path=(name, index))
                     )
@@ -461,10 +475,14 @@ class _Index:
     decisions: dict[str, Decision]
     position: dict[str, int]
     accountable: dict[str, str]
-    by_party: dict[str, dict[str, frozenset[Role]]]
-    by_party_role: dict[tuple[str, Role], frozenset[str]]
     categories: dict[str, tuple[str, ...]]
-    delegations: dict[str, tuple[Delegation, ...]]
+
+
+@final
+@attrs.frozen
+class _PartyIndex:
+    roles_of: dict[str, dict[str, frozenset[Role]]]
+    by_role: dict[tuple[str, Role], frozenset[str]]
 
 
 @final
@@ -565,23 +583,26 @@ class DecisionRights(SpecModel):
                 accountable parties, located at ``decision_id.party``.
         """
         problems: list[Problem] = []
-        decisions = []
+        decisions: list[dict[str, Any]] = []
+        placed: list[Location] = []
         for decision_id, cells in table.items():
+            where = Location(path=(decision_id,))
+
+            def locate(party: str, decision_id: str = decision_id) -> Location:
+                return Location(path=(decision_id, party))
+
             built = _decision_from_cells(
                 decision_id,
-                [
-                    (party, cell, Location(path=(decision_id, party)))
-                    for party, cell in cells.items()
-                ],
+                [(party, cell, party) for party, cell in cells.items()],
                 scheme,
-                Location(path=(decision_id,)),
+                where,
+                locate,
                 problems,
             )
             if built is not None:
                 decisions.append(built)
-        if problems:
-            raise SpecError(problems)
-        return cls(scheme=scheme, decisions=decisions)
+                placed.append(where)
+        return cls._validated(scheme, decisions, placed, problems)
 
     def to_data(self) -> dict[str, Any]:
         """The ``decision_rights`` section as plain data, for YAML or JSON.
@@ -647,38 +668,14 @@ class DecisionRights(SpecModel):
         problems: list[Problem],
         scheme: Scheme,
     ) -> DecisionRights:
-        parties: dict[int, str] = {}
-        meta: dict[int, str] = {}
-        seen: dict[str, int] = {}
-        for j, raw in enumerate(header[1:], start=1):
-            text = raw.strip()
-            where = Location(name, row=1, line=1, column=j + 1)
-            if text.startswith("#"):
-                field = text[1:].strip().lower()
-                if field in {"title", "category", "scope"}:
-                    meta[j] = field
-                else:
-                    problems.append(
-                        Problem(
-                            f"Unknown column {text!r}; #title, #category and #scope are read",
-                            where,
-                        )
-                    )
-                continue
-            party = unescape_cell(text)
-            if not party:
-                problems.append(Problem("A party column has no name", where))
-            elif party in seen:
-                problems.append(
-                    Problem(
-                        f"Party `{party}` has two columns (first column {seen[party] + 1})", where
-                    )
-                )
-            else:
-                seen[party] = j
-                parties[j] = party
-        decisions: list[Decision] = []
+        parties, meta = _header_columns(name, header, problems)
+        import itertools
+
+        decisions: list[dict[str, Any]] = []
+        placed: list[Location] = []
         first_row: dict[str, int] = {}
+        width = len(header)
+        columns = range(width)
         for item in rows:
             cells = item.cells
             decision_id = unescape_cell(cells[0].strip()) if cells else ""
@@ -696,36 +693,57 @@ class DecisionRights(SpecModel):
                 )
                 continue
             first_row[decision_id] = item.row
-            if len(cells) > len(header):
+            if len(cells) > width:
                 problems.append(
                     Problem(
-                        f"Row has {len(cells)} cells but the header has {len(header)}",
-                        Location(name, row=item.row, line=item.line, column=len(header) + 1),
+                        f"Row has {len(cells)} cells but the header has {width}",
+                        Location(name, row=item.row, line=item.line, column=width + 1),
                     )
                 )
                 continue
-            fields = {
-                field: unescape_cell(cells[j].strip())
-                for j, field in meta.items()
-                if j < len(cells) and cells[j].strip()
-            }
-            role_cells = [
-                (
-                    party,
-                    cells[j],
-                    Location(name, row=item.row, line=item.line, column=j + 1),
-                )
-                for j, party in parties.items()
-                if j < len(cells) and cells[j].strip()
-            ]
+            fields: dict[str, str] = {}
+            role_cells: list[tuple[str, str, int]] = []
+            # Most cells are blank: compress() skips them without a Python-level test.
+            for j in itertools.compress(columns, cells):
+                cell = cells[j].strip()
+                if not cell or j == 0:
+                    continue
+                named = parties.get(j)
+                if named is not None:
+                    role_cells.append((named, cell, j))
+                elif j in meta:
+                    fields[meta[j]] = unescape_cell(cell)
+
+            def locate(j: int, item: Any = item) -> Location:  # noqa: ANN401 - a CsvRow
+                return Location(name, row=item.row, line=item.line, column=j + 1)
+
             built = _decision_from_cells(
-                decision_id, role_cells, scheme, where, problems, fields=fields
+                decision_id, role_cells, scheme, where, locate, problems, fields=fields
             )
             if built is not None:
                 decisions.append(built)
-        if problems:
-            raise SpecError(problems)
-        return cls(scheme=scheme, decisions=decisions)
+                placed.append(where)
+        return cls._validated(scheme, decisions, placed, problems)
+
+    @classmethod
+    def _validated(
+        cls,
+        scheme: Scheme,
+        decisions: list[dict[str, Any]],
+        placed: list[Location],
+        problems: list[Problem],
+    ) -> DecisionRights:
+        """Validate every decision at once; place any problem at its decision's row."""
+        if not problems:
+            try:
+                return cls.model_validate({"scheme": scheme, "decisions": decisions})
+            except SpecError as error:
+                for problem in error.problems:
+                    path = problem.location.path
+                    index = path[1] if len(path) > 1 and path[0] == "decisions" else None
+                    where = placed[index] if isinstance(index, int) else Location()
+                    problems.append(Problem(problem.message, where))
+        raise SpecError(problems)
 
     def to_csv(self) -> str:
         """The matrix as CSV, safe to open in a spreadsheet.
@@ -796,8 +814,6 @@ class DecisionRights(SpecModel):
     def _index(self) -> _Index:
         decisions: dict[str, Decision] = {}
         position: dict[str, int] = {}
-        by_party: dict[str, dict[str, set[Role]]] = {}
-        by_party_role: dict[tuple[str, Role], set[str]] = {}
         categories: dict[str, list[str]] = {}
         for i, decision in enumerate(self.decisions):
             if decision.id in decisions:
@@ -806,31 +822,50 @@ class DecisionRights(SpecModel):
             position[decision.id] = i
             if decision.category is not None:
                 categories.setdefault(decision.category, []).append(decision.id)
-            for role in ROLE_ORDER:
-                for party in decision.parties(role):
-                    by_party.setdefault(party, {}).setdefault(decision.id, set()).add(role)
-                    by_party_role.setdefault((party, role), set()).add(decision.id)
-        delegations: dict[str, list[Delegation]] = {}
-        for delegation in self.delegations:
-            targets = (
-                [delegation.decision]
-                if delegation.decision is not None
-                else categories.get(str(delegation.category), [])
-            )
-            for decision_id in targets:
-                held = decisions.get(decision_id)
-                # Only the accountable party's delegations count.
-                if held is not None and held.accountable == delegation.from_party:
-                    delegations.setdefault(decision_id, []).append(delegation)
         return _Index(
             decisions=decisions,
             position=position,
             accountable={k: d.accountable for k, d in decisions.items()},
-            by_party={p: {k: frozenset(v) for k, v in m.items()} for p, m in by_party.items()},
-            by_party_role={k: frozenset(v) for k, v in by_party_role.items()},
             categories={k: tuple(v) for k, v in categories.items()},
-            delegations={k: tuple(v) for k, v in delegations.items()},
         )
+
+    @cached_property
+    def _delegation_index(self) -> dict[str, tuple[Delegation, ...]]:
+        index = self._index
+        delegations: dict[str, list[Delegation]] = {}
+        for delegation in self.delegations:
+            targets = (
+                (delegation.decision,)
+                if delegation.decision is not None
+                else index.categories.get(str(delegation.category), ())
+            )
+            for decision_id in targets:
+                # Only the accountable party's delegations count.
+                if index.accountable.get(decision_id) == delegation.from_party:
+                    delegations.setdefault(decision_id, []).append(delegation)
+        return {k: tuple(v) for k, v in delegations.items()}
+
+    @cached_property
+    def _party_index(self) -> _PartyIndex:
+        by_party: dict[str, dict[str, set[str]]] = {}
+        for decision in self._index.decisions.values():
+            decision_id = decision.id
+            by_party.setdefault(decision.accountable, {}).setdefault(decision_id, set()).add(
+                "accountable"
+            )
+            for field in _FIELD_NAMES:
+                for party in getattr(decision, field):
+                    by_party.setdefault(party, {}).setdefault(decision_id, set()).add(field)
+        roles_of: dict[str, dict[str, frozenset[Role]]] = {}
+        by_role: dict[tuple[str, Role], set[str]] = {}
+        for party, held in by_party.items():
+            table = roles_of[party] = {}
+            for decision_id, fields in held.items():
+                roles = frozenset(_ROLE_BY_FIELD[f] for f in fields)
+                table[decision_id] = roles
+                for role in roles:
+                    by_role.setdefault((party, role), set()).add(decision_id)
+        return _PartyIndex(roles_of=roles_of, by_role={k: frozenset(v) for k, v in by_role.items()})
 
     # -- queries ------------------------------------------------------------------------
 
@@ -874,11 +909,11 @@ class DecisionRights(SpecModel):
 
     def roles_of(self, party: str) -> dict[str, frozenset[Role]]:
         """Every decision ``party`` holds a role in, with those roles (a new dict)."""
-        return dict(self._index.by_party.get(party, {}))
+        return dict(self._party_index.roles_of.get(party, {}))
 
     def decisions_for(self, party: str, role: Role) -> frozenset[str]:
         """The ids of the decisions where ``party`` holds ``role``."""
-        return self._index.by_party_role.get((party, role), frozenset())
+        return self._party_index.by_role.get((party, role), frozenset())
 
     def category(self, category: str) -> tuple[str, ...]:
         """The ids of the decisions in ``category``."""
@@ -915,7 +950,7 @@ class DecisionRights(SpecModel):
             return False
         if person in allowed:
             return True
-        delegations = self._index.delegations.get(decision_id)
+        delegations = self._delegation_index.get(decision_id)
         if not delegations:
             return False
         when = _aware(at)
@@ -946,7 +981,7 @@ class DecisionRights(SpecModel):
         """Every party (person ids where ``org`` resolves them) who may decide at ``at``."""
         accountable = self.accountable(decision_id)
         out = {_decider(org, accountable) or accountable}
-        delegations = self._index.delegations.get(decision_id, ())
+        delegations = self._delegation_index.get(decision_id, ())
         if delegations:
             when = _aware(at)
             out |= {_decider(org, d.to_party) or d.to_party for d in delegations if d.active(when)}
@@ -1120,19 +1155,63 @@ class DecisionRights(SpecModel):
         )
 
 
+def _header_columns(
+    name: str, header: list[str], problems: list[Problem]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """Column -> party, and column -> metadata field, from a sheet's header row."""
+    parties: dict[int, str] = {}
+    meta: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for j, raw in enumerate(header[1:], start=1):
+        text = raw.strip()
+        where = Location(name, row=1, line=1, column=j + 1)
+        if text.startswith("#"):
+            field = text[1:].strip().lower()
+            if field in {"title", "category", "scope"}:
+                meta[j] = field
+            else:
+                problems.append(
+                    Problem(
+                        f"Unknown column {text!r}; #title, #category and #scope are read",
+                        where,
+                    )
+                )
+            continue
+        party = unescape_cell(text)
+        if not party:
+            problems.append(Problem("A party column has no name", where))
+        elif party in seen:
+            problems.append(
+                Problem(f"Party `{party}` has two columns (first column {seen[party] + 1})", where)
+            )
+        else:
+            seen[party] = j
+            parties[j] = party
+    return parties, meta
+
+
 def _decision_from_cells(
     decision_id: str,
-    cells: list[tuple[str, str, Location]],
+    cells: list[tuple[str, str, K]],
     scheme: Scheme,
     where: Location,
+    locate: Callable[[K], Location],
     problems: list[Problem],
     *,
     fields: Mapping[str, str] | None = None,
-) -> Decision | None:
-    roles: dict[Role, list[str]] = {role: [] for role in ROLE_ORDER}
-    accountable_at: list[Location] = []
+) -> dict[str, Any] | None:
+    """One decision's row as data, or ``None`` with its problems recorded."""
+    lookup = scheme._fields
+    roles: dict[str, list[str]] = {field: [] for field in _ALL_FIELDS}
+    accountable_at: list[K] = []
     ok = True
-    for party, cell, location in cells:
+    for party, cell, key in cells:
+        field = lookup.get(cell.strip().upper())
+        if field is not None:  # the common case: one letter
+            roles[field].append(party)
+            if field == "accountable":
+                accountable_at.append(key)
+            continue
         found, unknown = parse_cell(cell, scheme)
         for token in unknown:
             ok = False
@@ -1140,46 +1219,39 @@ def _decision_from_cells(
                 Problem(
                     f"Unknown letter {token!r} in cell {cell.strip()!r} for `{party}`; "
                     f"{scheme.name.upper()} letters are {', '.join(scheme.letters)}",
-                    location,
+                    locate(key),
                 )
             )
         for role in ROLE_ORDER:
             if role in found:
-                roles[role].append(party)
+                roles[_FIELD_OF[role]].append(party)
         if Role.ACCOUNTABLE in found:
-            accountable_at.append(location)
+            accountable_at.append(key)
     letter = scheme.letter(Role.ACCOUNTABLE)
-    if not roles[Role.ACCOUNTABLE]:
+    if not roles["accountable"]:
         problems.append(
             Problem(f"Decision `{decision_id}` has no accountable party ({letter})", where)
         )
         return None
-    if len(roles[Role.ACCOUNTABLE]) > 1:
-        names = ", ".join(f"`{p}`" for p in roles[Role.ACCOUNTABLE])
+    if len(roles["accountable"]) > 1:
+        names = ", ".join(f"`{p}`" for p in roles["accountable"])
         problems.extend(
             Problem(
                 f"Decision `{decision_id}` has {len(accountable_at)} accountable parties "
                 f"({names}); exactly one decides",
-                location,
+                locate(key),
             )
-            for location in accountable_at
+            for key in accountable_at
         )
         return None
     if not ok:
         return None
-    try:
-        return Decision(
-            id=decision_id,
-            accountable=roles[Role.ACCOUNTABLE][0],
-            responsible=tuple(roles[Role.RESPONSIBLE]),
-            agree=tuple(roles[Role.AGREE]),
-            consulted=tuple(roles[Role.CONSULTED]),
-            informed=tuple(roles[Role.INFORMED]),
-            **dict(fields or {}),
-        )
-    except SpecError as error:
-        problems.extend(Problem(p.message, where) for p in error.problems)
-        return None
+    row: dict[str, Any] = {"id": decision_id, "accountable": roles["accountable"][0]}
+    for field in _FIELD_NAMES:
+        if roles[field]:
+            row[field] = roles[field]
+    row.update(fields or {})
+    return row
 
 
 def _aware(at: dt.datetime | None) -> dt.datetime:
@@ -1254,7 +1326,8 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
     from alignkit.rules import RULES
 
     index = rights._index  # noqa: SLF001 - same module
-    known = (org.person_ids | org.function_names | extra_parties) if org is not None else None
+    person_ids = org.person_ids if org is not None else frozenset()
+    known = (person_ids | org.function_names | extra_parties) if org is not None else None
     live = [(i, d) for i, d in enumerate(rights.decisions) if index.position.get(d.id) == i]
 
     def unknown(party: str, path: tuple[str | int, ...], what: str) -> Diagnostic | None:
@@ -1300,7 +1373,7 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
                 path=("decisions", i, "consulted"),
                 target=d.id,
             )
-        if org is not None and d.accountable not in org.person_ids:
+        if org is not None and d.accountable not in person_ids:
             function = org.get_function(d.accountable)
             if function is not None and org.head(d.accountable) is None:
                 yield RULES["DR011"].diagnostic(
@@ -1327,7 +1400,10 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
 
     # DR006: parties in the org with no role anywhere.
     if org is not None:
-        named = set(index.by_party)
+        named = {d.accountable for _, d in live}
+        for _, d in live:
+            for field in _FIELD_NAMES:
+                named.update(getattr(d, field))
         named_functions = {f for f in org.function_names if f in named}
         for k, function in enumerate(org.functions):
             members = org.members(function.name)

@@ -115,6 +115,8 @@ class _Index:
     function_position: dict[str, int]
     members: dict[str, tuple[Person, ...]]
     reports: dict[str, tuple[Person, ...]]
+    person_ids: frozenset[str]
+    function_names: frozenset[str]
 
 
 class Org(SpecModel):
@@ -219,6 +221,8 @@ class Org(SpecModel):
             function_position=function_position,
             members={k: tuple(v) for k, v in members.items()},
             reports={k: tuple(v) for k, v in reports.items()},
+            person_ids=frozenset(people),
+            function_names=frozenset(functions),
         )
 
     def person(self, id: str) -> Person:
@@ -254,12 +258,12 @@ class Org(SpecModel):
     @property
     def person_ids(self) -> frozenset[str]:
         """Every person's id."""
-        return frozenset(self._index.people)
+        return self._index.person_ids
 
     @property
     def function_names(self) -> frozenset[str]:
         """Every function's name."""
-        return frozenset(self._index.functions)
+        return self._index.function_names
 
     def members(self, function: str) -> tuple[Person, ...]:
         """The people whose function is ``function``, in declaration order."""
