@@ -502,6 +502,17 @@ class TestCanDecide:
         with pytest.raises(UnknownNameError, match="decision or category"):
             RIGHTS.delegate("nope", "cio", "ae-1")
 
+    def test_chained_delegations_see_each_other(self):
+        """Each delegate() builds on the last; the result equals a freshly built matrix."""
+        chained = RIGHTS.delegate("approve-discount", "vp-sales", "ae-1").delegate(
+            "choose-warehouse", "cio", "data-eng"
+        )
+        assert chained.can_decide("ae-1", "approve-discount", ORG, at=NOW)
+        assert chained.can_decide("data-eng", "choose-warehouse", ORG, at=NOW)
+        rebuilt = DecisionRights.model_validate(chained.model_dump())
+        assert rebuilt == chained
+        assert rebuilt.can_decide("data-eng", "choose-warehouse", ORG, at=NOW)
+
     def test_delegate_returns_a_new_matrix(self):
         """Nothing mutates."""
         delegated = RIGHTS.delegate("approve-discount", "vp-sales", "ae-1")

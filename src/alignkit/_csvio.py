@@ -12,7 +12,15 @@ from alignkit._source import CsvSourceMap
 from alignkit.diagnostics import Location
 from alignkit.errors import Problem, SpecError
 
-__all__ = ["CSV_COLUMNS", "CsvRow", "read_people_csv", "read_rows", "read_table"]
+__all__ = [
+    "CSV_COLUMNS",
+    "CsvRow",
+    "SparseRow",
+    "read_people_csv",
+    "read_rows",
+    "read_sparse",
+    "read_table",
+]
 
 CSV_COLUMNS: Final = ("id", "name", "function", "manager")
 """The columns :meth:`alignkit.org.Org.from_csv` reads; ``manager`` may be left out."""
@@ -174,3 +182,83 @@ def _read_people(
         name, tuple(prefix), tuple(rows), {c: j + 1 for c, j in columns.items()}
     )
     return records, source_map
+
+
+@final
+@attrs.frozen
+class SparseRow:
+    """A record reduced to its non-blank cells: ``(column index, stripped text)``."""
+
+    row: int
+    line: int
+    width: int
+    cells: list[tuple[int, str]]
+
+
+def read_sparse(
+    source: str | os.PathLike[str] | IO[str],
+) -> tuple[str, list[str], list[SparseRow], list[Problem]]:
+    """Read a wide, mostly blank sheet (a RACI matrix) keeping only non-blank cells.
+
+    A sheet without quotes is split line by line with a regular expression, so blank
+    cells cost nothing; any other sheet goes through the csv module.
+
+    Raises:
+        SpecError: The file cannot be read, is not UTF-8, or has no header.
+    """
+    import re
+
+    if isinstance(source, str | os.PathLike):
+        name = os.fspath(source)
+        try:
+            text = Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+            raise SpecError.single(f"Cannot read the CSV file: {reason}", Location(name)) from None
+    else:
+        stream_name = getattr(source, "name", None)
+        name = stream_name if isinstance(stream_name, str) else "<csv>"
+        text = source.read().removeprefix("\ufeff")
+    if '"' in text or "\r" in text.replace("\r\n", ""):
+        import io
+
+        _, header, rows, problems = read_table(io.StringIO(text, newline=""))
+        sparse = [
+            SparseRow(
+                r.row,
+                r.line,
+                len(r.cells),
+                [(j, c.strip()) for j, c in enumerate(r.cells) if c and c.strip()],
+            )
+            for r in rows
+        ]
+        if name != "<csv>":
+            problems = [_renamed(p, name) for p in problems]
+        return name, header, sparse, problems
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        raise SpecError.single("The CSV file is empty; expected a header row", Location(name))
+    header = lines[0].rstrip("\r").split(",")
+    filled = re.compile(r"[^,]+")
+    out: list[SparseRow] = []
+    for number, line in enumerate(lines[1:], start=2):
+        line = line.rstrip("\r")  # noqa: PLW2901 - the same line, without its ending
+        if not line.strip(" ,\t"):
+            continue
+        cells: list[tuple[int, str]] = []
+        column = 0
+        previous = 0
+        for match in filled.finditer(line):
+            column += line.count(",", previous, match.start())
+            previous = match.start()
+            value = match.group().strip()
+            if value:
+                cells.append((column, value))
+        out.append(SparseRow(number, number, line.count(",") + 1, cells))
+    return name, header, out, []
+
+
+def _renamed(problem: Problem, name: str) -> Problem:
+    return Problem(problem.message, attrs.evolve(problem.location, file=name), code=problem.code)

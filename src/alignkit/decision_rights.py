@@ -45,6 +45,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, ClassVar, Final, TypeVar, 
 import attrs
 from pydantic import (
     AwareDatetime,
+    BaseModel,
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
@@ -654,9 +655,9 @@ class DecisionRights(SpecModel):
                 parties, duplicate decision row and duplicate party column, each with
                 its row (the header is row 1) and column.
         """
-        from alignkit._csvio import read_table
+        from alignkit._csvio import read_sparse
 
-        name, header, rows, problems = read_table(source)
+        name, header, rows, problems = read_sparse(source)
         return cls._from_rows(name, header, rows, problems, scheme)
 
     @classmethod
@@ -669,16 +670,13 @@ class DecisionRights(SpecModel):
         scheme: Scheme,
     ) -> DecisionRights:
         parties, meta = _header_columns(name, header, problems)
-        import itertools
-
         decisions: list[dict[str, Any]] = []
         placed: list[Location] = []
         first_row: dict[str, int] = {}
         width = len(header)
-        columns = range(width)
         for item in rows:
             cells = item.cells
-            decision_id = unescape_cell(cells[0].strip()) if cells else ""
+            decision_id = unescape_cell(cells[0][1]) if cells and cells[0][0] == 0 else ""
             where = Location(name, row=item.row, line=item.line, column=1)
             if not decision_id:
                 problems.append(Problem("The decision id is empty", where))
@@ -693,21 +691,17 @@ class DecisionRights(SpecModel):
                 )
                 continue
             first_row[decision_id] = item.row
-            if len(cells) > width:
+            if item.width > width:
                 problems.append(
                     Problem(
-                        f"Row has {len(cells)} cells but the header has {width}",
+                        f"Row has {item.width} cells but the header has {width}",
                         Location(name, row=item.row, line=item.line, column=width + 1),
                     )
                 )
                 continue
             fields: dict[str, str] = {}
             role_cells: list[tuple[str, str, int]] = []
-            # Most cells are blank: compress() skips them without a Python-level test.
-            for j in itertools.compress(columns, cells):
-                cell = cells[j].strip()
-                if not cell or j == 0:
-                    continue
+            for j, cell in cells:
                 named = parties.get(j)
                 if named is not None:
                     role_cells.append((named, cell, j))
@@ -1050,7 +1044,11 @@ class DecisionRights(SpecModel):
             to_party=to_party,
             until=until,
         )
-        return self.model_copy(update={"delegations": (*self.delegations, delegation)})
+        # The decisions did not change: copy without validating them again, keeping the
+        # indexes that do not depend on delegations.
+        copied = BaseModel.model_copy(self, update={"delegations": (*self.delegations, delegation)})
+        copied.__dict__.pop("_delegation_index", None)
+        return copied
 
     # -- escalation ---------------------------------------------------------------------
 
