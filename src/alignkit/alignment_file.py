@@ -46,6 +46,7 @@ from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
 from alignkit.decision_rights import DecisionRights
 from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import Problem, SpecError
+from alignkit.handoff import HandoffsSection
 from alignkit.org import Function, Org, Person
 
 __all__ = [
@@ -145,6 +146,9 @@ class AlignmentFile(SpecModel):
     decision_rights: DecisionRights | None = Field(
         default=None, description="Who decides what (RACI, RAPID or DACI)."
     )
+    handoffs: HandoffsSection | None = Field(
+        default=None, description="Minimum Viable Handoff gates and the CRM trigger."
+    )
     ignore: tuple[IgnoreEntry, ...] = Field(
         default=(), description="Findings the team accepts, each with a reason."
     )
@@ -214,7 +218,13 @@ def _check_rights(file: AlignmentFile) -> Iterable[Diagnostic]:
     return [*_with_prefix(inside, "decision_rights"), *outside]
 
 
-_SECTION_CHECKS: Final = (_check_org, _check_rights)
+def _check_handoffs(file: AlignmentFile) -> Iterable[Diagnostic]:
+    if file.handoffs is None:
+        return ()
+    return _with_prefix(file.handoffs.lint(file.org), "handoffs")
+
+
+_SECTION_CHECKS: Final = (_check_org, _check_rights, _check_handoffs)
 
 
 def _apply_ignores(

@@ -36,17 +36,27 @@ import itertools
 import re
 import statistics
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, final, runtime_checkable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Final,
+    Literal,
+    Protocol,
+    final,
+    runtime_checkable,
+)
 
 import attrs
 from pydantic import AwareDatetime, Field
 
 from alignkit._spec import SpecModel, TupleOf
-from alignkit.diagnostics import Location
+from alignkit.diagnostics import Diagnostic, Location
 from alignkit.errors import (
     GateBlocked,
     PermissionDenied,
+    Problem,
     SpecError,
     TransitionError,
     UnknownNameError,
@@ -65,22 +75,26 @@ __all__ = [
     # checks
     "Check",
     "CheckOutcome",
+    "CheckSpec",
     "CriteriaMeasurable",
     # the CRM trigger
     "DealEvent",
     "FieldPresent",
     "GateFailure",
     "GateResult",
+    "GateSpec",
     # the lifecycle
     "Handoff",
     "HandoffDesk",
     "HandoffMetrics",
     "HandoffPackage",
     "HandoffState",
+    "HandoffsSection",
     "NamedCheck",
     "Notifier",
     "OwnerAssigned",
     "OwnerRule",
+    "OwnerRuleSpec",
     "QualityGate",
     "RedFlag",
     "SuccessCriterion",
@@ -243,6 +257,9 @@ class ArtifactPresent(SpecModel):
     """
 
     check: Literal["artifact_present"] = "artifact_present"
+    name: str | None = Field(
+        default=None, min_length=1, description="The name failures are reported under."
+    )
     kind: str = Field(min_length=1)
     statuses: TupleOf[_STATUSES] = ("complete", "signed")
 
@@ -267,6 +284,9 @@ class ArtifactSigned(SpecModel):
     """
 
     check: Literal["artifact_signed"] = "artifact_signed"
+    name: str | None = Field(
+        default=None, min_length=1, description="The name failures are reported under."
+    )
     kind: str = Field(min_length=1)
     by: str | None = None
     before: AwareDatetime | None = None
@@ -301,6 +321,9 @@ class CriteriaMeasurable(SpecModel):
     """
 
     check: Literal["criteria_measurable"] = "criteria_measurable"
+    name: str | None = Field(
+        default=None, min_length=1, description="The name failures are reported under."
+    )
     minimum: int = Field(default=1, ge=1)
 
     def __call__(self, package: HandoffPackage) -> CheckOutcome:
@@ -324,6 +347,9 @@ class OwnerAssigned(SpecModel):
     """
 
     check: Literal["owner_assigned"] = "owner_assigned"
+    name: str | None = Field(
+        default=None, min_length=1, description="The name failures are reported under."
+    )
 
     def __call__(self, package: HandoffPackage, org: Org | None = None) -> CheckOutcome:
         """Run the check."""
@@ -346,6 +372,9 @@ class FieldPresent(SpecModel):
     """
 
     check: Literal["field_present"] = "field_present"
+    name: str | None = Field(
+        default=None, min_length=1, description="The name failures are reported under."
+    )
     field: str = Field(min_length=1)
     pattern: str | None = None
 
@@ -1226,3 +1255,189 @@ class HandoffDesk:
             if self.org.get_person(new_owner) is None:
                 raise UnknownNameError.for_name("person", new_owner, self.org.person_ids)
             return self._move(deal_id, "reassign", actor, at, {"owner": new_owner})
+
+
+# -- the alignment file's handoffs section -----------------------------------------------
+
+
+class GateSpec(SpecModel):
+    """A quality gate as written in an alignment file.
+
+    ``preset: minimum_viable`` starts from the MVH; ``checks`` adds declarative checks
+    (each named by ``name``, or by its kind); ``drop`` removes preset checks by name.
+
+    Added in 0.1.
+    """
+
+    name: str = Field(min_length=1, description="The gate's name.")
+    preset: Literal["minimum_viable"] | None = Field(
+        default=None, description="Start from a preset gate."
+    )
+    checks: TupleOf[Annotated[CheckSpec, Field(discriminator="check")]] = Field(
+        default=(), description="Declarative checks added after the preset's."
+    )
+    drop: TupleOf[str] = Field(default=(), description="Names of preset checks to leave out.")
+
+    def check_names(self) -> tuple[str, ...]:
+        """The names the built gate's checks will have."""
+        return self.build().names if self._buildable() else ()
+
+    def _buildable(self) -> bool:
+        base = QualityGate.minimum_viable().names if self.preset else ()
+        return all(name in base for name in self.drop)
+
+    def build(self, org: Org | None = None) -> QualityGate:
+        """The gate.
+
+        Raises:
+            UnknownNameError: ``drop`` names a check the preset does not have.
+        """
+        gate = QualityGate.minimum_viable(name=self.name) if self.preset else QualityGate(self.name)
+        for name in self.drop:
+            gate = gate.without(name)
+        for check in self.checks:
+            gate = gate.with_check(_check_name(check), check)
+        return gate.bound(org)
+
+
+def _check_name(check: CheckSpec) -> str:
+    detail = getattr(check, "kind", None) or getattr(check, "field", None)
+    return check.name or (f"{check.check}:{detail}" if detail else check.check)
+
+
+class OwnerRuleSpec(SpecModel):
+    """How a new handoff gets its owner.
+
+    ``deal_owner``: the deal's owner from the CRM payload if they belong to
+    ``function``, else the next member of ``function`` in turn; ``round_robin``: the
+    members of ``function`` in turn (stable per deal).
+
+    Added in 0.1.
+    """
+
+    function: str = Field(min_length=1, description="The function owners come from.")
+    strategy: Literal["deal_owner", "round_robin"] = Field(
+        default="deal_owner", description="deal_owner or round_robin."
+    )
+
+    def build(self) -> OwnerRule:
+        """The owner rule as a callable for :class:`HandoffDesk`."""
+        import zlib
+
+        function = self.function
+        strategy = self.strategy
+
+        def rule(event: DealEvent, org: Org) -> str | None:
+            members = org.members(function)
+            if strategy == "deal_owner":
+                owner = event.payload.get("owner")
+                if isinstance(owner, str) and any(p.id == owner for p in members):
+                    return owner
+            if not members:
+                return None
+            return members[zlib.crc32(event.deal_id.encode()) % len(members)].id
+
+        return rule
+
+
+class HandoffsSection(SpecModel):
+    """The ``handoffs`` section: who hands to whom, when, and through which gates.
+
+    Added in 0.1.
+    """
+
+    sending: str = Field(default="Sales", min_length=1, description="The function that hands over.")
+    receiving: str = Field(
+        default="Operations", min_length=1, description="The function that takes over."
+    )
+    trigger_stage: str = Field(
+        default="Closed-Won", min_length=1, description="The CRM stage that opens a handoff."
+    )
+    artifact_kinds: TupleOf[str] = Field(
+        default=(), description="Artifact kinds used beyond the built-in ones."
+    )
+    gates: TupleOf[GateSpec] = Field(default=(), description="The quality gates.")
+    owner_rule: OwnerRuleSpec | None = Field(default=None, description="How owners are chosen.")
+
+    def _invariants(self) -> Iterator[Problem]:
+        seen: set[str] = set()
+        for index, gate in enumerate(self.gates):
+            if gate.name in seen:
+                yield Problem(
+                    f"Gate `{gate.name}` is declared twice", Location(path=("gates", index, "name"))
+                )
+            seen.add(gate.name)
+
+    def gate(self, name: str | None = None, *, org: Org | None = None) -> QualityGate:
+        """A gate by name (the first one by default; the MVH if none is declared).
+
+        Raises:
+            UnknownNameError: No gate has that name.
+        """
+        if not self.gates:
+            return QualityGate.minimum_viable().bound(org)
+        if name is None:
+            return self.gates[0].build(org)
+        for spec in self.gates:
+            if spec.name == name:
+                return spec.build(org)
+        raise UnknownNameError.for_name("gate", name, [g.name for g in self.gates])
+
+    def desk(self, org: Org, *, gate: str | None = None, **options: Any) -> HandoffDesk:  # noqa: ANN401 - desk options
+        """A :class:`HandoffDesk` configured by this section."""
+        return HandoffDesk(
+            org,
+            sending=self.sending,
+            receiving=self.receiving,
+            gate=self.gate(gate, org=org),
+            trigger_stage=self.trigger_stage,
+            owner_rule=self.owner_rule.build() if self.owner_rule else None,
+            **options,
+        )
+
+    def lint(self, org: Org | None = None) -> Iterator[Diagnostic]:
+        """Codes ``HO001``-``HO005``, placed at field paths of the section."""
+        from alignkit.rules import RULES
+
+        kinds = DEFAULT_ARTIFACT_KINDS | set(self.artifact_kinds)
+        if org is not None:
+            for field in ("sending", "receiving"):
+                name = getattr(self, field)
+                if org.get_function(name) is None:
+                    yield RULES["HO004"].diagnostic(
+                        f"`{field}` names `{name}`, which is not a function of the org",
+                        path=(field,),
+                        target=name,
+                    )
+            rule = self.owner_rule
+            if rule is not None and org.get_function(rule.function) is None:
+                yield RULES["HO003"].diagnostic(
+                    f"The owner rule takes owners from `{rule.function}`, which is not a function",
+                    path=("owner_rule", "function"),
+                    target=rule.function,
+                )
+        for g, spec in enumerate(self.gates):
+            preset = QualityGate.minimum_viable().names if spec.preset else ()
+            for d, name in enumerate(spec.drop):
+                if name not in preset:
+                    yield RULES["HO005"].diagnostic(
+                        f"Gate `{spec.name}` drops `{name}`, which its preset does not have",
+                        path=("gates", g, "drop", d),
+                        target=spec.name,
+                    )
+            kept = [n for n in preset if n not in spec.drop]
+            if not kept and not spec.checks:
+                yield RULES["HO001"].diagnostic(
+                    f"Gate `{spec.name}` has no checks, so every package passes",
+                    path=("gates", g),
+                    target=spec.name,
+                )
+            for c, check in enumerate(spec.checks):
+                kind = getattr(check, "kind", None)
+                if kind is not None and kind not in kinds:
+                    yield RULES["HO002"].diagnostic(
+                        f"Gate `{spec.name}` checks for the unknown artifact kind `{kind}`",
+                        path=("gates", g, "checks", c, "kind"),
+                        target=spec.name,
+                        hint=f"Declare `{kind}` under `artifact_kinds:`, or fix the spelling",
+                    )
