@@ -330,7 +330,13 @@ class TestSchema:
         """The JSON Schema lists the sections and forbids unknown keys."""
         schema = json_schema()
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-        assert set(schema["properties"]) == {"version", "org", "decision_rights", "handoffs", "ignore"}
+        assert set(schema["properties"]) == {
+            "version",
+            "org",
+            "decision_rights",
+            "handoffs",
+            "ignore",
+        }
         assert schema["additionalProperties"] is False
         person = schema["$defs"]["Person"]
         assert person["required"] == ["id", "name", "function"]

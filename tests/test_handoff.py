@@ -30,8 +30,10 @@ from alignkit.handoff import (
     Handoff,
     HandoffDesk,
     HandoffPackage,
+    HandoffsSection,
     HandoffState,
     OwnerAssigned,
+    OwnerRuleSpec,
     QualityGate,
     RedFlag,
     SuccessCriterion,
@@ -676,3 +678,83 @@ class DeskMachine(RuleBasedStateMachine):
 
 TestDeskMachine = DeskMachine.TestCase
 TestDeskMachine.settings = settings(max_examples=40, stateful_step_count=30, deadline=None)
+
+
+class TestSection:
+    SECTION = HandoffsSection.model_validate(
+        {
+            "owner_rule": {"function": "Sales", "strategy": "deal_owner"},
+            "artifact_kinds": ["data_migration_plan"],
+            "gates": [
+                {"name": "minimum-viable", "preset": "minimum_viable"},
+                {
+                    "name": "enterprise",
+                    "preset": "minimum_viable",
+                    "drop": ["owner"],
+                    "checks": [
+                        {
+                            "check": "artifact_present",
+                            "name": "migration",
+                            "kind": "data_migration_plan",
+                        },
+                        {"check": "field_present", "field": "crm_account_id"},
+                    ],
+                },
+            ],
+        }
+    )
+
+    def test_builds_the_gates(self):
+        """Presets, dropped checks and added checks, in order."""
+        enterprise = self.SECTION.gate("enterprise")
+        assert enterprise.names == (
+            "scoping-document",
+            "signed-sow",
+            "success-criteria",
+            "migration",
+            "field_present:crm_account_id",
+        )
+        assert self.SECTION.gate().name == "minimum-viable"
+        assert HandoffsSection().gate().names == QualityGate.minimum_viable().names
+        with pytest.raises(UnknownNameError, match="did you mean 'enterprise'"):
+            self.SECTION.gate("enterprize")
+
+    def test_desk_from_the_section(self):
+        """The section configures a desk: trigger, gate and owner rule."""
+        desk = self.SECTION.desk(ORG, gate="enterprise")
+        handoff = desk.receive(won(owner="ae-2"))
+        assert handoff is not None
+        assert handoff.owner == "ae-2"
+        desk.submit("D-1", package(), "ae-2", T0)
+        with pytest.raises(GateBlocked, match="migration"):
+            desk.accept("D-1", "onb-1", T0)
+
+    def test_owner_rules(self):
+        """deal_owner keeps a Sales owner, else takes turns; round_robin always takes turns."""
+        deal_owner = OwnerRuleSpec(function="Sales").build()
+        assert deal_owner(won(owner="ae-2"), ORG) == "ae-2"
+        fallback = deal_owner(won(owner="cio"), ORG)
+        assert fallback in {"vp-sales", "ae-1", "ae-2"}
+        assert deal_owner(won(owner="cio"), ORG) == fallback  # stable per deal
+        round_robin = OwnerRuleSpec(function="Sales", strategy="round_robin").build()
+        owners = {round_robin(won(deal=f"D-{n}"), ORG) for n in range(30)}
+        assert owners == {"vp-sales", "ae-1", "ae-2"}
+        assert OwnerRuleSpec(function="Legal").build()(won(), ORG) is None
+
+    def test_duplicate_gate_names(self):
+        """Gate names are unique."""
+        with pytest.raises(SpecError, match="declared twice"):
+            HandoffsSection.model_validate({"gates": [{"name": "a"}, {"name": "a"}]})
+
+    def test_unknown_check_kind_is_a_schema_error(self):
+        """The `check:` key picks the check; an unknown one is refused."""
+        with pytest.raises(SpecError) as info:
+            HandoffsSection.model_validate(
+                {"gates": [{"name": "a", "checks": [{"check": "vibes"}]}]}
+            )
+        assert info.value.problems[0].location.path[:3] == ("gates", 0, "checks")
+
+    def test_lint_without_org(self):
+        """Gate rules need no org."""
+        section = HandoffsSection.model_validate({"gates": [{"name": "a"}]})
+        assert [d.code for d in section.lint()] == ["HO001"]
