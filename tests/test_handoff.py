@@ -758,3 +758,10 @@ class TestSection:
         """Gate rules need no org."""
         section = HandoffsSection.model_validate({"gates": [{"name": "a"}]})
         assert [d.code for d in section.lint()] == ["HO001"]
+
+
+def test_docs_show_the_current_diagram():
+    """The how-to's Mermaid diagram is the one the code draws."""
+    page = (Path(__file__).parents[1] / "docs" / "howto" / "handoffs.md").read_text()
+    block = page.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert block.rstrip() == mermaid_diagram()
