@@ -41,13 +41,14 @@ from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
 from alignkit._csvio import read_people_csv
 from alignkit._source import ChainSourceMap, SourceMap, TextSourceMap, resolve_location
-from alignkit._spec import SpecModel
+from alignkit._spec import SpecModel, TupleOf
 from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
 from alignkit.decision_rights import DecisionRights
 from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import Problem, SpecError
 from alignkit.handoff import HandoffsSection
 from alignkit.org import Function, Org, Person
+from alignkit.squads import Team, check_teams
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -149,12 +150,22 @@ class AlignmentFile(SpecModel):
     handoffs: HandoffsSection | None = Field(
         default=None, description="Minimum Viable Handoff gates and the CRM trigger."
     )
+    teams: TupleOf[Team] = Field(default=(), description="Pods, squads and tribes.")
     ignore: tuple[IgnoreEntry, ...] = Field(
         default=(), description="Findings the team accepts, each with a reason."
     )
 
     _source: SourceMap | None = PrivateAttr(default=None)
     _file: str | None = PrivateAttr(default=None)
+
+    def _invariants(self) -> Iterator[Problem]:
+        seen: set[str] = set()
+        for index, team in enumerate(self.teams):
+            if team.name in seen:
+                yield Problem(
+                    f"Team `{team.name}` is declared twice", Location(path=("teams", index, "name"))
+                )
+            seen.add(team.name)
 
     @property
     def file(self) -> str | None:
@@ -211,7 +222,7 @@ def _check_org(file: AlignmentFile) -> Iterable[Diagnostic]:
 def _check_rights(file: AlignmentFile) -> Iterable[Diagnostic]:
     if file.decision_rights is None:
         return ()
-    found = file.decision_rights.lint(file.org)
+    found = file.decision_rights.lint(file.org, extra_parties=[t.name for t in file.teams])
     # DR006 points into the org; everything else into the section.
     inside = [d for d in found if d.location is None or d.location.section != "org"]
     outside = [d for d in found if d.location is not None and d.location.section == "org"]
@@ -224,7 +235,13 @@ def _check_handoffs(file: AlignmentFile) -> Iterable[Diagnostic]:
     return _with_prefix(file.handoffs.lint(file.org), "handoffs")
 
 
-_SECTION_CHECKS: Final = (_check_org, _check_rights, _check_handoffs)
+def _check_teams(file: AlignmentFile) -> Iterable[Diagnostic]:
+    if not file.teams:
+        return ()
+    return _with_prefix(check_teams(file.teams, file.org, file.decision_rights), "teams")
+
+
+_SECTION_CHECKS: Final = (_check_org, _check_rights, _check_handoffs, _check_teams)
 
 
 def _apply_ignores(
