@@ -335,6 +335,7 @@ class TestSchema:
             "org",
             "decision_rights",
             "handoffs",
+            "teams",
             "ignore",
         }
         assert schema["additionalProperties"] is False
