@@ -256,9 +256,11 @@ def recommend(
             reason += f"; {headcount} people are too few for one {model.name}"
         else:
             teams = math.ceil(headcount / model.max_size)
-            if teams * model.min_size > headcount:
+            placed = headcount
+            if teams * model.min_size > headcount:  # no split fits the band
                 teams = headcount // model.min_size
-            size = headcount / teams
+                placed = teams * model.max_size
+            size = placed / teams
             shape = f"{teams} {model.name}{'s' if teams > 1 else ''}"
             sizes = (
                 f"{math.floor(size)}"
@@ -266,6 +268,11 @@ def recommend(
                 else f"{math.floor(size)}-{math.ceil(size)}"
             )
             reason += f"; {headcount} people make {shape} of {sizes}"
+            if placed < headcount:
+                other = TeamModel.for_size(headcount)
+                reason += f", with {headcount - placed} left over"
+                if other is not None:
+                    reason += f" (or one {other.name} of {headcount})"
     return Recommendation(model, reason)
 
 
