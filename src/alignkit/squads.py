@@ -631,7 +631,7 @@ def form_teams(
     required function while the roster has them, and the rest are spread so that no
     function piles up in one team. The same roster and seed give the same teams.
     Everyone is placed whenever some partition within the band exists; otherwise
-    the people left over are :attr:`Formation.unplaced`, each with the reason.
+    the people left over are the formation's ``unplaced``, each with the reason.
 
     Args:
         roster: People as :class:`Member`, :class:`~alignkit.org.Person` or
