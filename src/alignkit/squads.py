@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import heapq
 import math
 import random
 import re
@@ -664,6 +665,12 @@ def form_teams(
         rng.shuffle(members)
     # Largest functions first, so the small ones are spread last and stay balanced.
     order = sorted(groups, key=lambda f: (-len(groups[f]), f))
+    # When the seats cannot hold everyone, leave out people of the largest functions,
+    # one at a time, so that scarce functions keep their seats.
+    spare: dict[str, list[str]] = {f: [] for f in groups}
+    for _ in range(n - capacity):
+        largest = max(order, key=lambda f: len(groups[f]))
+        spare[largest].append(groups[largest].pop())
     required = [f for f in dict.fromkeys(required_functions) if f in groups]
     teams: list[list[tuple[str, str]]] = [[] for _ in range(count)]
     counts: list[Counter[str]] = [Counter() for _ in range(count)]
@@ -672,17 +679,28 @@ def form_teams(
         teams[t].append((groups[function].pop(), function))
         counts[t][function] += 1
 
+    def key(t: int, function: str) -> tuple[bool, int, int, int]:
+        # A team where one more would give this function over half its seats goes last.
+        over = (counts[t][function] + 1) * 2 > sizes[t]
+        return (over, counts[t][function], len(teams[t]), t)
+
     for function in required:
         for t in range(count):
             if groups[function] and len(teams[t]) < sizes[t]:
                 place(t, function)
     for function in order:
-        while groups[function]:
-            open_teams = [t for t in range(count) if len(teams[t]) < sizes[t]]
-            if not open_teams:
-                break
-            t = min(open_teams, key=lambda i: (counts[i][function], len(teams[i]), i))
+        pool = groups[function]
+        if not pool:
+            continue
+        # Only the team just placed changes its key, so a heap gives the same choice as
+        # min() over every open team, in O(log k) instead of O(k).
+        heap = [key(t, function) for t in range(count) if len(teams[t]) < sizes[t]]
+        heapq.heapify(heap)
+        while pool and heap:
+            t = heapq.heappop(heap)[-1]
             place(t, function)
+            if len(teams[t]) < sizes[t]:
+                heapq.heappush(heap, key(t, function))
     name = prefix or chosen.name
     built = tuple(
         Team(
@@ -702,7 +720,7 @@ def form_teams(
     unplaced = tuple(
         Unplaced(person_id, function, reason)
         for function in order
-        for person_id in groups[function]
+        for person_id in [*spare[function], *groups[function]]
     )
     return Formation(built, unplaced)
 
