@@ -299,6 +299,19 @@ class TestFormTeams:
         (left,) = formation.unplaced
         assert left.reason.startswith("every squad is full")
 
+    def test_surplus_comes_from_the_largest_function(self):
+        """When not everyone fits, scarce functions keep their seats."""
+        formation = form_teams(roster({"Sales": 1, "Ops": 1, "IT": 9}), SQUAD)
+        (team,) = formation.teams
+        assert set(team.functions) == {"Sales", "Ops", "IT"}
+        assert [u.function for u in formation.unplaced] == ["IT"]
+
+    def test_no_function_over_half_when_avoidable(self):
+        """Seven people in two pods: no function takes over a pod."""
+        formation = form_teams(roster({"F1": 3, "F2": 3, "F3": 1}), POD, required_functions=["F2"])
+        for team in formation.teams:
+            assert max(team.functions.values()) * 2 <= team.size
+
     def test_accepts_members_and_people(self):
         """Rosters of Members or Persons work; a person listed twice is refused."""
         formation = form_teams(ORG.people, POD, prefix="team")
