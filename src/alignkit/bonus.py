@@ -1,0 +1,779 @@
+"""Blended bonus plans: components, payout curves and exact payouts.
+
+Paying only on individual quotas buys silos. A blended plan pays part of every bonus on
+team and company outcomes and keeps a discretionary share for people who solve problems
+across departments (the "silo-buster"): by default 40% individual, 30% team, 20%
+company, 10% silo-buster.
+
+Money is exact: amounts are :class:`~decimal.Decimal`, rounded once, at the end, to the
+currency's minor unit, and the lines of a payout always add up to its total.
+
+>>> from decimal import Decimal
+>>> from alignkit.bonus import BonusPlan
+>>> plan = BonusPlan.blended()
+>>> scores = {"individual": 1.2, "team": 0.5, "company": 1.0, "silo_buster": 0}
+>>> payout = plan.payout(10_000, scores)
+>>> payout.total
+Decimal('8300.00')
+>>> for line in payout.lines:
+...     print(line.component, line.amount)
+individual 4800.00
+team 1500.00
+company 2000.00
+silo_buster 0.00
+
+Added in 0.1.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import IO, TYPE_CHECKING, Annotated, Any, Final, Literal, final
+
+import attrs
+from pydantic import BeforeValidator, Field, field_validator
+
+from alignkit._csvsafe import escape_cell
+from alignkit._spec import SpecModel, TupleOf
+from alignkit.diagnostics import Location
+from alignkit.errors import Problem, SpecError
+
+if TYPE_CHECKING:
+    from alignkit.org import Org
+
+__all__ = [
+    "MINOR_UNITS",
+    "Allocation",
+    "Award",
+    "BonusPlan",
+    "Component",
+    "Nomination",
+    "Payout",
+    "PayoutCurve",
+    "PayoutLine",
+    "PayoutRow",
+    "Refusal",
+    "allocate",
+    "read_scores_csv",
+    "scale_to_pool",
+    "to_decimal",
+    "write_payouts_csv",
+]
+
+_TWO_DIGITS: Final = (
+    "USD EUR GBP CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN INR CNY HKD SGD "
+    "ZAR BRL MXN ILS AED SAR TRY THB MYR PHP IDR TWD EGP NGN KES MAD ARS COP PEN"
+)
+MINOR_UNITS: Final[Mapping[str, int]] = {
+    **dict.fromkeys(_TWO_DIGITS.split(), 2),
+    **dict.fromkeys(("JPY", "KRW", "CLP", "ISK", "VND", "UGX", "PYG", "XAF", "XOF"), 0),
+    **dict.fromkeys(("KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD"), 3),
+}
+"""ISO 4217 minor units of the currencies alignkit knows (JPY 0, USD 2, KWD 3 ...)."""
+
+Scope = Literal["individual", "team", "company", "discretionary"]
+_ONE: Final = Decimal(1)
+_ZERO: Final = Decimal(0)
+
+
+def to_decimal(value: object, where: Sequence[str | int] = ()) -> Decimal:
+    """An exact, finite, non-negative Decimal from a Decimal, int, float or string.
+
+    A float is read through its ``str`` (``0.1`` is ``Decimal("0.1")``, not the binary
+    approximation); ``"40%"`` is ``Decimal("0.4")``.
+
+    Raises:
+        SpecError: Not a number, NaN, infinite or negative (located at ``where``).
+
+    >>> to_decimal(0.1), to_decimal("40%"), to_decimal(3)
+    (Decimal('0.1'), Decimal('0.4'), Decimal('3'))
+
+    Added in 0.1.
+    """
+    location = Location(path=tuple(where))
+    if isinstance(value, bool):
+        raise SpecError.single(f"Expected a number, got {value!r}", location)
+    try:
+        if isinstance(value, Decimal):
+            number = value
+        elif isinstance(value, int):
+            number = Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(str(value))
+        elif isinstance(value, str):
+            text = value.strip().replace(",", "").replace("_", "")
+            number = Decimal(text[:-1].strip()) / 100 if text.endswith("%") else Decimal(text)
+        else:
+            raise SpecError.single(f"Expected a number, got {value!r}", location)
+    except InvalidOperation:
+        raise SpecError.single(f"Expected a number, got {value!r}", location) from None
+    if not number.is_finite():
+        raise SpecError.single(f"{value!r} is not a finite number", location)
+    if number < 0:
+        raise SpecError.single(f"{value!r} is negative", location)
+    return number
+
+
+def _decimal_field(value: object) -> Decimal:
+    try:
+        return to_decimal(value)
+    except SpecError as error:
+        raise ValueError(error.problems[0].message) from None
+
+
+Amount = Annotated[Decimal, BeforeValidator(_decimal_field)]
+
+
+class PayoutCurve(SpecModel):
+    """How attainment turns into a payout factor: piecewise linear, with options.
+
+    Args:
+        points: ``(attainment, factor)`` pairs, attainment strictly increasing and
+            factors non-decreasing. Below the first point the factor is 0; above the
+            last, the last segment's slope continues (an accelerator), up to ``cap``.
+        threshold: Below this attainment, the factor is 0.
+        cap: The highest factor.
+
+    >>> curve = PayoutCurve([(0.5, 0.25), (1, 1), (1.5, 2)], threshold=0.5, cap=2.5)
+    >>> curve.factor(Decimal("0.75")), curve.factor(Decimal("2")), curve.factor(Decimal("0.4"))
+    (Decimal('0.625'), Decimal('2.5'), Decimal('0'))
+
+    Added in 0.1.
+    """
+
+    points: TupleOf[tuple[Amount, Amount]] = Field(min_length=1)
+    threshold: Amount | None = None
+    cap: Amount | None = None
+
+    def __init__(
+        self,
+        points: Sequence[tuple[object, object]],
+        threshold: object = None,
+        cap: object = None,
+    ) -> None:
+        super().__init__(points=points, threshold=threshold, cap=cap)
+
+    def _invariants(self) -> Iterator[Problem]:
+        for i in range(1, len(self.points)):
+            (a0, f0), (a1, f1) = self.points[i - 1], self.points[i]
+            if a1 <= a0:
+                yield Problem(
+                    f"Attainment must increase: {a1} follows {a0}", Location(path=("points", i))
+                )
+            if f1 < f0:
+                yield Problem(
+                    f"Factors must not decrease: {f1} follows {f0}", Location(path=("points", i))
+                )
+
+    @classmethod
+    def linear(cls, cap: object = 2) -> PayoutCurve:
+        """Factor equals attainment, from 0, capped at ``cap`` (2.0 by default)."""
+        return cls([(0, 0), (1, 1)], cap=cap)
+
+    def factor(self, attainment: Decimal) -> Decimal:
+        """The payout factor for ``attainment``."""
+        if self.threshold is not None and attainment < self.threshold:
+            return _ZERO
+        points = self.points
+        if attainment < points[0][0]:
+            return _ZERO
+        for (a0, f0), (a1, f1) in itertools.pairwise(points):
+            if attainment <= a1:
+                value = f0 + (f1 - f0) * (attainment - a0) / (a1 - a0)
+                break
+        else:
+            if len(points) == 1:
+                value = points[0][1]
+            else:
+                (a0, f0), (a1, f1) = points[-2], points[-1]
+                value = f1 + (f1 - f0) * (attainment - a1) / (a1 - a0)
+        if self.cap is not None and value > self.cap:
+            return self.cap
+        return value
+
+
+def _weight(value: object) -> object:
+    return _decimal_field(value) if isinstance(value, str | float | int) else value
+
+
+class Component(SpecModel):
+    """One part of a bonus: its scope, its weight and how attainment pays.
+
+    Args:
+        name: The component's name; scores are given by name.
+        scope: individual, team, company or discretionary.
+        weight: An exact fraction of one (``Decimal("0.4")``, or ``"40%"``).
+        metric: What attainment is measured on (``bookings``, ``nrr`` ...).
+        curve: How attainment pays (linear by default).
+
+    Added in 0.1.
+    """
+
+    name: str = Field(min_length=1)
+    scope: Scope = "individual"
+    weight: Decimal = Field(gt=0, le=1)
+    metric: str | None = None
+    curve: PayoutCurve = Field(default_factory=PayoutCurve.linear)
+
+    def __init__(
+        self,
+        name: str,
+        scope: Scope = "individual",
+        weight: object = None,
+        metric: str | None = None,
+        curve: PayoutCurve | None = None,
+    ) -> None:
+        super().__init__(
+            name=name,
+            scope=scope,
+            weight=weight,
+            metric=metric,
+            curve=curve if curve is not None else PayoutCurve.linear(),
+        )
+
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _read_weight(cls, value: object) -> object:
+        return _weight(value)
+
+
+@final
+@attrs.frozen
+class PayoutLine:
+    """One component's share of a payout.
+
+    Added in 0.1.
+    """
+
+    component: str
+    attainment: Decimal
+    factor: Decimal
+    weight: Decimal
+    amount: Decimal
+
+
+@final
+@attrs.frozen
+class Payout:
+    """A bonus: the total and its lines, which always add up to it exactly.
+
+    Added in 0.1.
+    """
+
+    total: Decimal
+    lines: tuple[PayoutLine, ...]
+    currency: str
+    employee_id: str | None = None
+
+    def line(self, component: str) -> PayoutLine:
+        """The line of ``component``.
+
+        Raises:
+            KeyError: No such component.
+        """
+        for line in self.lines:
+            if line.component == component:
+                return line
+        raise KeyError(component)
+
+
+@final
+@attrs.frozen
+class PayoutRow:
+    """One employee's input to a batch: target bonus, scores, eligibility.
+
+    Added in 0.1.
+    """
+
+    employee_id: str
+    target_bonus: object
+    scores: Mapping[str, object]
+    eligible: object = None
+
+
+def _eligible(value: object, where: Sequence[str | int]) -> Decimal:
+    if value is None:
+        return _ONE
+    if isinstance(value, tuple) and len(value) == 2:  # noqa: PLR2004 - (days, period)
+        days = to_decimal(value[0], (*where, 0))
+        period = to_decimal(value[1], (*where, 1))
+        if period == 0:
+            raise SpecError.single("The period has no days", Location(path=(*where, 1)))
+        fraction = days / period
+    else:
+        fraction = to_decimal(value, where)
+    if fraction > 1:
+        raise SpecError.single(
+            f"Eligibility is more than the whole period ({fraction})", Location(path=tuple(where))
+        )
+    return fraction
+
+
+def _split(total_units: int, raw_units: Sequence[Decimal]) -> list[int]:
+    """Largest remainder: integer parts that add up to ``total_units``."""
+    floors = [int(r.to_integral_value(rounding=ROUND_FLOOR)) for r in raw_units]
+    short = total_units - sum(floors)
+    order = sorted(range(len(raw_units)), key=lambda i: (floors[i] - raw_units[i], i))
+    for i in order[: max(short, 0)]:
+        floors[i] += 1
+    return floors
+
+
+class BonusPlan(SpecModel):
+    """Components whose weights add up to exactly 100%, paid in one currency.
+
+    Added in 0.1.
+    """
+
+    name: str = Field(min_length=1)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    components: TupleOf[Component] = Field(min_length=1)
+
+    def __init__(
+        self,
+        name: str,
+        currency: str = "USD",
+        components: Sequence[Component | Mapping[str, Any]] = (),
+    ) -> None:
+        super().__init__(name=name, currency=currency, components=components)
+
+    def _invariants(self) -> Iterator[Problem]:
+        if self.currency not in MINOR_UNITS:
+            yield Problem(
+                f"Unknown currency {self.currency!r}; alignkit knows its minor unit for "
+                f"{len(MINOR_UNITS)} ISO 4217 codes",
+                Location(path=("currency",)),
+            )
+        total = sum((c.weight for c in self.components), _ZERO)
+        if total != 1:
+            yield Problem(
+                f"Component weights add up to {total.normalize():f} ({total * 100:.4g}%), "
+                "not exactly 1 (100%)",
+                Location(path=("components",)),
+            )
+        seen: set[str] = set()
+        for index, component in enumerate(self.components):
+            if component.name in seen:
+                yield Problem(
+                    f"Component `{component.name}` is declared twice",
+                    Location(path=("components", index, "name")),
+                )
+            seen.add(component.name)
+
+    # -- presets --------------------------------------------------------------------------
+
+    @classmethod
+    def blended(cls, name: str = "blended", currency: str = "USD") -> BonusPlan:
+        """40% individual, 30% team, 20% company, 10% silo-buster (discretionary)."""
+        return cls(
+            name,
+            currency,
+            [
+                Component("individual", "individual", Decimal("0.4")),
+                Component("team", "team", Decimal("0.3")),
+                Component("company", "company", Decimal("0.2")),
+                Component("silo_buster", "discretionary", Decimal("0.1")),
+            ],
+        )
+
+    @classmethod
+    def individual_only(cls, name: str = "individual-only", currency: str = "USD") -> BonusPlan:
+        """100% on individual attainment: the plan that buys silos, for comparison."""
+        return cls(name, currency, [Component("individual", "individual", _ONE)])
+
+    # -- payouts --------------------------------------------------------------------------
+
+    @property
+    def minor_unit(self) -> int:
+        """Digits after the decimal point for the plan's currency."""
+        return MINOR_UNITS[self.currency]
+
+    @property
+    def shared_outcome_share(self) -> Decimal:
+        """The weight on team and company components."""
+        return sum((c.weight for c in self.components if c.scope in ("team", "company")), _ZERO)
+
+    def payout(
+        self,
+        target_bonus: object,
+        scores: Mapping[str, object],
+        eligible: object = None,
+        *,
+        employee_id: str | None = None,
+    ) -> Payout:
+        """One bonus.
+
+        Args:
+            target_bonus: The bonus at 100% attainment.
+            scores: Attainment per component name (1.0 is target).
+            eligible: The share of the period the person was eligible: a fraction, or
+                ``(eligible_days, days_in_period)``.
+            employee_id: Carried onto the payout.
+
+        Raises:
+            SpecError: A score is missing, unknown, NaN, infinite or negative; the target
+                or eligibility is not a valid number.
+        """
+        target = to_decimal(target_bonus, ("target_bonus",))
+        share = _eligible(eligible, ("eligible",))
+        known = {c.name for c in self.components}
+        problems = [
+            Problem(
+                f"Unknown component {name!r}; the plan has {', '.join(sorted(known))}",
+                Location(path=("scores", name)),
+            )
+            for name in scores
+            if name not in known
+        ]
+        attainments: list[Decimal] = []
+        for component in self.components:
+            if component.name not in scores:
+                problems.append(
+                    Problem(
+                        f"No score for component {component.name!r}",
+                        Location(path=("scores", component.name)),
+                    )
+                )
+                attainments.append(_ZERO)
+                continue
+            try:
+                attainments.append(to_decimal(scores[component.name], ("scores", component.name)))
+            except SpecError as error:
+                problems.extend(error.problems)
+                attainments.append(_ZERO)
+        if problems:
+            raise SpecError(problems)
+        factors = [c.curve.factor(a) for c, a in zip(self.components, attainments, strict=True)]
+        scale = Decimal(10) ** self.minor_unit
+        raw = [
+            target * c.weight * f * share * scale
+            for c, f in zip(self.components, factors, strict=True)
+        ]
+        exact_total = sum(raw, _ZERO)
+        total_units = int(exact_total.to_integral_value(rounding=ROUND_HALF_UP))
+        units = _split(total_units, raw)
+        quantum = _ONE / scale
+        lines = tuple(
+            PayoutLine(c.name, a, f, c.weight, (Decimal(u) / scale).quantize(quantum))
+            for c, a, f, u in zip(self.components, attainments, factors, units, strict=True)
+        )
+        return Payout(
+            (Decimal(total_units) / scale).quantize(quantum), lines, self.currency, employee_id
+        )
+
+    def payouts(self, rows: Iterable[PayoutRow | Mapping[str, Any]]) -> Iterator[Payout]:
+        """One payout per row, in order, each carrying the row's employee id.
+
+        Rows are :class:`PayoutRow` or mappings with ``employee_id``, ``target_bonus``,
+        ``scores`` and optionally ``eligible``.
+
+        Raises:
+            SpecError: A row is bad; its problems are located at ``[row index]``.
+        """
+        for index, row in enumerate(rows):
+            if isinstance(row, Mapping):
+                try:
+                    row = PayoutRow(  # noqa: PLW2901 - the same row, normalised
+                        str(row["employee_id"]),
+                        row["target_bonus"],
+                        row["scores"],
+                        row.get("eligible"),
+                    )
+                except KeyError as error:
+                    raise SpecError.single(
+                        f"Row has no {error.args[0]!r}", Location(path=(index,))
+                    ) from None
+            try:
+                yield self.payout(
+                    row.target_bonus, row.scores, row.eligible, employee_id=row.employee_id
+                )
+            except SpecError as error:
+                raise SpecError(
+                    Problem(
+                        p.message,
+                        attrs.evolve(p.location, path=(index, *p.location.path)),
+                    )
+                    for p in error.problems
+                ) from None
+
+
+def scale_to_pool(payouts: Sequence[Payout], pool: object) -> list[Payout]:
+    """Scale payouts pro rata when they exceed a pool, so they sum to it exactly.
+
+    Payouts within the pool are returned unchanged. Otherwise each is scaled by
+    ``pool / total``, and the minor units are split by largest remainder: the totals add
+    up to ``pool`` to the cent, and each payout's lines to its total.
+
+    Raises:
+        SpecError: ``pool`` is not a valid amount, or the payouts mix currencies.
+
+    Added in 0.1.
+    """
+    budget = to_decimal(pool, ("pool",))
+    if not payouts:
+        return []
+    currencies = {p.currency for p in payouts}
+    if len(currencies) > 1:
+        raise SpecError.single(f"Payouts mix currencies: {', '.join(sorted(currencies))}")
+    scale = Decimal(10) ** MINOR_UNITS[payouts[0].currency]
+    total = sum((p.total for p in payouts), _ZERO)
+    if total <= budget:
+        return list(payouts)
+    budget_units = int((budget * scale).to_integral_value(rounding=ROUND_FLOOR))
+    ratio = budget / total
+    units = _split(budget_units, [p.total * ratio * scale for p in payouts])
+    quantum = _ONE / scale
+    out = []
+    for payout, unit in zip(payouts, units, strict=True):
+        line_units = _split(unit, [line.amount * ratio * scale for line in payout.lines])
+        lines = tuple(
+            attrs.evolve(line, amount=(Decimal(u) / scale).quantize(quantum))
+            for line, u in zip(payout.lines, line_units, strict=True)
+        )
+        out.append(
+            attrs.evolve(payout, total=(Decimal(unit) / scale).quantize(quantum), lines=lines)
+        )
+    return out
+
+
+# -- CSV as HR systems exchange it -------------------------------------------------------
+
+
+def read_scores_csv(
+    source: str | os.PathLike[str] | IO[str], plan: BonusPlan
+) -> Iterator[PayoutRow]:
+    """Read scores the way HR systems export them.
+
+    Columns: ``employee_id``, ``target_bonus``, one column per component, and optionally
+    ``eligible`` (a fraction) or ``eligible_days`` and ``period_days``.
+
+    Raises:
+        SpecError: A missing column, or bad cells, each with its row and column.
+    """
+    from alignkit._csvio import read_table
+
+    name, header, rows, problems = read_table(source)
+    columns = {cell.strip(): j for j, cell in enumerate(header)}
+    needed = ["employee_id", "target_bonus", *(c.name for c in plan.components)]
+    missing = [c for c in needed if c not in columns]
+    if missing:
+        raise SpecError.single(
+            f"Missing column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}",
+            Location(name, row=1, line=1, column=1),
+        )
+    if problems:
+        raise SpecError(problems)
+
+    def cell(cells: list[str], key: str) -> str:
+        j = columns[key]
+        return cells[j].strip() if j < len(cells) else ""
+
+    for item in rows:
+        eligible: object = None
+        if "eligible" in columns and cell(item.cells, "eligible"):
+            eligible = cell(item.cells, "eligible")
+        elif "eligible_days" in columns and cell(item.cells, "eligible_days"):
+            eligible = (cell(item.cells, "eligible_days"), cell(item.cells, "period_days"))
+        row = PayoutRow(
+            cell(item.cells, "employee_id"),
+            cell(item.cells, "target_bonus"),
+            {c.name: cell(item.cells, c.name) for c in plan.components},
+            eligible,
+        )
+        try:
+            plan.payout(row.target_bonus, row.scores, row.eligible)
+        except SpecError as error:
+            raise SpecError(
+                Problem(
+                    p.message,
+                    Location(
+                        name,
+                        row=item.row,
+                        line=item.line,
+                        column=_column(p.location.path, columns),
+                        path=p.location.path,
+                    ),
+                )
+                for p in error.problems
+            ) from None
+        yield row
+
+
+def _column(path: Sequence[str | int], columns: Mapping[str, int]) -> int | None:
+    key = path[-1] if path else None
+    if isinstance(key, str) and key in columns:
+        return columns[key] + 1
+    if path and path[0] in columns:
+        return columns[str(path[0])] + 1
+    return None
+
+
+def write_payouts_csv(
+    payouts: Iterable[Payout], plan: BonusPlan, stream: IO[str] | None = None
+) -> str:
+    """Write payouts as CSV, safe to open in a spreadsheet.
+
+    Returns the text when no ``stream`` is given (and ``""`` when writing to one).
+
+    Columns: ``employee_id``, ``currency``, ``total``, then one amount per component.
+    """
+    import csv
+
+    out = stream if stream is not None else io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["employee_id", "currency", "total", *(c.name for c in plan.components)])
+    for payout in payouts:
+        writer.writerow(
+            [
+                escape_cell(payout.employee_id or ""),
+                payout.currency,
+                str(payout.total),
+                *(str(line.amount) for line in payout.lines),
+            ]
+        )
+    return out.getvalue() if stream is None and isinstance(out, io.StringIO) else ""
+
+
+# -- silo-buster nominations -------------------------------------------------------------
+
+
+class Nomination(SpecModel):
+    """Someone from another function nominates a colleague for solving a problem across departments.
+
+    Added in 0.1.
+    """
+
+    nominator: str = Field(min_length=1)
+    nominee: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+    def __init__(self, nominator: str, nominee: str, reason: str) -> None:
+        super().__init__(nominator=nominator, nominee=nominee, reason=reason)
+
+
+@final
+@attrs.frozen
+class Award:
+    """A nominee's share of the discretionary pool, with every reason given.
+
+    Added in 0.1.
+    """
+
+    nominee: str
+    amount: Decimal
+    reasons: tuple[str, ...]
+
+
+@final
+@attrs.frozen
+class Refusal:
+    """A nomination that does not count, and why.
+
+    Added in 0.1.
+    """
+
+    nomination: Nomination
+    why: str
+
+
+@final
+@attrs.frozen
+class Allocation:
+    """How a discretionary pool was split: awards, refused nominations, any remainder.
+
+    Added in 0.1.
+    """
+
+    awards: tuple[Award, ...]
+    refused: tuple[Refusal, ...]
+    unallocated: Decimal
+
+
+def allocate(
+    pool: object,
+    nominations: Iterable[Nomination],
+    org: Org,
+    cap: object = None,
+    *,
+    currency: str = "USD",
+) -> Allocation:
+    """Split a discretionary pool by cross-department endorsements, exactly.
+
+    Only nominations from another function count; self-nominations, repeats and
+    nominations of or by people outside the org are refused, each with the reason. The
+    pool is split in proportion to each nominee's endorsements; with ``cap``, nobody
+    gets more, and the rest goes to the others. Awards add up to the pool to the cent
+    (or to what the caps allow; the rest is ``unallocated``).
+
+    Raises:
+        SpecError: ``pool`` or ``cap`` is not a valid amount, or the currency is unknown.
+
+    Added in 0.1.
+    """
+    budget = to_decimal(pool, ("pool",))
+    limit = to_decimal(cap, ("cap",)) if cap is not None else None
+    if currency not in MINOR_UNITS:
+        raise SpecError.single(f"Unknown currency {currency!r}", Location(path=("currency",)))
+    scale = Decimal(10) ** MINOR_UNITS[currency]
+    counted: dict[str, list[str]] = {}
+    refused: list[Refusal] = []
+    seen: set[tuple[str, str]] = set()
+    for nomination in nominations:
+        nominator = org.get_person(nomination.nominator)
+        nominee = org.get_person(nomination.nominee)
+        why = None
+        if nomination.nominator == nomination.nominee:
+            why = "A self-nomination does not count"
+        elif nominator is None or nominee is None:
+            who = nomination.nominator if nominator is None else nomination.nominee
+            why = f"`{who}` is not in the org"
+        elif nominator.function == nominee.function:
+            why = f"Both are in {nominee.function}; only nominations from another function count"
+        elif (nomination.nominator, nomination.nominee) in seen:
+            why = f"`{nomination.nominator}` already nominated `{nomination.nominee}`"
+        if why is not None:
+            refused.append(Refusal(nomination, why))
+            continue
+        seen.add((nomination.nominator, nomination.nominee))
+        counted.setdefault(nomination.nominee, []).append(nomination.reason)
+    budget_units = int((budget * scale).to_integral_value(rounding=ROUND_FLOOR))
+    cap_units = (
+        int((limit * scale).to_integral_value(rounding=ROUND_FLOOR)) if limit is not None else None
+    )
+    shares = _water_fill(budget_units, {k: len(v) for k, v in counted.items()}, cap_units)
+    quantum = _ONE / scale
+    awards = tuple(
+        Award(nominee, (Decimal(units) / scale).quantize(quantum), tuple(counted[nominee]))
+        for nominee, units in shares.items()
+    )
+    given = sum(shares.values())
+    return Allocation(
+        awards, tuple(refused), (Decimal(budget_units - given) / scale).quantize(quantum)
+    )
+
+
+def _water_fill(units: int, weights: Mapping[str, int], cap: int | None) -> dict[str, int]:
+    """Split ``units`` in proportion to ``weights``, nobody above ``cap``, exactly."""
+    result = dict.fromkeys(weights, 0)
+    open_ = dict(weights)
+    remaining = units
+    while open_ and remaining > 0:
+        total = sum(open_.values())
+        raw = {k: Decimal(remaining) * w / total for k, w in open_.items()}
+        if cap is not None:
+            over = [k for k, r in raw.items() if result[k] + r >= cap]
+            if over:
+                for k in over:
+                    remaining -= cap - result[k]
+                    result[k] = cap
+                    del open_[k]
+                continue
+        keys = list(raw)
+        for k, u in zip(keys, _split(remaining, [raw[k] for k in keys]), strict=True):
+            result[k] += u
+        remaining = 0
+    return result
