@@ -336,6 +336,8 @@ class TestSchema:
             "decision_rights",
             "handoffs",
             "teams",
+            "bonus_plans",
+            "incentives",
             "ignore",
         }
         assert schema["additionalProperties"] is False

@@ -43,10 +43,17 @@ from alignkit._csvio import read_people_csv
 from alignkit._source import ChainSourceMap, SourceMap, TextSourceMap, resolve_location
 from alignkit._spec import SpecModel, TupleOf
 from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
+from alignkit.bonus import BonusPlan, BonusPlanSpec
 from alignkit.decision_rights import DecisionRights
 from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import Problem, SpecError
 from alignkit.handoff import HandoffsSection
+from alignkit.incentives import (
+    DEFAULT_TENSIONS,
+    IncentiveMap,
+    IncentivesSection,
+    conflict_diagnostics,
+)
 from alignkit.org import Function, Org, Person
 from alignkit.squads import Team, check_teams
 
@@ -151,6 +158,12 @@ class AlignmentFile(SpecModel):
         default=None, description="Minimum Viable Handoff gates and the CRM trigger."
     )
     teams: TupleOf[Team] = Field(default=(), description="Pods, squads and tribes.")
+    bonus_plans: TupleOf[BonusPlanSpec] = Field(
+        default=(), description="Bonus plans and the functions paid on them."
+    )
+    incentives: IncentivesSection | None = Field(
+        default=None, description="Metrics in tension, for the incentive-conflict map."
+    )
     ignore: tuple[IgnoreEntry, ...] = Field(
         default=(), description="Findings the team accepts, each with a reason."
     )
@@ -241,7 +254,42 @@ def _check_teams(file: AlignmentFile) -> Iterable[Diagnostic]:
     return _with_prefix(check_teams(file.teams, file.org, file.decision_rights), "teams")
 
 
-_SECTION_CHECKS: Final = (_check_org, _check_rights, _check_handoffs, _check_teams)
+def _check_bonus(file: AlignmentFile) -> Iterable[Diagnostic]:
+    from alignkit.rules import RULES
+
+    assigned: dict[str, BonusPlan] = {}
+    for p, spec in enumerate(file.bonus_plans):
+        plan = spec.build()
+        if plan.shared_outcome_share == 0:
+            yield RULES["BN001"].diagnostic(
+                f"Plan `{plan.name}` pays nothing on team or company outcomes",
+                path=("bonus_plans", p),
+                target=plan.name,
+            )
+        for f, function in enumerate(spec.functions):
+            where = ("bonus_plans", p, "functions", f)
+            if file.org.get_function(function) is None:
+                yield RULES["BN002"].diagnostic(
+                    f"Plan `{plan.name}` is assigned to `{function}`, which is not a function",
+                    path=where,
+                    target=plan.name,
+                )
+            elif function in assigned:
+                yield RULES["BN003"].diagnostic(
+                    f"`{function}` is on plan `{assigned[function].name}` and on `{plan.name}`",
+                    path=where,
+                    target=function,
+                )
+            else:
+                assigned[function] = plan
+    tensions = file.incentives.all_tensions() if file.incentives is not None else DEFAULT_TENSIONS
+    incentives = IncentiveMap.from_plans(assigned, tensions)
+    section = "incentives" if file.incentives is not None else "bonus_plans"
+    for finding in conflict_diagnostics(incentives):
+        yield finding.with_location(Location(path=(section,)))
+
+
+_SECTION_CHECKS: Final = (_check_org, _check_rights, _check_handoffs, _check_teams, _check_bonus)
 
 
 def _apply_ignores(

@@ -50,6 +50,7 @@ __all__ = [
     "Allocation",
     "Award",
     "BonusPlan",
+    "BonusPlanSpec",
     "Component",
     "Nomination",
     "Payout",
@@ -777,3 +778,69 @@ def _water_fill(units: int, weights: Mapping[str, int], cap: int | None) -> dict
             result[k] += u
         remaining = 0
     return result
+
+
+# -- the alignment file's bonus_plans section --------------------------------------------
+
+
+class BonusPlanSpec(SpecModel):
+    """A bonus plan as written in an alignment file, and the functions paid on it.
+
+    Either ``preset`` (``blended`` or ``individual_only``, with ``metrics`` naming what
+    each preset component measures) or ``components``.
+
+    Added in 0.1.
+    """
+
+    name: str = Field(min_length=1, description="The plan's name.")
+    preset: Literal["blended", "individual_only"] | None = Field(
+        default=None, description="Start from a preset."
+    )
+    currency: str = Field(default="USD", description="ISO 4217 code.")
+    components: TupleOf[Component] = Field(default=(), description="The components.")
+    metrics: dict[str, str] = Field(
+        default_factory=dict, description="Component name -> the metric it pays on."
+    )
+    functions: TupleOf[str] = Field(default=(), description="The functions paid on this plan.")
+
+    def _invariants(self) -> Iterator[Problem]:
+        if (self.preset is None) == (not self.components):
+            yield Problem("Give `preset` or `components`", Location())
+            return
+        try:
+            plan = self.build()
+        except SpecError as error:
+            yield from error.problems
+            return
+        names = {c.name for c in plan.components}
+        for name in self.metrics:
+            if name not in names:
+                yield Problem(
+                    f"`metrics` names {name!r}, which is not a component",
+                    Location(path=("metrics", name)),
+                )
+
+    def build(self) -> BonusPlan:
+        """The plan.
+
+        Raises:
+            SpecError: The components do not make a plan (weights, names, currency).
+        """
+        if self.preset == "blended":
+            plan = BonusPlan.blended(self.name, self.currency)
+        elif self.preset == "individual_only":
+            plan = BonusPlan.individual_only(self.name, self.currency)
+        else:
+            plan = BonusPlan(self.name, self.currency, self.components)
+        if not self.metrics:
+            return plan
+        return BonusPlan(
+            plan.name,
+            plan.currency,
+            [
+                c.model_copy(update={"metric": self.metrics[c.name]})
+                if c.name in self.metrics
+                else c
+                for c in plan.components
+            ],
+        )

@@ -948,7 +948,94 @@ _SQ_RULES: Final[tuple[Rule, ...]] = (
     ),
 )
 
+_BN_HEAD = """\
+version: 1
+org:
+  functions:
+    - {name: Sales, head: vp-sales}
+    - {name: Operations, head: vp-ops}
+  people:
+    - {id: vp-sales, name: Sam Okafor, function: Sales}
+    - {id: vp-ops, name: Priya Nair, function: Operations}
+"""
+
+_BN_RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        code="BN001",
+        name="plan-without-shared-outcome",
+        severity=Severity.WARNING,
+        summary="A bonus plan pays nothing on team or company outcomes.",
+        what="Reports a plan whose team and company components weigh 0.",
+        why=(
+            "Paying only on individual targets buys silos: nobody has a stake in the "
+            "handover, the shared customer, or the company."
+        ),
+        example=_BN_HEAD
+        + "bonus_plans:\n  - {name: quota, preset: individual_only, functions: [Sales]}\n",
+        use_instead=_BN_HEAD
+        + "bonus_plans:\n  - {name: blended, preset: blended, functions: [Sales]}\n",
+        fix="Blend in team and company components (the default is 40/30/20/10)",
+    ),
+    Rule(
+        code="BN002",
+        name="plan-for-unknown-function",
+        severity=Severity.ERROR,
+        summary="A bonus plan is assigned to a function that does not exist.",
+        what="Reports a name under a plan's `functions:` that is not a function of the org.",
+        why="Nobody is paid on the plan the team believes is in force.",
+        example=_BN_HEAD
+        + "bonus_plans:\n  - {name: blended, preset: blended, functions: [Sale]}\n",
+        use_instead=_BN_HEAD
+        + "bonus_plans:\n  - {name: blended, preset: blended, functions: [Sales]}\n",
+        fix="Name a function from `org.functions`",
+    ),
+    Rule(
+        code="BN003",
+        name="function-on-two-plans",
+        severity=Severity.ERROR,
+        summary="A function is assigned to more than one bonus plan.",
+        what="Reports a function listed under the `functions:` of two plans.",
+        why="Which plan pays is ambiguous, and payroll will pick one silently.",
+        example=_BN_HEAD
+        + "bonus_plans:\n  - {name: a, preset: blended, functions: [Sales]}\n"
+        + "  - {name: b, preset: blended, functions: [Sales]}\n",
+        use_instead=_BN_HEAD
+        + "bonus_plans:\n  - {name: a, preset: blended, functions: [Sales]}\n"
+        + "  - {name: b, preset: blended, functions: [Operations]}\n",
+        fix="Assign each function to one plan",
+    ),
+    Rule(
+        code="IN001",
+        name="incentive-conflict",
+        severity=Severity.WARNING,
+        summary="Two functions are paid on opposed metrics and share none.",
+        what=(
+            "Builds the incentive map from the plans assigned to functions and reports each "
+            "pair paid on metrics in tension (bookings vs delivery margin, pipeline volume "
+            "vs lead quality, uptime vs release speed, or your own) with no metric in common."
+        ),
+        why=(
+            "Each side is rewarded for what hurts the other; without a shared metric, every "
+            "disagreement escalates."
+        ),
+        example=_BN_HEAD
+        + "bonus_plans:\n"
+        + "  - {name: sales, preset: individual_only, metrics: {individual: bookings}, "
+        + "functions: [Sales]}\n"
+        + "  - {name: ops, preset: individual_only, metrics: {individual: delivery_margin}, "
+        + "functions: [Operations]}\n",
+        use_instead=_BN_HEAD
+        + "bonus_plans:\n"
+        + "  - {name: sales, preset: blended, metrics: {individual: bookings, company: nrr}, "
+        + "functions: [Sales]}\n"
+        + "  - {name: ops, preset: blended, "
+        + "metrics: {individual: delivery_margin, company: nrr}, functions: [Operations]}\n",
+        fix="Pay both on a shared outcome (a team or company metric)",
+        options="Tensions are listed under `incentives.tensions`.",
+    ),
+)
+
 RULES: Final[Mapping[str, Rule]] = {
-    rule.code: rule for rule in (*_RULES, *_DR_RULES, *_HO_RULES, *_SQ_RULES)
+    rule.code: rule for rule in (*_RULES, *_DR_RULES, *_HO_RULES, *_SQ_RULES, *_BN_RULES)
 }
 """Every diagnostic code, in catalogue order."""
