@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -368,3 +369,79 @@ class TestRights:
         """An unreadable file exits 2."""
         result = runner.invoke(main, ["rights", "show", str(tmp_path / "nope.yaml")])
         assert result.exit_code == 2
+
+
+class TestBonus:
+    SHEET = (
+        "employee_id,target_bonus,individual,team,company,silo_buster\n"
+        "e1,10000,1.2,0.5,1.0,0\n"
+        "e2,5000,1,1,1,1\n"
+    )
+
+    def test_compute_with_a_preset(self, runner: CliRunner, tmp_path: Path):
+        """Payouts as CSV on stdout."""
+        sheet = tmp_path / "scores.csv"
+        sheet.write_text(self.SHEET)
+        result = runner.invoke(main, ["bonus", "compute", "blended", str(sheet)])
+        assert result.exit_code == 0
+        assert result.output.splitlines() == [
+            "employee_id,currency,total,individual,team,company,silo_buster",
+            "e1,USD,8300.00,4800.00,1500.00,2000.00,0.00",
+            "e2,USD,5000.00,2000.00,1500.00,1000.00,500.00",
+        ]
+
+    def test_compute_a_file_plan_into_a_pool(self, runner: CliRunner, tmp_path: Path):
+        """A plan from the alignment file, scaled to a pool, written to a file."""
+        sheet = tmp_path / "scores.csv"
+        sheet.write_text(self.SHEET)
+        out = tmp_path / "payouts.csv"
+        result = runner.invoke(
+            main,
+            [
+                "bonus",
+                "compute",
+                "revenue-blended",
+                str(sheet),
+                "--file",
+                str(EXAMPLE),
+                "-o",
+                str(out),
+                "--pool",
+                "9000",
+            ],
+        )
+        assert result.exit_code == 0
+        assert result.stderr == f"Wrote 2 payouts totalling 9000.00 USD to {out}\n"
+        totals = [line.split(",")[2] for line in out.read_text().splitlines()[1:]]
+        assert sum(Decimal(t) for t in totals) == Decimal("9000.00")
+
+    def test_unknown_plans(self, runner: CliRunner, tmp_path: Path):
+        """Unknown presets and plans are clear errors."""
+        sheet = tmp_path / "scores.csv"
+        sheet.write_text(self.SHEET)
+        assert (
+            "Unknown plan 'bogus'"
+            in runner.invoke(main, ["bonus", "compute", "bogus", str(sheet)]).output
+        )
+        missing = runner.invoke(
+            main, ["bonus", "compute", "bogus", str(sheet), "--file", str(EXAMPLE)]
+        )
+        assert "has no bonus plan 'bogus' (it has: revenue-blended" in missing.output
+
+    def test_bad_scores_exit_2(self, runner: CliRunner, tmp_path: Path):
+        """A bad cell names its row and column."""
+        sheet = tmp_path / "scores.csv"
+        sheet.write_text(self.SHEET.replace("1.2", "lots"))
+        result = runner.invoke(main, ["bonus", "compute", "blended", str(sheet)])
+        assert result.exit_code == 2
+        assert f"{sheet}:2:3:" in result.output
+
+    def test_unwritable_output(self, runner: CliRunner, tmp_path: Path):
+        """An output path that cannot be written is a clean error."""
+        sheet = tmp_path / "scores.csv"
+        sheet.write_text(self.SHEET)
+        result = runner.invoke(
+            main, ["bonus", "compute", "blended", str(sheet), "-o", str(tmp_path / "no" / "x.csv")]
+        )
+        assert result.exit_code == 1
+        assert "Cannot write" in result.output

@@ -22,6 +22,7 @@ from alignkit.errors import SpecError, UnknownNameError
 from alignkit.rules import RULES, get_rule
 
 if TYPE_CHECKING:
+    from alignkit.bonus import BonusPlan
     from alignkit.decision_rights import DecisionRights
 
 __all__ = ["STARTER", "main"]
@@ -297,3 +298,93 @@ def rights_export(file: str, output_format: str) -> None:
     click.echo(matrix.to_csv() if output_format == "csv" else matrix.to_markdown(), nl=False)
     if output_format == "markdown":
         click.echo()
+
+
+# -- bonus plans ---------------------------------------------------------------------------
+
+
+@main.group()
+def bonus() -> None:
+    """Bonus plans: compute exact payouts from an HR export."""
+
+
+@bonus.command("compute")
+@click.argument("plan_name", metavar="PLAN")
+@click.argument("scores", type=click.Path(path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=str, dir_okay=False),
+    help="Write payouts here (CSV); standard output by default.",
+)
+@click.option(
+    "--file",
+    "alignment",
+    type=click.Path(path_type=str),
+    help="An alignment file whose bonus_plans define PLAN; otherwise PLAN is a preset.",
+)
+@click.option("--currency", default="USD", show_default=True, help="For a preset plan.")
+@click.option("--pool", help="Scale payouts pro rata if their total exceeds this amount.")
+def bonus_compute(
+    plan_name: str,
+    scores: str,
+    output: str | None,
+    alignment: str | None,
+    currency: str,
+    pool: str | None,
+) -> None:
+    """Compute every employee's payout from SCORES.csv.
+
+    SCORES.csv has employee_id, target_bonus, one column per component, and optionally
+    eligible (a fraction) or eligible_days and period_days. PLAN is blended or
+    individual_only, or a plan of the alignment file given with --file.
+    """
+    from alignkit.bonus import read_scores_csv, scale_to_pool, write_payouts_csv
+
+    try:
+        plan = _find_plan(plan_name, alignment, currency)
+        rows = list(read_scores_csv(scores, plan))
+        if len(rows) > _PROGRESS_FROM and sys.stderr.isatty():
+            with click.progressbar(
+                plan.payouts(rows), length=len(rows), label="Computing payouts", file=sys.stderr
+            ) as bar:
+                payouts = list(bar)
+        else:
+            payouts = list(plan.payouts(rows))
+        if pool is not None:
+            payouts = scale_to_pool(payouts, pool)
+    except SpecError as error:
+        _fail(error, scores)
+    text = write_payouts_csv(payouts, plan)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {output}: {error.strerror or error}") from None
+    total = sum((p.total for p in payouts), start=type(payouts[0].total)(0)) if payouts else 0
+    click.echo(
+        f"Wrote {len(payouts)} payouts totalling {total} {plan.currency} to {output}", err=True
+    )
+
+
+_PROGRESS_FROM: Final = 10_000
+
+
+def _find_plan(name: str, alignment: str | None, currency: str) -> BonusPlan:
+    from alignkit.bonus import BonusPlan
+
+    if alignment is not None:
+        file = load(alignment)
+        for spec in file.bonus_plans:
+            if spec.name == name:
+                return spec.build()
+        known = ", ".join(spec.name for spec in file.bonus_plans) or "none"
+        raise click.ClickException(f"{alignment} has no bonus plan {name!r} (it has: {known})")
+    presets = {"blended": BonusPlan.blended, "individual_only": BonusPlan.individual_only}
+    if name not in presets:
+        raise click.ClickException(
+            f"Unknown plan {name!r}: use blended or individual_only, or --file FILE"
+        )
+    return presets[name](name, currency)
