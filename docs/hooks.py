@@ -51,8 +51,10 @@ def rules_index() -> str:
         "Each code links to a page that explains why it matters and shows an example and its fix.",
         "`alignkit rule CODE` prints the same page in a terminal.",
         "",
-        "Codes are prefixed by area: `AK` the alignment file itself, `ORG` the organisation, "
-        "`DR` decision rights, `HO` handoffs, `SQ` teams, `BN` bonus plans, `IN` incentives.",
+        (
+            "Codes are prefixed by area: `AK` the alignment file itself, `ORG` the organisation, "
+            "`DR` decision rights, `HO` handoffs, `SQ` teams, `BN` bonus plans, `IN` incentives."
+        ),
         "A code, once published, keeps its meaning.",
         "",
         "| Code | Name | Severity | Summary |",
@@ -131,8 +133,10 @@ def payout_curves_svg() -> str:
         ),
     ]
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        'font-family="sans-serif" font-size="12">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+            'font-family="sans-serif" font-size="12">'
+        ),
         f'<rect width="{width}" height="{height}" fill="white"/>',
     ]
     for tick in range(0, 201, 50):
