@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -346,3 +347,68 @@ class TestNominations:
         """Unknown currencies are refused."""
         with pytest.raises(SpecError, match="Unknown currency"):
             allocate(1, [], ORG, currency="XYZ")
+
+
+class TestPayoutArrays:
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(
+                st.decimals(min_value=0, max_value=100_000, places=2),
+                st.lists(st.decimals(min_value=0, max_value=3, places=4), min_size=4, max_size=4),
+            ),
+            min_size=1,
+            max_size=40,
+        ),
+        st.sampled_from(["USD", "JPY", "KWD"]),
+    )
+    def test_equals_payout_to_the_cent(self, rows, currency):
+        """The vectorised path gives exactly what payout() gives, line by line."""
+        plan = BonusPlan.blended(currency=currency)
+        names = [c.name for c in plan.components]
+        targets = np.array([float(t) for t, _ in rows])
+        scores = {n: np.array([float(s[j]) for _, s in rows]) for j, n in enumerate(names)}
+        arrays = plan.payout_arrays(targets, scores)
+        for i, (target, values) in enumerate(rows):
+            payout = plan.payout(
+                float(target), {n: float(v) for n, v in zip(names, values, strict=True)}
+            )
+            assert arrays.total(i) == payout.total
+            assert list(arrays.lines[i]) == [
+                int(line.amount.scaleb(plan.minor_unit)) for line in payout.lines
+            ]
+            assert arrays.lines[i].sum() == arrays.totals[i]
+
+    def test_curves_and_fallback(self):
+        """Accelerated curves stay exact; numbers with more digits are settled exactly too."""
+        curve = PayoutCurve([(0.5, 0.25), (1, 1), (1.5, 2)], threshold=0.5, cap=2.5)
+        plan = BonusPlan(
+            "acc",
+            "USD",
+            [Component("a", weight="0.55", curve=curve), Component("b", weight="0.45")],
+        )
+        targets = np.array([10_000.0, 1234.56, 999.99, 7.0])
+        scores = {
+            "a": np.array([0.75, 1.2345678, 0.49, 3.0]),
+            "b": np.array([1.0, 0.3333333, 2.0, 0.1]),
+        }
+        arrays = plan.payout_arrays(targets, scores)
+        assert arrays.checked == 1  # the row with 7-digit scores
+        for i in range(4):
+            expected = plan.payout(
+                float(targets[i]), {"a": float(scores["a"][i]), "b": float(scores["b"][i])}
+            )
+            assert arrays.total(i) == expected.total
+
+    def test_bad_input(self):
+        """Missing or unknown components, mismatched lengths and bad rows are SpecErrors."""
+        with pytest.raises(SpecError, match="No scores for component 'team'"):
+            BLENDED.payout_arrays(np.array([1.0]), {"individual": np.array([1.0])})
+        full = {n: np.array([1.0]) for n in SCORES}
+        with pytest.raises(SpecError, match="one value per employee"):
+            BLENDED.payout_arrays(np.array([1.0, 2.0]), full)
+        bad = {**full, "team": np.array([float("nan")])}
+        with pytest.raises(SpecError) as info:
+            BLENDED.payout_arrays(np.array([1.0]), bad)
+        assert info.value.problems[0].location.path == (0, "scores", "team")

@@ -120,7 +120,6 @@ class TestSQLiteStore:
         store.append("a", [event("1")], expected_version=0)
         assert store.version("a") == 1
 
-    @pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
     def test_killed_writer_loses_nothing_committed(self, tmp_path: Path):
         """SIGKILL mid-append: every committed event is there, nothing half-written."""
         path = tmp_path / "events.db"
