@@ -350,7 +350,6 @@ class TestNominations:
 
 
 class TestPayoutArrays:
-
     @settings(max_examples=60, deadline=None)
     @given(
         st.lists(

@@ -109,6 +109,19 @@ class TestSQLiteStore:
         assert store.version("a") == 0
         assert store.append_many([("a", [event("a1")], 0), ("b", [event("b2")], 1)]) == [1, 2]
 
+    def test_batched_append_chains_a_stream_and_skips_repeats(self, tmp_path: Path):
+        """A stream twice in one batch continues from itself; an id seen earlier is skipped."""
+        store = SQLiteStore(tmp_path / "events.db")
+        versions = store.append_many(
+            [
+                ("a", [event("1"), event("2")], 0),
+                ("a", [event("3"), event("1")], 2),
+                ("b", [event("3")], 0),
+            ]
+        )
+        assert versions == [2, 3, 0]
+        assert [e.event_id for e in store.read_all()] == ["1", "2", "3"]
+
     def test_bad_setting(self, tmp_path: Path):
         """Only FULL and NORMAL are offered."""
         with pytest.raises(SpecError, match="FULL or NORMAL"):

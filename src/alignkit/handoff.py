@@ -37,6 +37,7 @@ import re
 import statistics
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -265,9 +266,11 @@ class ArtifactPresent(SpecModel):
 
     def __call__(self, package: HandoffPackage) -> CheckOutcome:
         """Run the check."""
-        found = package.artifacts_of(self.kind)
-        if any(a.status in self.statuses for a in found):
-            return _PASS
+        kind, statuses = self.kind, self.statuses
+        for artifact in package.artifacts:  # the common case: pass at the first match
+            if artifact.kind == kind and artifact.status in statuses:
+                return _PASS
+        found = package.artifacts_of(kind)
         wanted = " or ".join(self.statuses)
         if found:
             have = ", ".join(sorted({a.status for a in found}))
@@ -293,7 +296,17 @@ class ArtifactSigned(SpecModel):
 
     def __call__(self, package: HandoffPackage) -> CheckOutcome:
         """Run the check."""
-        found = package.artifacts_of(self.kind)
+        kind, by, before = self.kind, self.by, self.before
+        if by is None and before is None:
+            for artifact in package.artifacts:  # the common case: pass at the first match
+                if (
+                    artifact.kind == kind
+                    and artifact.status == "signed"
+                    and artifact.signed_by
+                    and artifact.signed_at
+                ):
+                    return _PASS
+        found = package.artifacts_of(kind)
         if not found:
             return CheckOutcome.fail(
                 f"No {self.kind} in the package", f"Attach the signed {self.kind}"
@@ -328,9 +341,13 @@ class CriteriaMeasurable(SpecModel):
 
     def __call__(self, package: HandoffPackage) -> CheckOutcome:
         """Run the check."""
+        needed = self.minimum
+        for criterion in package.success_criteria:
+            if criterion.measurable:
+                needed -= 1
+                if not needed:
+                    return _PASS
         good = [c for c in package.success_criteria if c.measurable]
-        if len(good) >= self.minimum:
-            return _PASS
         vague = len(package.success_criteria) - len(good)
         reason = f"{len(good)} measurable customer success criteria, {self.minimum} needed"
         if vague:
@@ -455,12 +472,19 @@ class GateResult:
         return "\n".join(lines)
 
 
+def _with_org(check: OwnerAssigned, org: Org | None) -> Check:
+    def run(package: HandoffPackage) -> CheckOutcome:
+        return check(package, org)
+
+    return run
+
+
 def _as_checks(checks: Iterable[NamedCheck | tuple[str, Check]]) -> tuple[NamedCheck, ...]:
     return tuple(c if isinstance(c, NamedCheck) else NamedCheck(*c) for c in checks)
 
 
 @final
-@attrs.frozen
+@attrs.frozen(slots=False)  # slots=False: the gate caches its runners
 class QualityGate:
     """An ordered set of named checks that a package must pass.
 
@@ -531,15 +555,25 @@ class QualityGate:
 
     def evaluate(self, package: HandoffPackage) -> GateResult:
         """Run every check (never stopping at the first failure)."""
-        outcomes = []
+        outcomes = [(name, run(package)) for name, run in self._runners]
+        for _, outcome in outcomes:
+            if outcome is not _PASS:
+                return GateResult(self.name, tuple(outcomes))
+        return self._all_pass  # shared: results are immutable
+
+    @cached_property
+    def _runners(self) -> tuple[tuple[str, Check], ...]:
+        runners: list[tuple[str, Check]] = []
         for named in self.checks:
             check = named.check
             if isinstance(check, OwnerAssigned):
-                outcome = check(package, self.org)
-            else:
-                outcome = check(package)
-            outcomes.append((named.name, outcome))
-        return GateResult(self.name, tuple(outcomes))
+                check = _with_org(check, self.org)
+            runners.append((named.name, check))
+        return tuple(runners)
+
+    @cached_property
+    def _all_pass(self) -> GateResult:
+        return GateResult(self.name, tuple((c.name, _PASS) for c in self.checks))
 
 
 # -- the CRM trigger ---------------------------------------------------------------------

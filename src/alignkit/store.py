@@ -316,51 +316,67 @@ class SQLiteStore:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                versions = [self._append_locked(s, e, v) for s, e, v in batches]
+                versions = self._append_locked(batches)
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
             return versions
 
-    def _append_locked(self, stream: str, events: Sequence[NewEvent], expected: int) -> int:
-        db = self._db
-        ids = [e.event_id for e in events]
-        known: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            known.update(
-                row[0]
-                for row in db.execute(
-                    f"SELECT event_id FROM events WHERE event_id IN ({marks})",  # noqa: S608 - placeholders only
-                    chunk,
-                )
+    def _select_in(self, sql: str, values: Sequence[str]) -> list[tuple[Any, ...]]:
+        """Run ``sql`` (with one ``{marks}``) over ``values`` in chunks SQLite accepts."""
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            rows += self._db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+        return rows
+
+    def _append_locked(self, batches: Sequence[tuple[str, Sequence[NewEvent], int]]) -> list[int]:
+        # Three statements for the whole batch: known ids, stream versions, inserts.
+        ids = [e.event_id for _, events, _ in batches for e in events]
+        known = {
+            row[0]
+            for row in self._select_in(
+                "SELECT event_id FROM events WHERE event_id IN ({marks})", ids
             )
-        fresh = _fresh(events, known)
-        row = db.execute("SELECT MAX(version) FROM events WHERE stream = ?", (stream,)).fetchone()
-        current = int(row[0] or 0)
-        if not fresh:
-            return current
-        if current != expected:
-            raise ConcurrencyError(stream, expected, current)
-        db.executemany(
-            "INSERT INTO events (event_id, stream, version, kind, actor, at, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    e.event_id,
-                    stream,
-                    current + i,
-                    e.kind,
-                    e.actor,
-                    e.at.isoformat(),
-                    json.dumps(e.data, separators=(",", ":"), sort_keys=True),
+        }
+        streams = list(dict.fromkeys(stream for stream, _, _ in batches))
+        current: dict[str, int] = {
+            row[0]: int(row[1])
+            for row in self._select_in(
+                "SELECT stream, MAX(version) FROM events WHERE stream IN ({marks}) GROUP BY stream",
+                streams,
+            )
+        }
+        rows: list[tuple[Any, ...]] = []
+        versions: list[int] = []
+        for stream, events, expected in batches:
+            fresh = _fresh(events, known)
+            version = current.get(stream, 0)
+            if fresh and version != expected:
+                raise ConcurrencyError(stream, expected, version)
+            for offset, event in enumerate(fresh, start=1):
+                known.add(event.event_id)
+                rows.append(
+                    (
+                        event.event_id,
+                        stream,
+                        version + offset,
+                        event.kind,
+                        event.actor,
+                        event.at.isoformat(),
+                        json.dumps(event.data, separators=(",", ":"), sort_keys=True),
+                    )
                 )
-                for i, e in enumerate(fresh, start=1)
-            ],
-        )
-        return current + len(fresh)
+            current[stream] = version + len(fresh)
+            versions.append(current[stream])
+        if rows:
+            self._db.executemany(
+                "INSERT INTO events (event_id, stream, version, kind, actor, at, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return versions
 
     def read(self, stream: str, *, after: int = 0) -> list[StoredEvent]:
         """See :meth:`Store.read`."""
