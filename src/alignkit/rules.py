@@ -691,7 +691,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
     ),
 )
 
-_HO_HEAD = """\
+_SALES_OPS = """\
 version: 1
 org:
   functions:
@@ -700,10 +700,8 @@ org:
   people:
     - {id: vp-sales, name: Sam Okafor, function: Sales}
     - {id: vp-ops, name: Priya Nair, function: Operations}
-handoffs:
-  sending: Sales
-  receiving: Operations
 """
+_HO_HEAD = _SALES_OPS + "handoffs:\n  sending: Sales\n  receiving: Operations\n"
 
 _HO_RULES: Final[tuple[Rule, ...]] = (
     Rule(
@@ -948,16 +946,7 @@ _SQ_RULES: Final[tuple[Rule, ...]] = (
     ),
 )
 
-_BN_HEAD = """\
-version: 1
-org:
-  functions:
-    - {name: Sales, head: vp-sales}
-    - {name: Operations, head: vp-ops}
-  people:
-    - {id: vp-sales, name: Sam Okafor, function: Sales}
-    - {id: vp-ops, name: Priya Nair, function: Operations}
-"""
+_BN_HEAD = _SALES_OPS
 
 _BN_RULES: Final[tuple[Rule, ...]] = (
     Rule(
