@@ -20,6 +20,7 @@ ERROR = Diagnostic(
     location=Location("alignment.yaml", line=14, column=7, path=("org", "people", 3, "manager")),
     hint="Did you mean `ceo`?",
     target="bo",
+    name="unknown-manager",
 )
 WARNING = Diagnostic(
     "ORG006",
@@ -117,10 +118,13 @@ class TestDiagnostic:
         assert Diagnostic("AK001", "warning", "x").section == "file"
         assert Diagnostic("ZZ001", "warning", "x").section == "file"
 
-    def test_name_and_url_come_from_the_catalogue(self):
-        """Known codes have a kebab-case name and a docs page."""
-        assert ERROR.name == "unknown-manager"
-        assert ERROR.url.endswith("/rules/ORG001/")
+    def test_rules_name_their_findings(self):
+        """Findings made by a rule carry its kebab-case name; every code has a docs page."""
+        from alignkit.rules import RULES
+
+        made = RULES["ORG001"].diagnostic("x", target="bo")
+        assert made.name == "unknown-manager"
+        assert made.url.endswith("/rules/ORG001/")
         assert Diagnostic("ZZ999", "error", "x").name is None
 
     def test_immutable(self):
@@ -236,11 +240,15 @@ class TestReport:
         assert region == {"startLine": 14, "startColumn": 7}
         assert "locations" not in run["results"][0]
 
-    def test_sarif_unknown_code_has_no_description(self):
-        """A code outside the catalogue still gets a rule entry."""
+    def test_sarif_rule_without_a_name(self):
+        """A code outside the catalogue still gets a rule entry, without a name."""
         log = json.loads(Report([Diagnostic("ZZ001", "error", "x")]).to_sarif())
         assert log["runs"][0]["tool"]["driver"]["rules"] == [
-            {"id": "ZZ001", "helpUri": "https://alignkit.readthedocs.io/en/latest/rules/ZZ001/"}
+            {
+                "id": "ZZ001",
+                "helpUri": "https://alignkit.readthedocs.io/en/latest/rules/ZZ001/",
+                "defaultConfiguration": {"level": "error"},
+            }
         ]
 
     def test_add_and_equality(self):

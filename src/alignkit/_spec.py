@@ -16,9 +16,19 @@ from typing import Annotated, Any, Final, Self, TypeVar
 import attrs
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
+from alignkit._suggest import suggest
+from alignkit.diagnostics import Location
 from alignkit.errors import Problem, SpecError
 
-__all__ = ["NAME_PATTERN", "SpecModel", "TupleOf", "describe_error", "model_at", "suggest"]
+__all__ = [
+    "NAME_PATTERN",
+    "SpecModel",
+    "TupleOf",
+    "describe_error",
+    "model_at",
+    "spec_error",
+    "suggest",
+]
 
 T = TypeVar("T")
 
@@ -47,7 +57,7 @@ class SpecModel(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as error:
-            raise SpecError.from_validation_error(error, model=type(self)) from None
+            raise spec_error(error, model=type(self)) from None
         _raise_broken_invariants(self)
 
     def model_copy(
@@ -87,7 +97,7 @@ class SpecModel(BaseModel):
         try:
             model = super().model_validate(obj, **kwargs)
         except ValidationError as error:
-            raise SpecError.from_validation_error(error, model=cls) from None
+            raise spec_error(error, model=cls) from None
         _raise_broken_invariants(model)
         return model
 
@@ -101,7 +111,7 @@ class SpecModel(BaseModel):
         try:
             model = super().model_validate_json(json_data, **kwargs)
         except ValidationError as error:
-            raise SpecError.from_validation_error(error, model=cls) from None
+            raise spec_error(error, model=cls) from None
         _raise_broken_invariants(model)
         return model
 
@@ -111,7 +121,7 @@ class SpecModel(BaseModel):
         try:
             model = super().model_validate_strings(obj, **kwargs)
         except ValidationError as error:
-            raise SpecError.from_validation_error(error, model=cls) from None
+            raise spec_error(error, model=cls) from None
         _raise_broken_invariants(model)
         return model
 
@@ -158,20 +168,6 @@ def _raise_broken_invariants(model: SpecModel) -> None:
     _collect(model, (), problems)
     if problems:
         raise SpecError(problems)
-
-
-def suggest(name: str, options: Iterable[str]) -> str | None:
-    """The option closest to ``name``, if one is close enough to be a typo.
-
-    >>> suggest("nmae", ["id", "name", "function"])
-    'name'
-    >>> suggest("colour", ["id", "name"]) is None
-    True
-    """
-    import difflib
-
-    found = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return found[0] if found else None
 
 
 def _unwrap(annotation: Any) -> Any:  # noqa: ANN401 - walks arbitrary annotations
@@ -270,3 +266,21 @@ def describe_error(
     if kind.startswith("value_error") and message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
     return loc, message
+
+
+def spec_error(
+    error: ValidationError,
+    *,
+    model: type[BaseModel] | None = None,
+    prefix: Sequence[str | int] = (),
+) -> SpecError:
+    """Translate pydantic's ``ValidationError`` into a ``SpecError``.
+
+    Messages are reworded where pydantic's are cryptic: an unknown key names the nearest
+    valid one, a missing key is named.
+    """
+    problems = []
+    for item in error.errors(include_url=False):
+        path, message = describe_error(item, model)
+        problems.append(Problem(message, Location(path=(*prefix, *path))))
+    return SpecError(problems)

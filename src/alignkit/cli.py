@@ -144,6 +144,7 @@ def _problem_diagnostics(error: SpecError, name: str) -> list[Diagnostic]:
                 problem.message,
                 location=location,
                 hint=RULES[code].fix if code in RULES else None,
+                name=RULES[code].name if code in RULES else None,
             )
         )
     return out

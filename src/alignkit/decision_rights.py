@@ -1331,7 +1331,7 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
     def unknown(party: str, path: tuple[str | int, ...], what: str) -> Diagnostic | None:
         if known is None or party in known:
             return None
-        from alignkit._spec import suggest
+        from alignkit._suggest import suggest
 
         close = suggest(party, known)
         return RULES["DR001"].diagnostic(

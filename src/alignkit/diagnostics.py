@@ -229,6 +229,7 @@ class Diagnostic:
         hint: How to fix it.
         target: The name the finding is about (a person id, a function, a decision);
             an ``ignore:`` entry silences a code for one target.
+        name: The rule's kebab-case name (``"unknown-manager"``), set by the rule.
 
     Added in 0.1.
     """
@@ -239,6 +240,7 @@ class Diagnostic:
     location: Location | None = attrs.field(default=None, kw_only=True)
     hint: str | None = attrs.field(default=None, kw_only=True)
     target: str | None = attrs.field(default=None, kw_only=True)
+    name: str | None = attrs.field(default=None, kw_only=True)
 
     @property
     def section(self) -> str:
@@ -246,14 +248,6 @@ class Diagnostic:
         if self.location is not None and self.location.section is not None:
             return self.location.section
         return _SECTION_BY_PREFIX.get(self.code.rstrip("0123456789"), "file")
-
-    @property
-    def name(self) -> str | None:
-        """The rule's kebab-case name (``"unknown-manager"``), if the code is known."""
-        from alignkit.rules import RULES
-
-        rule = RULES.get(self.code)
-        return rule.name if rule is not None else None
 
     @property
     def url(self) -> str:
@@ -497,18 +491,17 @@ class Report(Sequence[Diagnostic]):
         """Render as a SARIF 2.1.0 log, for GitHub code scanning and other viewers."""
         import json
 
-        from alignkit.rules import RULES
-
         used = sorted(self.codes)
         rule_index = {code: i for i, code in enumerate(used)}
+        first: dict[str, Diagnostic] = {}
+        for d in self._diagnostics:
+            first.setdefault(d.code, d)
         rules = []
         for code in used:
-            rule = RULES.get(code)
             entry: dict[str, Any] = {"id": code, "helpUri": f"{DOCS_URL}/rules/{code}/"}
-            if rule is not None:
-                entry["name"] = rule.name
-                entry["shortDescription"] = {"text": rule.summary}
-                entry["defaultConfiguration"] = {"level": _SARIF_LEVEL[rule.severity]}
+            if first[code].name is not None:
+                entry["name"] = first[code].name
+            entry["defaultConfiguration"] = {"level": _SARIF_LEVEL[first[code].severity]}
             rules.append(entry)
         results = []
         for d in self._diagnostics:

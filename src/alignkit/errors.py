@@ -30,15 +30,12 @@ Added in 0.1.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, final
+from collections.abc import Iterable
+from typing import Any, final
 
 import attrs
 
 from alignkit.diagnostics import Location
-
-if TYPE_CHECKING:
-    from pydantic import ValidationError
 
 __all__ = [
     # the root
@@ -111,35 +108,6 @@ class SpecError(AlignkitError, ValueError):
         """One problem at one place."""
         return cls([Problem(message, location or Location())])
 
-    @classmethod
-    def from_validation_error(
-        cls,
-        error: ValidationError,
-        *,
-        prefix: Sequence[str | int] = (),
-        model: type[Any] | None = None,
-    ) -> SpecError:
-        """Translate pydantic's ``ValidationError`` into a ``SpecError``.
-
-        Messages are reworded where pydantic's are cryptic: an unknown key names the
-        nearest valid one, a missing key is named.
-
-        Args:
-            error: What pydantic raised.
-            prefix: A field path to put before every location.
-            model: The model that was validated, to suggest valid keys.
-
-        Returns:
-            A ``SpecError`` with one problem per pydantic error.
-        """
-        from alignkit._spec import describe_error
-
-        problems = []
-        for item in error.errors(include_url=False):
-            path, message = describe_error(item, model)
-            problems.append(Problem(message, Location(path=(*prefix, *path))))
-        return cls(problems)
-
     def located(self, resolve: Any) -> SpecError:  # noqa: ANN401 - any path -> Location callable
         """A copy whose path-only locations are resolved through ``resolve(path)``."""
         problems = []
@@ -174,7 +142,7 @@ class UnknownNameError(AlignkitError, KeyError):
     @classmethod
     def for_name(cls, kind: str, name: str, known: Iterable[str] = ()) -> UnknownNameError:
         """The standard wording, with the nearest known name suggested."""
-        from alignkit._spec import suggest
+        from alignkit._suggest import suggest
 
         hint = suggest(name, known)
         extra = f"; did you mean {hint!r}?" if hint else ""

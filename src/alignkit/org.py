@@ -39,7 +39,8 @@ from pydantic import Field, PrivateAttr
 
 from alignkit._csvio import CSV_COLUMNS, read_people_csv
 from alignkit._source import SourceMap, resolve_location
-from alignkit._spec import SpecModel, suggest
+from alignkit._spec import SpecModel
+from alignkit._suggest import suggest
 from alignkit.diagnostics import Diagnostic, Report
 from alignkit.errors import UnknownNameError
 

@@ -83,6 +83,7 @@ class Rule:
             location=location if location is not None else Location(path=tuple(path)),
             hint=hint or self.fix,
             target=target,
+            name=self.name,
         )
 
     def to_markdown(self) -> str:
