@@ -939,49 +939,41 @@ def _payout_arrays(
     if problems:
         raise SpecError(problems)
     target = np.asarray(target_bonus, dtype=np.float64)
-    table = np.column_stack([np.asarray(scores[n], dtype=np.float64) for n in names])
-    n, k = table.shape
-    if target.shape != (n,):
+    # Component-major: one contiguous array per component.
+    columns = [np.ascontiguousarray(scores[name], dtype=np.float64) for name in names]
+    n, k = target.shape[0] if target.ndim == 1 else -1, len(names)
+    if target.ndim != 1 or any(c.shape != (n,) for c in columns):
         raise SpecError.single("target_bonus and scores need one value per employee")
     unit = 10**plan.minor_unit
     money_scale = max(unit, 100)  # targets are read to the cent even where the unit is larger
     money, slow = _fixed(target, money_scale)
-    attain, inexact = _fixed(table, _FIXED)
-    slow |= inexact.any(axis=1)
+    attains = []
+    for column in columns:
+        attain, inexact = _fixed(column, _FIXED)
+        attains.append(attain)
+        slow |= inexact
     common = _common_width(plan)
-    lines_exact = np.zeros((n, k), dtype=np.int64)
-    for j, component in enumerate(plan.components):
+    exact: list[Any] = []
+    for component, attain in zip(plan.components, attains, strict=True):
         weight = component.weight * _FIXED
-        factor = _curve_fixed(component.curve, attain[:, j], common)
+        factor = _curve_fixed(component.curve, attain, common)
         if factor is None or weight != int(weight):
             slow[:] = True
+            exact = [np.zeros(n, dtype=np.int64) for _ in names]
             break
         bound = _LIMIT // k // max(1, int(weight) * int(factor.max(initial=1)))
         slow |= money > bound
-        lines_exact[:, j] = np.where(slow, 0, money) * int(weight) * factor
-    # lines_exact is in units of 1 / (money_scale * _FIXED**2 * common) of the currency.
+        exact.append(factor * int(weight))
+    safe_money = np.where(slow, 0, money)
+    # Each line is in units of 1 / (money_scale * _FIXED**2 * common) of the currency.
     denominator = _FIXED * _FIXED * (common or 1) * (money_scale // unit)
-    totals = (lines_exact.sum(axis=1) + denominator // 2) // denominator  # half up
-    floors = lines_exact // denominator
-    remainders = lines_exact - floors * denominator
-    short = totals - floors.sum(axis=1)
-    # Largest remainder, ties by component order (the rule of BonusPlan.payout): a
-    # line's rank is how many lines beat it; k is small, so compare pairwise.
-    ranks = np.zeros((n, k), dtype=np.int64)
-    for j in range(k):
-        for i in range(k):
-            if i != j:
-                beats = remainders[:, i] > remainders[:, j]
-                if i < j:
-                    beats |= remainders[:, i] == remainders[:, j]
-                ranks[:, j] += beats
-    lines = floors + (ranks < short[:, None])
+    totals, lines = _round_lines([line * safe_money for line in exact], denominator)
     checked = np.flatnonzero(slow)
     for row in checked:
         i = int(row)
         try:
             payout = plan.payout(
-                float(target[i]), {name: float(table[i, j]) for j, name in enumerate(names)}
+                float(target[i]), {name: float(columns[j][i]) for j, name in enumerate(names)}
             )
         except SpecError as error:
             raise SpecError(
@@ -991,6 +983,33 @@ def _payout_arrays(
         totals[i] = int(payout.total.scaleb(plan.minor_unit))
         lines[i] = [int(line.amount.scaleb(plan.minor_unit)) for line in payout.lines]
     return PayoutArrays(totals, lines, plan.currency, len(checked))
+
+
+def _round_lines(exact: list[Any], denominator: int) -> tuple[Any, Any]:
+    """Totals rounded half up, and lines split by largest remainder, in minor units."""
+    import numpy as np
+
+    n = exact[0].shape[0]
+    floors = []
+    remainders = []
+    total_exact = np.zeros(n, dtype=np.int64)
+    for line in exact:
+        total_exact += line
+        floor, remainder = np.divmod(line, denominator)
+        floors.append(floor)
+        remainders.append(remainder)
+    totals = (total_exact + denominator // 2) // denominator
+    short = totals - sum(floors)
+    # Ties go to the earlier component (the rule of BonusPlan.payout): a line's rank is
+    # how many lines beat it, with one comparison per pair.
+    ranks = [np.zeros(n, dtype=np.int8) for _ in exact]
+    for i in range(len(exact)):
+        for j in range(i + 1, len(exact)):
+            ahead = remainders[i] >= remainders[j]
+            ranks[j] += ahead
+            ranks[i] += ~ahead
+    lines = np.column_stack([f + (r < short) for f, r in zip(floors, ranks, strict=True)])
+    return totals, lines
 
 
 def _common_width(plan: BonusPlan) -> int | None:
@@ -1031,8 +1050,11 @@ def _curve_fixed(curve: PayoutCurve, attain: Any, common: int | None) -> Any:  #
         # y0 * common + (rise/g) * dx * (common / (width/g)).
         steps = rises // gcds
         spans = common // (widths // gcds)
-        segment = np.clip(np.searchsorted(xs, attain, side="right") - 1, 0, len(xs) - 2)
-        factor = ys[segment] * common + steps[segment] * (attain - xs[segment]) * spans[segment]
+        if len(xs) == 2:  # noqa: PLR2004 - one segment (the linear preset): no lookup needed
+            factor = int(ys[0]) * common + int(steps[0]) * int(spans[0]) * (attain - int(xs[0]))
+        else:
+            segment = np.clip(np.searchsorted(xs, attain, side="right") - 1, 0, len(xs) - 2)
+            factor = ys[segment] * common + steps[segment] * (attain - xs[segment]) * spans[segment]
         factor = np.where(attain < xs[0], 0, factor)
     if curve.threshold is not None:
         factor = np.where(attain < int(curve.threshold * _FIXED), 0, factor)
