@@ -555,11 +555,19 @@ class QualityGate:
 
     def evaluate(self, package: HandoffPackage) -> GateResult:
         """Run every check (never stopping at the first failure)."""
-        outcomes = [(name, run(package)) for name, run in self._runners]
-        for _, outcome in outcomes:
-            if outcome is not _PASS:
-                return GateResult(self.name, tuple(outcomes))
-        return self._all_pass  # shared: results are immutable
+        runners = self._runners
+        outcomes: list[tuple[str, CheckOutcome]] | None = None
+        for index, (name, run) in enumerate(runners):
+            outcome = run(package)
+            if outcomes is not None:
+                outcomes.append((name, outcome))
+            elif outcome is not _PASS:
+                # The first result that is not the shared pass: every earlier one was.
+                outcomes = [(earlier, _PASS) for earlier, _ in runners[:index]]
+                outcomes.append((name, outcome))
+        if outcomes is None:
+            return self._all_pass  # shared: results are immutable
+        return GateResult(self.name, tuple(outcomes))
 
     @cached_property
     def _runners(self) -> tuple[tuple[str, Check], ...]:
