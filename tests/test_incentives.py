@@ -118,3 +118,9 @@ class TestSections:
         """Each bad plan is a located SpecError."""
         with pytest.raises(SpecError, match=message):
             BonusPlanSpec.model_validate(data)
+
+
+def test_default_tensions_are_valid():
+    """The default tensions are exactly what validating their values gives."""
+    for tension in DEFAULT_TENSIONS:
+        assert Tension.model_validate(tension.model_dump()) == tension

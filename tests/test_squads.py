@@ -372,3 +372,9 @@ class TestPilotScorecard:
         assert (card.median_decision_time, card.flags_per_handoff) == (None, 0.0)
         with pytest.raises(SpecError, match="before it is proposed"):
             pilot_scorecard(team, [(T0, T0 - dt.timedelta(hours=1))])
+
+
+def test_presets_equal_validated_models():
+    """The presets are exactly what validating their values gives."""
+    for preset in (POD, SQUAD, TRIBE):
+        assert TeamModel.model_validate(preset.model_dump()) == preset

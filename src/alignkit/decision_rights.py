@@ -47,8 +47,6 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     Field,
-    GetCoreSchemaHandler,
-    GetJsonSchemaHandler,
     StringConstraints,
 )
 
@@ -58,6 +56,7 @@ from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import PermissionDenied, Problem, SpecError, UnknownNameError
 
 if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
     from pydantic_core import CoreSchema
 

@@ -63,16 +63,18 @@ class Tension(SpecModel):
             yield Problem("A metric is not in tension with itself", Location(path=("metrics",)))
 
 
+# model_construct: these literals are valid, and building a validator at import time
+# would slow `import alignkit.incentives` down (tests check they equal validated ones).
 DEFAULT_TENSIONS: Final = (
-    Tension(
+    Tension.model_construct(
         metrics=("bookings", "delivery_margin"),
         reason="Deals closed at any price land on the team that must deliver them",
     ),
-    Tension(
+    Tension.model_construct(
         metrics=("pipeline_volume", "lead_quality"),
         reason="More leads is not better leads; Sales pays for the difference",
     ),
-    Tension(
+    Tension.model_construct(
         metrics=("uptime", "release_speed"),
         reason="Every release is a risk to uptime; every freeze slows the business",
     ),

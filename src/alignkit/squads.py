@@ -199,11 +199,37 @@ def _model(value: object) -> object:
     return value
 
 
-POD: Final = TeamModel("pod", 3, 5, "simple sales cycles", Autonomy.LIMITED, min_functions=2)
+# model_construct: valid literals, without building a validator at import time
+# (tests check they equal validated models).
+POD: Final = TeamModel.model_construct(
+    name="pod",
+    min_size=3,
+    max_size=5,
+    best_for="simple sales cycles",
+    autonomy=Autonomy.LIMITED,
+    min_functions=2,
+    scopes=None,
+)
 """3-5 members, simple sales cycles, limited autonomy, at least 2 functions."""
-SQUAD: Final = TeamModel("squad", 6, 10, "complex deals", Autonomy.MODERATE, min_functions=3)
+SQUAD: Final = TeamModel.model_construct(
+    name="squad",
+    min_size=6,
+    max_size=10,
+    best_for="complex deals",
+    autonomy=Autonomy.MODERATE,
+    min_functions=3,
+    scopes=None,
+)
 """6-10 members, complex deals, moderate autonomy, at least 3 functions."""
-TRIBE: Final = TeamModel("tribe", 10, 15, "enterprise accounts", Autonomy.HIGH, min_functions=3)
+TRIBE: Final = TeamModel.model_construct(
+    name="tribe",
+    min_size=10,
+    max_size=15,
+    best_for="enterprise accounts",
+    autonomy=Autonomy.HIGH,
+    min_functions=3,
+    scopes=None,
+)
 """10-15 members, enterprise accounts, high autonomy, at least 3 functions."""
 PRESETS: Final[Mapping[str, TeamModel]] = {"pod": POD, "squad": SQUAD, "tribe": TRIBE}
 """The preset models by name, smallest first."""
