@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -765,3 +765,45 @@ def test_docs_show_the_current_diagram():
     page = (Path(__file__).parents[1] / "docs" / "howto" / "handoffs.md").read_text()
     block = page.split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert block.rstrip() == mermaid_diagram()
+
+
+artifacts = st.builds(
+    lambda kind, status, signer, signed: Artifact(
+        kind, status=status, signed_by=signer, signed_at=T0 if signed else None
+    ),
+    st.sampled_from(["scoping_document", "sow", "security_review", "other"]),
+    st.sampled_from(["draft", "complete", "signed"]),
+    st.sampled_from([None, "Globex CFO"]),
+    st.booleans(),
+)
+criteria = st.builds(
+    SuccessCriterion,
+    st.just("Outcome"),
+    st.sampled_from(["", "  ", "wau"]),
+    st.sampled_from([None, "", 200, "80%"]),
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(artifacts, max_size=4),
+    st.lists(criteria, max_size=3),
+    st.sampled_from([None, "ae-1", "ghost"]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_fast_path_agrees_with_every_check(artifact_list, criteria_list, owner, with_org, extra):
+    """A gate's one-pass shortcut gives the same verdict as running each check."""
+    gate = QualityGate.minimum_viable()
+    if extra:
+        gate = gate.with_check(
+            "security", ArtifactPresent(kind="security_review", statuses=["signed"])
+        )
+        gate = gate.with_check("two-criteria", CriteriaMeasurable(minimum=2))
+    if with_org:
+        gate = gate.bound(ORG)
+    candidate = package(artifacts=artifact_list, success_criteria=criteria_list, owner=owner)
+    result = gate.evaluate(candidate)
+    slow = [run(candidate).passed for _, run in gate._runners]
+    assert result.passed == all(slow)
+    assert [name for name, _ in result.outcomes] == list(gate.names)
