@@ -317,6 +317,10 @@ class TestFormTeams:
         formation = form_teams(ORG.people, POD, prefix="team")
         assert formation.teams[0].name == "team-1"
         assert formation.teams[0].size == 5
+        mapped = form_teams([{"id": f"p{i}", "function": f"F{i % 3}"} for i in range(6)], POD)
+        assert [t.size for t in mapped.teams] == [3, 3]
+        with pytest.raises(SpecError, match="has no 'function'"):
+            form_teams([{"id": "a"}], POD)
         with pytest.raises(SpecError, match="on the roster twice"):
             form_teams([Member("a", "X"), Member("a", "Y"), Member("b", "X")], POD)
         with pytest.raises(SpecError, match="Unknown team model"):

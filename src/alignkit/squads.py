@@ -622,13 +622,21 @@ class Formation:
     unplaced: tuple[Unplaced, ...]
 
 
-def _roster(roster: Iterable[Member | Person | tuple[str, str]]) -> list[tuple[str, str]]:
+def _roster(
+    roster: Iterable[Member | Person | tuple[str, str] | Mapping[str, Any]],
+) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     problems: list[Problem] = []
     for index, entry in enumerate(roster):
         if isinstance(entry, tuple):
             person_id, function = entry
+        elif isinstance(entry, Mapping):
+            try:
+                person_id, function = str(entry["id"]), str(entry["function"])
+            except KeyError as error:
+                problems.append(Problem(f"Roster entry has no {error}", Location(path=(index,))))
+                continue
         else:
             person_id, function = entry.id, entry.function
         if person_id in seen:
@@ -644,7 +652,7 @@ def _roster(roster: Iterable[Member | Person | tuple[str, str]]) -> list[tuple[s
 
 
 def form_teams(
-    roster: Iterable[Member | Person | tuple[str, str]],
+    roster: Iterable[Member | Person | tuple[str, str] | Mapping[str, Any]],
     model: TeamModel | str,
     required_functions: Iterable[str] = (),
     seed: int = 0,
@@ -661,8 +669,8 @@ def form_teams(
     the people left over are the formation's ``unplaced``, each with the reason.
 
     Args:
-        roster: People as :class:`Member`, :class:`~alignkit.org.Person` or
-            ``(id, function)`` pairs.
+        roster: People as :class:`Member`, :class:`~alignkit.org.Person`,
+            ``(id, function)`` pairs or mappings with ``id`` and ``function``.
         model: The team model, or a preset's name.
         required_functions: Functions every team should have.
         seed: Shuffles people within each function.
