@@ -389,7 +389,18 @@ class TestRoundTrip:
     )
     def test_any_yaml_data_gives_a_model_or_spec_error(self, data):
         """Arbitrary YAML data under the top-level keys never escapes as another error."""
-        text = yaml.safe_dump({"version": 1, "org": data, "ignore": data})
+        text = yaml.safe_dump(
+            {
+                "version": 1,
+                "org": data,
+                "decision_rights": data,
+                "handoffs": data,
+                "teams": data,
+                "bonus_plans": data,
+                "incentives": data,
+                "ignore": data,
+            }
+        )
         try:
             loads(text)
         except SpecError as error:
