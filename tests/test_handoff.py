@@ -27,6 +27,7 @@ from alignkit.handoff import (
     CriteriaMeasurable,
     DealEvent,
     FieldPresent,
+    GateResult,
     Handoff,
     HandoffDesk,
     HandoffPackage,
@@ -191,6 +192,19 @@ class TestGate:
         assert combined.name == "minimum-viable+extra"
         assert combined.names == ("scoping-document", "signed-sow", "success-criteria", "region")
         assert QualityGate.minimum_viable().__add__(1) is NotImplemented  # type: ignore[operator]
+
+    def test_result_is_immutable_and_compares_by_content(self):
+        """A result's fields cannot be set; equal outcomes mean equal results."""
+        result = QualityGate.minimum_viable().evaluate(package(owner=None))
+        with pytest.raises(AttributeError):
+            result.gate = "other"  # type: ignore[misc]
+        same = GateResult(result.gate, result.outcomes)
+        assert same == result
+        assert hash(same) == hash(result)
+        assert "GateResult('minimum-viable'" in repr(result)
+        assert result.__eq__(1) is NotImplemented
+        with pytest.raises(TypeError, match="needs outcomes"):
+            GateResult("g")
 
     def test_gate_refuses_clashing_names_and_unknown_drops(self):
         """Names identify checks."""
@@ -804,6 +818,7 @@ def test_fast_path_agrees_with_every_check(artifact_list, criteria_list, owner, 
         gate = gate.bound(ORG)
     candidate = package(artifacts=artifact_list, success_criteria=criteria_list, owner=owner)
     result = gate.evaluate(candidate)
-    slow = [run(candidate).passed for _, run in gate._runners]
-    assert result.passed == all(slow)
-    assert [name for name, _ in result.outcomes] == list(gate.names)
+    slow = tuple((name, run(candidate)) for name, run in gate._runners)
+    assert result.passed == all(outcome.passed for _, outcome in slow)
+    assert result.outcomes == slow
+    assert result == GateResult(gate.name, slow)

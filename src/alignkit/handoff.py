@@ -440,20 +440,55 @@ class GateFailure:
 
 
 @final
-@attrs.frozen
 class GateResult:
-    """Every check's outcome: ``passed`` only when all passed.
+    """Every check's outcome: ``passed`` only when all passed. Immutable.
+
+    For a gate of built-in checks, a failing result works out its reasons when they
+    are first asked for (the package is immutable, so the answer is the same); bulk
+    evaluations that only count passes never pay for the wording.
 
     Added in 0.1.
     """
 
-    gate: str
-    outcomes: tuple[tuple[str, CheckOutcome], ...]
+    __slots__ = ("_explain", "_gate", "_outcomes", "_passed")
+
+    def __init__(
+        self,
+        gate: str,
+        outcomes: Iterable[tuple[str, CheckOutcome]] | None = None,
+        *,
+        explain: Callable[[], tuple[tuple[str, CheckOutcome], ...]] | None = None,
+        passed: bool | None = None,
+    ) -> None:
+        """A gate's result, from its outcomes (or a way to work them out)."""
+        if outcomes is None and explain is None:
+            msg = "GateResult needs outcomes"
+            raise TypeError(msg)
+        self._gate = gate
+        self._outcomes = tuple(outcomes) if outcomes is not None else None
+        self._explain = explain
+        self._passed = passed
+
+    @property
+    def gate(self) -> str:
+        """The gate's name."""
+        return self._gate
+
+    @property
+    def outcomes(self) -> tuple[tuple[str, CheckOutcome], ...]:
+        """Each check's name and outcome, in gate order."""
+        if self._outcomes is None:
+            assert self._explain is not None  # noqa: S101 - set whenever outcomes are not
+            self._outcomes = self._explain()
+            self._explain = None
+        return self._outcomes
 
     @property
     def passed(self) -> bool:
         """True when every check passed."""
-        return all(outcome.passed for _, outcome in self.outcomes)
+        if self._passed is None:
+            self._passed = all(outcome.passed for _, outcome in self.outcomes)
+        return self._passed
 
     @property
     def failures(self) -> tuple[GateFailure, ...]:
@@ -464,12 +499,29 @@ class GateResult:
             if not outcome.passed
         )
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GateResult):
+            return NotImplemented
+        return (self.gate, self.outcomes) == (other.gate, other.outcomes)
+
+    def __hash__(self) -> int:
+        return hash((self.gate, self.outcomes))
+
+    def __repr__(self) -> str:
+        return f"GateResult({self.gate!r}, {self.outcomes!r})"
+
     def __str__(self) -> str:
         if self.passed:
             return f"Gate {self.gate}: passed"
         lines = [f"Gate {self.gate}: {len(self.failures)} failed"]
         lines += [f"  {f.check}: {f.reason} (fix: {f.fix})" for f in self.failures]
         return "\n".join(lines)
+
+
+def _explain(
+    runners: tuple[tuple[str, Check], ...], package: HandoffPackage
+) -> tuple[tuple[str, CheckOutcome], ...]:
+    return tuple((name, run(package)) for name, run in runners)
 
 
 def _with_org(check: OwnerAssigned, org: Org | None) -> Check:
@@ -616,8 +668,13 @@ class QualityGate:
     def evaluate(self, package: HandoffPackage) -> GateResult:
         """Run every check (never stopping at the first failure)."""
         fused = self._fused
-        if fused is not None and fused(package):
-            return self._all_pass  # shared: results are immutable
+        if fused is not None:
+            if fused(package):
+                return self._all_pass  # shared: results are immutable
+            # Some built-in check fails; the reasons are worked out when first asked for.
+            return GateResult(
+                self.name, explain=partial(_explain, self._runners, package), passed=False
+            )
         runners = self._runners
         outcomes: list[tuple[str, CheckOutcome]] | None = None
         for index, (name, run) in enumerate(runners):
@@ -629,7 +686,7 @@ class QualityGate:
                 outcomes = [(earlier, _PASS) for earlier, _ in runners[:index]]
                 outcomes.append((name, outcome))
         if outcomes is None:
-            return self._all_pass  # shared: results are immutable
+            return self._all_pass
         return GateResult(self.name, tuple(outcomes))
 
     @cached_property
@@ -653,7 +710,7 @@ class QualityGate:
 
     @cached_property
     def _all_pass(self) -> GateResult:
-        return GateResult(self.name, tuple((c.name, _PASS) for c in self.checks))
+        return GateResult(self.name, tuple((c.name, _PASS) for c in self.checks), passed=True)
 
 
 # -- the CRM trigger ---------------------------------------------------------------------
