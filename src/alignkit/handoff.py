@@ -548,47 +548,56 @@ def _fuse(checks: Sequence[Check], org: Org | None) -> Callable[[HandoffPackage]
         else:
             return None  # a custom or repeated check: no shortcut
     # Each required artifact condition is one bit; a package passes when all are set.
-    present_bits = {kind: (statuses, 1 << i) for i, (kind, statuses) in enumerate(present.items())}
-    signed_bits = {kind: 1 << (len(present) + i) for i, kind in enumerate(sorted(signed))}
-    wanted = (1 << (len(present) + len(signed))) - 1
-    return partial(_fused_pass, present_bits, signed_bits, wanted, criteria, owner, org)
+    # Each required artifact condition is one bit; a package passes when all are set.
+    # One table lookup per artifact: kind -> (statuses it must have, bit, signed bit).
+    rules: dict[str, tuple[frozenset[str], int, int]] = {}
+    bit = 1
+    for kind in {*present, *signed}:
+        present_bit = signed_bit = 0
+        if kind in present:
+            present_bit, bit = bit, bit << 1
+        if kind in signed:
+            signed_bit, bit = bit, bit << 1
+        rules[kind] = (present.get(kind, frozenset()), present_bit, signed_bit)
+    return _fused_predicate(rules, bit - 1, criteria, owner, org)
 
 
-def _fused_pass(
-    present: Mapping[str, tuple[frozenset[str], int]],
-    signed: Mapping[str, int],
+def _fused_predicate(
+    rules: Mapping[str, tuple[frozenset[str], int, int]],
     wanted: int,
     criteria: int,
     owner: bool,
     org: Org | None,
-    package: HandoffPackage,
-) -> bool:
-    fields = package.__dict__  # plain dict reads: the hot path of a bulk evaluation
-    if owner:
-        person = fields["owner"]
-        if person is None or (org is not None and org.get_person(person) is None):
+) -> Callable[[HandoffPackage], bool]:
+    def fused(package: HandoffPackage) -> bool:
+        fields = package.__dict__  # plain dict reads: the hot path of a bulk evaluation
+        if owner:
+            person = fields["owner"]
+            if person is None or (org is not None and org.get_person(person) is None):
+                return False
+        met = 0
+        for artifact in fields["artifacts"]:
+            values = artifact.__dict__
+            rule = rules.get(values["kind"])
+            if rule is not None:
+                status = values["status"]
+                if status in rule[0]:
+                    met |= rule[1]
+                if rule[2] and status == "signed" and values["signed_by"] and values["signed_at"]:
+                    met |= rule[2]
+        if met != wanted:
             return False
-    met = 0
-    for artifact in fields["artifacts"]:
-        values = artifact.__dict__
-        kind = values["kind"]
-        rule = present.get(kind)
-        if rule is not None and values["status"] in rule[0]:
-            met |= rule[1]
-        bit = signed.get(kind)
-        if bit and values["status"] == "signed" and values["signed_by"] and values["signed_at"]:
-            met |= bit
-    if met != wanted:
-        return False
-    good = 0
-    if criteria:
-        for criterion in fields["success_criteria"]:
-            values = criterion.__dict__
-            if values["metric"].strip() and values["target"] not in (None, ""):
-                good += 1
-                if good >= criteria:
-                    break
-    return good >= criteria
+        good = 0
+        if criteria:
+            for criterion in fields["success_criteria"]:
+                values = criterion.__dict__
+                if values["metric"].strip() and values["target"] not in (None, ""):
+                    good += 1
+                    if good >= criteria:
+                        break
+        return good >= criteria
+
+    return fused
 
 
 def _as_checks(checks: Iterable[NamedCheck | tuple[str, Check]]) -> tuple[NamedCheck, ...]:
