@@ -332,6 +332,41 @@ class SQLiteStore:
         return rows
 
     def _append_locked(self, batches: Sequence[tuple[str, Sequence[NewEvent], int]]) -> list[int]:
+        # The common case: new events on streams at their expected versions. Two
+        # statements: stream versions, inserts; the unique event_id catches a retry.
+        streams = list(dict.fromkeys(stream for stream, _, _ in batches))
+        current = self._versions(streams)
+        rows: list[tuple[Any, ...]] = []
+        versions: list[int] = []
+        for stream, events, expected in batches:
+            fresh = _fresh(events, ())
+            version = current.get(stream, 0)
+            if fresh and version != expected:
+                return self._append_checked(batches)  # a retry, or a stale writer
+            rows.extend(_rows(stream, version, fresh))
+            current[stream] = version + len(fresh)
+            versions.append(current[stream])
+        db = self._db
+        db.execute("SAVEPOINT fresh")
+        try:
+            db.executemany(_INSERT, rows)
+        except self._sqlite3.IntegrityError:  # an event id already stored: a retry
+            db.execute("ROLLBACK TO fresh")
+            db.execute("RELEASE fresh")
+            return self._append_checked(batches)
+        db.execute("RELEASE fresh")
+        return versions
+
+    def _versions(self, streams: Sequence[str]) -> dict[str, int]:
+        return {
+            row[0]: int(row[1])
+            for row in self._select_in(
+                "SELECT stream, MAX(version) FROM events WHERE stream IN ({marks}) GROUP BY stream",
+                streams,
+            )
+        }
+
+    def _append_checked(self, batches: Sequence[tuple[str, Sequence[NewEvent], int]]) -> list[int]:
         # Three statements for the whole batch: known ids, stream versions, inserts.
         ids = [e.event_id for _, events, _ in batches for e in events]
         known = {
@@ -340,14 +375,7 @@ class SQLiteStore:
                 "SELECT event_id FROM events WHERE event_id IN ({marks})", ids
             )
         }
-        streams = list(dict.fromkeys(stream for stream, _, _ in batches))
-        current: dict[str, int] = {
-            row[0]: int(row[1])
-            for row in self._select_in(
-                "SELECT stream, MAX(version) FROM events WHERE stream IN ({marks}) GROUP BY stream",
-                streams,
-            )
-        }
+        current = self._versions(list(dict.fromkeys(stream for stream, _, _ in batches)))
         rows: list[tuple[Any, ...]] = []
         versions: list[int] = []
         for stream, events, expected in batches:
@@ -355,27 +383,12 @@ class SQLiteStore:
             version = current.get(stream, 0)
             if fresh and version != expected:
                 raise ConcurrencyError(stream, expected, version)
-            for offset, event in enumerate(fresh, start=1):
-                known.add(event.event_id)
-                rows.append(
-                    (
-                        event.event_id,
-                        stream,
-                        version + offset,
-                        event.kind,
-                        event.actor,
-                        event.at.isoformat(),
-                        json.dumps(event.data, separators=(",", ":"), sort_keys=True),
-                    )
-                )
+            known.update(event.event_id for event in fresh)
+            rows.extend(_rows(stream, version, fresh))
             current[stream] = version + len(fresh)
             versions.append(current[stream])
         if rows:
-            self._db.executemany(
-                "INSERT INTO events (event_id, stream, version, kind, actor, at, data) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            self._db.executemany(_INSERT, rows)
         return versions
 
     def read(self, stream: str, *, after: int = 0) -> list[StoredEvent]:
@@ -413,6 +426,25 @@ class SQLiteStore:
                 "SELECT stream FROM events GROUP BY stream ORDER BY MIN(position)"
             ).fetchall()
         return iter([r[0] for r in rows])
+
+
+_INSERT: Final = (
+    "INSERT INTO events (event_id, stream, version, kind, actor, at, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _rows(stream: str, version: int, events: Sequence[NewEvent]) -> Iterator[tuple[Any, ...]]:
+    for offset, event in enumerate(events, start=1):
+        yield (
+            event.event_id,
+            stream,
+            version + offset,
+            event.kind,
+            event.actor,
+            event.at.isoformat(),
+            json.dumps(event.data, separators=(",", ":"), sort_keys=True),
+        )
 
 
 def _row(row: tuple[Any, ...]) -> StoredEvent:
