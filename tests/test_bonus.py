@@ -411,3 +411,12 @@ class TestPayoutArrays:
         with pytest.raises(SpecError) as info:
             BLENDED.payout_arrays(np.array([1.0]), bad)
         assert info.value.problems[0].location.path == (0, "scores", "team")
+
+
+def test_payout_arrays_without_numpy_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch):
+    """Without the fast extra, the error names the extra to install."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "numpy", None)
+    with pytest.raises(ModuleNotFoundError, match=r"alignkit\[fast\]"):
+        BLENDED.payout_arrays([1.0], {n: [1.0] for n in SCORES})

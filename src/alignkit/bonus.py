@@ -924,7 +924,11 @@ def _payout_arrays(
     target_bonus: Any,  # noqa: ANN401 - any array-like of numbers
     scores: Mapping[str, Any],
 ) -> PayoutArrays:
-    import numpy as np
+    try:
+        import numpy as np
+    except ImportError:
+        msg = "payout_arrays needs NumPy: pip install 'alignkit[fast]'"
+        raise ModuleNotFoundError(msg, name="numpy") from None
 
     names = [c.name for c in plan.components]
     problems = [
