@@ -40,6 +40,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from _common import positive_int
+
 from alignkit.bonus import BonusPlan, PayoutRow
 
 try:
@@ -397,14 +399,6 @@ def report(data: dict[str, Any]) -> None:
         f"alignkit payout_arrays vs payouts on {agreement['object_rows']:,} rows: "
         f"{agreement['alignkit_vs_objects']} rows differ"
     )
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        msg = "must be at least 1"
-        raise argparse.ArgumentTypeError(msg)
-    return value
 
 
 def main() -> None:

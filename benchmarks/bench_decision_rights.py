@@ -42,6 +42,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from _common import positive_int
+
 from alignkit.decision_rights import DecisionRights
 from alignkit.org import Function, Org, Person
 
@@ -626,14 +628,6 @@ def report(data: dict[str, Any]) -> None:
             f"  can_decide({example['person']!r}, {example['decision']!r}) is "
             f"{example['first']}, FastEnforcer says {example['second']}"
         )
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        msg = "must be at least 1"
-        raise argparse.ArgumentTypeError(msg)
-    return value
 
 
 def main() -> None:

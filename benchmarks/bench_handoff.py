@@ -43,6 +43,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from _common import positive_int
+
 from alignkit.handoff import Artifact, HandoffPackage, QualityGate, SuccessCriterion
 from alignkit.store import NewEvent, SQLiteStore
 
@@ -866,14 +868,6 @@ def failed(data: dict[str, Any]) -> bool:
     )
     broken = any(row["problems"] for kind in ("appends", "batched") for row in data[kind].values())
     return disagree or broken
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        msg = "must be at least 1"
-        raise argparse.ArgumentTypeError(msg)
-    return value
 
 
 def main() -> None:

@@ -39,6 +39,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from _common import positive_int
+
 from alignkit.squads import (
     POD,
     SQUAD,
@@ -295,14 +297,6 @@ def report(data: dict[str, Any]) -> None:
                 f"; other findings {check['other_findings']}" if check["other_findings"] else ""
             )
             print(f"check_teams on the {label} teams {agrees}{others}")
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        msg = "must be at least 1"
-        raise argparse.ArgumentTypeError(msg)
-    return value
 
 
 def main() -> None:

@@ -37,6 +37,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _common import positive_int
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = Path("examples") / "acme" / "alignment.yaml"
 TARGET_RATIO = 1.3
@@ -235,14 +237,6 @@ def report(data: dict[str, Any]) -> None:
     print()
     for label, loaded in data["heavy_modules"].items():
         print(f"click/yaml/alignkit.cli loaded by {label}: {loaded or 'none'}")
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        msg = "must be at least 1"
-        raise argparse.ArgumentTypeError(msg)
-    return value
 
 
 def main() -> None:
