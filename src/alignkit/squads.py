@@ -199,37 +199,27 @@ def _model(value: object) -> object:
     return value
 
 
-# model_construct: valid literals, without building a validator at import time
-# (tests check they equal validated models).
-POD: Final = TeamModel.model_construct(
-    name="pod",
-    min_size=3,
-    max_size=5,
-    best_for="simple sales cycles",
-    autonomy=Autonomy.LIMITED,
-    min_functions=2,
-    scopes=None,
-)
+def _preset(
+    name: str, sizes: tuple[int, int], best_for: str, autonomy: Autonomy, functions: int
+) -> TeamModel:
+    # model_construct: valid literals, without building a validator at import time
+    # (tests check the presets equal validated models).
+    return TeamModel.model_construct(
+        name=name,
+        min_size=sizes[0],
+        max_size=sizes[1],
+        best_for=best_for,
+        autonomy=autonomy,
+        min_functions=functions,
+        scopes=None,
+    )
+
+
+POD: Final = _preset("pod", (3, 5), "simple sales cycles", Autonomy.LIMITED, 2)
 """3-5 members, simple sales cycles, limited autonomy, at least 2 functions."""
-SQUAD: Final = TeamModel.model_construct(
-    name="squad",
-    min_size=6,
-    max_size=10,
-    best_for="complex deals",
-    autonomy=Autonomy.MODERATE,
-    min_functions=3,
-    scopes=None,
-)
+SQUAD: Final = _preset("squad", (6, 10), "complex deals", Autonomy.MODERATE, 3)
 """6-10 members, complex deals, moderate autonomy, at least 3 functions."""
-TRIBE: Final = TeamModel.model_construct(
-    name="tribe",
-    min_size=10,
-    max_size=15,
-    best_for="enterprise accounts",
-    autonomy=Autonomy.HIGH,
-    min_functions=3,
-    scopes=None,
-)
+TRIBE: Final = _preset("tribe", (10, 15), "enterprise accounts", Autonomy.HIGH, 3)
 """10-15 members, enterprise accounts, high autonomy, at least 3 functions."""
 PRESETS: Final[Mapping[str, TeamModel]] = {"pod": POD, "squad": SQUAD, "tribe": TRIBE}
 """The preset models by name, smallest first."""
