@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Annotated, Any, Final, Self, TypeVar
 
 import attrs
@@ -24,6 +24,7 @@ __all__ = [
     "NAME_PATTERN",
     "SpecModel",
     "TupleOf",
+    "declared_twice",
     "describe_error",
     "model_at",
     "spec_error",
@@ -266,6 +267,17 @@ def describe_error(
     if kind.startswith("value_error") and message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
     return loc, message
+
+
+def declared_twice(noun: str, field: str, names: Iterable[str]) -> Iterator[Problem]:
+    """A problem for every name of ``field`` after its first declaration."""
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            yield Problem(
+                f"{noun} `{name}` is declared twice", Location(path=(field, index, "name"))
+            )
+        seen.add(name)
 
 
 def spec_error(

@@ -41,7 +41,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
 from alignkit._csvio import read_people_csv
 from alignkit._source import ChainSourceMap, SourceMap, TextSourceMap, resolve_location
-from alignkit._spec import SpecModel, TupleOf
+from alignkit._spec import SpecModel, TupleOf, declared_twice
 from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
 from alignkit.bonus import BonusPlan, BonusPlanSpec
 from alignkit.decision_rights import DecisionRights
@@ -172,13 +172,7 @@ class AlignmentFile(SpecModel):
     _file: str | None = PrivateAttr(default=None)
 
     def _invariants(self) -> Iterator[Problem]:
-        seen: set[str] = set()
-        for index, team in enumerate(self.teams):
-            if team.name in seen:
-                yield Problem(
-                    f"Team `{team.name}` is declared twice", Location(path=("teams", index, "name"))
-                )
-            seen.add(team.name)
+        return declared_twice("Team", "teams", (team.name for team in self.teams))
 
     @property
     def file(self) -> str | None:

@@ -38,7 +38,7 @@ import attrs
 from pydantic import BeforeValidator, Field, field_validator
 
 from alignkit._csvsafe import escape_cell
-from alignkit._spec import SpecModel, TupleOf
+from alignkit._spec import SpecModel, TupleOf, declared_twice
 from alignkit.diagnostics import Location
 from alignkit.errors import Problem, SpecError
 
@@ -357,14 +357,7 @@ class BonusPlan(SpecModel):
                 "not exactly 1 (100%)",
                 Location(path=("components",)),
             )
-        seen: set[str] = set()
-        for index, component in enumerate(self.components):
-            if component.name in seen:
-                yield Problem(
-                    f"Component `{component.name}` is declared twice",
-                    Location(path=("components", index, "name")),
-                )
-            seen.add(component.name)
+        yield from declared_twice("Component", "components", (c.name for c in self.components))
 
     # -- presets --------------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ from typing import (
 import attrs
 from pydantic import AwareDatetime, Field
 
-from alignkit._spec import SpecModel, TupleOf
+from alignkit._spec import SpecModel, TupleOf, declared_twice
 from alignkit.diagnostics import Diagnostic, Location
 from alignkit.errors import (
     GateBlocked,
@@ -1540,13 +1540,7 @@ class HandoffsSection(SpecModel):
     owner_rule: OwnerRuleSpec | None = Field(default=None, description="How owners are chosen.")
 
     def _invariants(self) -> Iterator[Problem]:
-        seen: set[str] = set()
-        for index, gate in enumerate(self.gates):
-            if gate.name in seen:
-                yield Problem(
-                    f"Gate `{gate.name}` is declared twice", Location(path=("gates", index, "name"))
-                )
-            seen.add(gate.name)
+        return declared_twice("Gate", "gates", (gate.name for gate in self.gates))
 
     def gate(self, name: str | None = None, *, org: Org | None = None) -> QualityGate:
         """A gate by name (the first one by default; the MVH if none is declared).
