@@ -251,16 +251,21 @@ Check = Callable[[HandoffPackage], CheckOutcome]
 """A check is any callable from a package to an outcome."""
 
 
-class ArtifactPresent(SpecModel):
+class _BuiltinCheck(SpecModel):
+    """What every declarative check has: the name its failures are reported under."""
+
+    name: str | None = Field(
+        default=None, min_length=1, description="The name failures are reported under."
+    )
+
+
+class ArtifactPresent(_BuiltinCheck):
     """An artifact of ``kind`` is present with one of ``statuses``.
 
     Added in 0.1.
     """
 
     check: Literal["artifact_present"] = "artifact_present"
-    name: str | None = Field(
-        default=None, min_length=1, description="The name failures are reported under."
-    )
     kind: str = Field(min_length=1)
     statuses: TupleOf[_STATUSES] = ("complete", "signed")
 
@@ -280,16 +285,13 @@ class ArtifactPresent(SpecModel):
         return CheckOutcome.fail(f"No {self.kind} in the package", f"Attach a {wanted} {self.kind}")
 
 
-class ArtifactSigned(SpecModel):
+class ArtifactSigned(_BuiltinCheck):
     """An artifact of ``kind`` is signed, with who and when (optionally by a party, before a time).
 
     Added in 0.1.
     """
 
     check: Literal["artifact_signed"] = "artifact_signed"
-    name: str | None = Field(
-        default=None, min_length=1, description="The name failures are reported under."
-    )
     kind: str = Field(min_length=1)
     by: str | None = None
     before: AwareDatetime | None = None
@@ -327,16 +329,13 @@ class ArtifactSigned(SpecModel):
         )
 
 
-class CriteriaMeasurable(SpecModel):
+class CriteriaMeasurable(_BuiltinCheck):
     """At least ``minimum`` customer success criteria, each with a metric and a target.
 
     Added in 0.1.
     """
 
     check: Literal["criteria_measurable"] = "criteria_measurable"
-    name: str | None = Field(
-        default=None, min_length=1, description="The name failures are reported under."
-    )
     minimum: int = Field(default=1, ge=1)
 
     def __call__(self, package: HandoffPackage) -> CheckOutcome:
@@ -357,16 +356,13 @@ class CriteriaMeasurable(SpecModel):
         )
 
 
-class OwnerAssigned(SpecModel):
+class OwnerAssigned(_BuiltinCheck):
     """The package names a handoff owner (known to the org, when the desk has one).
 
     Added in 0.1.
     """
 
     check: Literal["owner_assigned"] = "owner_assigned"
-    name: str | None = Field(
-        default=None, min_length=1, description="The name failures are reported under."
-    )
 
     def __call__(self, package: HandoffPackage, org: Org | None = None) -> CheckOutcome:
         """Run the check."""
@@ -382,16 +378,13 @@ class OwnerAssigned(SpecModel):
         return _PASS
 
 
-class FieldPresent(SpecModel):
+class FieldPresent(_BuiltinCheck):
     """A field of the package is present (and, with ``pattern``, matches it).
 
     Added in 0.1.
     """
 
     check: Literal["field_present"] = "field_present"
-    name: str | None = Field(
-        default=None, min_length=1, description="The name failures are reported under."
-    )
     field: str = Field(min_length=1)
     pattern: str | None = None
 
