@@ -323,7 +323,7 @@ def pandera_verdicts(failure_cases: Any, n: int) -> tuple[list[bool], int]:
 
 EVENTS_TABLE = """
 CREATE TABLE IF NOT EXISTS events (
-    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    position INTEGER PRIMARY KEY,
     event_id TEXT NOT NULL UNIQUE,
     stream TEXT NOT NULL,
     version INTEGER NOT NULL,

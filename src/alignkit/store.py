@@ -227,9 +227,11 @@ def _fresh(events: Sequence[NewEvent], known: Iterable[str] | set[str]) -> list[
     return out
 
 
+# ``position`` is the rowid: max + 1 on insert, and never reused because events are
+# never deleted. (AUTOINCREMENT would add a write to sqlite_sequence to every commit.)
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS events (
-    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    position INTEGER PRIMARY KEY,
     event_id TEXT NOT NULL UNIQUE,
     stream TEXT NOT NULL,
     version INTEGER NOT NULL,
@@ -298,6 +300,18 @@ class SQLiteStore:
 
     def append(self, stream: str, events: Sequence[NewEvent], *, expected_version: int) -> int:
         """See :meth:`Store.append`. One transaction: all the events, or none."""
+        if len(events) == 1:
+            # The common case (one new event on a stream at the expected version) is
+            # one conditional INSERT, which is its own transaction. Anything else (a
+            # retry, a stale writer) is sorted out by the checked path below.
+            row = (*next(_rows(stream, expected_version, events)), stream, expected_version)
+            with self._lock:
+                try:
+                    inserted = self._db.execute(_INSERT_AT_VERSION, row).rowcount
+                except self._sqlite3.IntegrityError:
+                    inserted = 0
+            if inserted == 1:
+                return expected_version + 1
         return self.append_many([(stream, events, expected_version)])[0]
 
     def append_many(self, batches: Sequence[tuple[str, Sequence[NewEvent], int]]) -> list[int]:
@@ -347,14 +361,13 @@ class SQLiteStore:
             current[stream] = version + len(fresh)
             versions.append(current[stream])
         db = self._db
-        db.execute("SAVEPOINT fresh")
         try:
             db.executemany(_INSERT, rows)
         except self._sqlite3.IntegrityError:  # an event id already stored: a retry
-            db.execute("ROLLBACK TO fresh")
-            db.execute("RELEASE fresh")
+            # Start again in a clean transaction (cheaper than a savepoint per batch).
+            db.execute("ROLLBACK")
+            db.execute("BEGIN IMMEDIATE")
             return self._append_checked(batches)
-        db.execute("RELEASE fresh")
         return versions
 
     def _versions(self, streams: Sequence[str]) -> dict[str, int]:
@@ -434,6 +447,18 @@ _INSERT: Final = (
 )
 
 
+_INSERT_AT_VERSION: Final = (
+    "INSERT INTO events (event_id, stream, version, kind, actor, at, data) "
+    "SELECT ?, ?, ?, ?, ?, ?, ? "
+    "WHERE coalesce((SELECT MAX(version) FROM events WHERE stream = ?), 0) = ?"
+)
+"""Insert one event only if its stream is at the given version; else insert nothing."""
+
+
+# One encoder for every event: json.dumps with options builds a new one per call.
+_to_json: Final = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode
+
+
 def _rows(stream: str, version: int, events: Sequence[NewEvent]) -> Iterator[tuple[Any, ...]]:
     for offset, event in enumerate(events, start=1):
         yield (
@@ -443,7 +468,7 @@ def _rows(stream: str, version: int, events: Sequence[NewEvent]) -> Iterator[tup
             event.kind,
             event.actor,
             event.at.isoformat(),
-            json.dumps(event.data, separators=(",", ":"), sort_keys=True),
+            _to_json(event.data),
         )
 
 
