@@ -822,3 +822,26 @@ def test_fast_path_agrees_with_every_check(artifact_list, criteria_list, owner, 
     assert result.passed == all(outcome.passed for _, outcome in slow)
     assert result.outcomes == slow
     assert result == GateResult(gate.name, slow)
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(artifacts, max_size=4),
+            st.lists(criteria, max_size=3),
+            st.sampled_from([None, "ae-1"]),
+        ),
+        max_size=8,
+    ),
+    st.booleans(),
+)
+def test_evaluate_many_is_evaluate_on_each(specs, custom):
+    """Bulk evaluation gives each package's own result, in order, fused or not."""
+    gate = QualityGate.minimum_viable()
+    if custom:  # a callable check: no one-pass shortcut
+        gate = gate.with_check("named", lambda p: CheckOutcome.ok())
+    packages = [package(artifacts=a, success_criteria=c, owner=o) for a, c, o in specs]
+    results = gate.evaluate_many(iter(packages))
+    assert results == [gate.evaluate(p) for p in packages]
+    assert [r.passed for r in results] == [not r.failures for r in results]

@@ -371,13 +371,15 @@ class SQLiteStore:
         return versions
 
     def _versions(self, streams: Sequence[str]) -> dict[str, int]:
-        return {
-            row[0]: int(row[1])
-            for row in self._select_in(
-                "SELECT stream, MAX(version) FROM events WHERE stream IN ({marks}) GROUP BY stream",
-                streams,
-            )
-        }
+        # One prepared statement per stream beats one IN (...) list, which SQLite
+        # must parse afresh for every batch.
+        execute = self._db.execute
+        found = {}
+        for stream in streams:
+            version = execute(_VERSION, (stream,)).fetchone()[0]
+            if version is not None:
+                found[stream] = int(version)
+        return found
 
     def _append_checked(self, batches: Sequence[tuple[str, Sequence[NewEvent], int]]) -> list[int]:
         # Three statements for the whole batch: known ids, stream versions, inserts.
@@ -427,9 +429,7 @@ class SQLiteStore:
     def version(self, stream: str) -> int:
         """See :meth:`Store.version`."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT MAX(version) FROM events WHERE stream = ?", (stream,)
-            ).fetchone()
+            row = self._db.execute(_VERSION, (stream,)).fetchone()
         return int(row[0] or 0)
 
     def streams(self) -> Iterator[str]:
@@ -446,6 +446,8 @@ _INSERT: Final = (
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 
+
+_VERSION: Final = "SELECT MAX(version) FROM events WHERE stream = ?"
 
 _INSERT_AT_VERSION: Final = (
     "INSERT INTO events (event_id, stream, version, kind, actor, at, data) "
