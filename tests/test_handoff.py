@@ -460,9 +460,9 @@ class TestLifecycle:
     def test_final_states(self):
         """Nothing moves an activated handoff."""
         desk = accepted_desk()
-        desk.activate("D-1", "onb-1", T0)
+        desk.activate("D-1", "onb-1", T0 + 3 * HOUR)
         with pytest.raises(TransitionError, match="nothing \\(a final state\\)"):
-            desk.churn("D-1", "onb-1", T0)
+            desk.churn("D-1", "onb-1", T0 + 4 * HOUR)
 
     def test_withdraw_before_acceptance(self):
         """The sending side may withdraw before acceptance."""
@@ -550,7 +550,7 @@ class TestMetrics:
         for n, owner in enumerate(["ae-1", "ae-1", "ae-2"]):
             deal = f"D-{n}"
             desk.receive(won(deal=deal, event_id=f"w{n}", owner=owner))
-            desk.submit(deal, package(deal_id=deal), owner, T0 + HOUR)
+            desk.submit(deal, package(deal_id=deal, owner=owner), owner, T0 + HOUR)
         desk.flag("D-0", "onb-1", "x", "scope", T0 + HOUR)
         desk.accept("D-1", "onb-1", T0 + 3 * HOUR)
         desk.accept("D-2", "onb-1", T0 + 5 * HOUR)
@@ -739,7 +739,7 @@ class TestSection:
         handoff = desk.receive(won(owner="ae-2"))
         assert handoff is not None
         assert handoff.owner == "ae-2"
-        desk.submit("D-1", package(), "ae-2", T0)
+        desk.submit("D-1", package(owner="ae-2"), "ae-2", T0)
         with pytest.raises(GateBlocked, match="migration"):
             desk.accept("D-1", "onb-1", T0)
 

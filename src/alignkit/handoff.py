@@ -33,9 +33,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
+import logging
 import re
 import statistics
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import (
@@ -62,7 +64,7 @@ from alignkit.errors import (
     TransitionError,
     UnknownNameError,
 )
-from alignkit.store import MemoryStore, NewEvent, Store, StoredEvent
+from alignkit.store import ConcurrencyError, MemoryStore, NewEvent, Store, StoredEvent
 
 if TYPE_CHECKING:
     from alignkit.org import Org
@@ -1024,8 +1026,63 @@ class Handoff:
         return len(self.history)
 
     def allowed_moves(self) -> tuple[str, ...]:
-        """The moves allowed from the current state."""
-        return _allowed(self.state)
+        """The moves allowed now (a flagged package is resubmitted once no flag is open)."""
+        allowed = _allowed(self.state)
+        if self.state is HandoffState.FLAGGED and self.open_flags:
+            return tuple(move for move in allowed if move != "submit")
+        return allowed
+
+    @property
+    def last_event_at(self) -> dt.datetime | None:
+        """When the latest event happened (people's moves may not be dated earlier)."""
+        return max((event.at for event in self.history), default=None)
+
+
+def _fold_deal_stage(
+    handoff: Handoff | None,
+    event: StoredEvent,
+    trigger: str,
+    prior: tuple[StoredEvent, ...],
+) -> Handoff | None:
+    """A CRM stage change: opens, withdraws or reopens; an older one changes nothing."""
+    data = event.data
+    occurred = dt.datetime.fromisoformat(data["occurred_at"])
+    latest = handoff.last_deal_event_at if handoff is not None else _latest_deal_event(prior)
+    if latest is not None and occurred < latest:
+        # Out of order: recorded, never applied.
+        if handoff is None:
+            return None
+        return attrs.evolve(handoff, history=(*handoff.history, event))
+    stage = data["stage"]
+    if handoff is None or handoff.state is HandoffState.WITHDRAWN:
+        if stage != trigger:
+            if handoff is None:
+                return None
+            return attrs.evolve(
+                handoff,
+                history=(*handoff.history, event),
+                last_deal_event_at=occurred,
+                last_stage=stage,
+            )
+        return Handoff(
+            deal_id=event.stream,
+            state=HandoffState.OPEN,
+            owner=data.get("owner"),
+            customer=data.get("customer"),
+            history=(*(handoff.history if handoff else prior), event),
+            won_at=occurred,
+            last_deal_event_at=occurred,
+            last_stage=stage,
+        )
+    changes: dict[str, Any] = {"last_deal_event_at": occurred, "last_stage": stage}
+    before_acceptance = handoff.state in (
+        HandoffState.OPEN,
+        HandoffState.SUBMITTED,
+        HandoffState.FLAGGED,
+    )
+    if stage != trigger and before_acceptance:
+        changes["state"] = HandoffState.WITHDRAWN
+    return attrs.evolve(handoff, history=(*handoff.history, event), **changes)
 
 
 def _fold(  # noqa: PLR0911 - one branch per event kind
@@ -1037,53 +1094,18 @@ def _fold(  # noqa: PLR0911 - one branch per event kind
     """Apply one stored event; events are trusted (the desk checked them)."""
     data = event.data
     if event.kind == "deal_stage":
-        occurred = dt.datetime.fromisoformat(data["occurred_at"])
-        if (
-            handoff is not None
-            and handoff.last_deal_event_at is not None
-            and occurred < handoff.last_deal_event_at
-        ):
-            # Out of order: recorded, never applied.
-            return attrs.evolve(handoff, history=(*handoff.history, event))
-        stage = data["stage"]
-        if handoff is None or handoff.state is HandoffState.WITHDRAWN:
-            if stage != trigger:
-                if handoff is None:
-                    return None
-                return attrs.evolve(
-                    handoff,
-                    history=(*handoff.history, event),
-                    last_deal_event_at=occurred,
-                    last_stage=stage,
-                )
-            return Handoff(
-                deal_id=event.stream,
-                state=HandoffState.OPEN,
-                owner=data.get("owner"),
-                customer=data.get("customer"),
-                history=(*(handoff.history if handoff else prior), event),
-                won_at=occurred,
-                last_deal_event_at=occurred,
-                last_stage=stage,
-            )
-        changes: dict[str, Any] = {"last_deal_event_at": occurred, "last_stage": stage}
-        before_acceptance = handoff.state in (
-            HandoffState.OPEN,
-            HandoffState.SUBMITTED,
-            HandoffState.FLAGGED,
-        )
-        if stage != trigger and before_acceptance:
-            changes["state"] = HandoffState.WITHDRAWN
-        return attrs.evolve(handoff, history=(*handoff.history, event), **changes)
+        return _fold_deal_stage(handoff, event, trigger, prior)
     if handoff is None:  # pragma: no cover - the desk never writes this
         msg = f"Event {event.kind} before the handoff was opened"
         raise TransitionError(msg)
     history = (*handoff.history, event)
     if event.kind == "submitted":
+        package = HandoffPackage.model_validate(data["package"])
         return attrs.evolve(
             handoff,
             state=HandoffState.SUBMITTED,
-            package=HandoffPackage.model_validate(data["package"]),
+            package=package,
+            owner=handoff.owner if handoff.owner is not None else package.owner,
             history=history,
         )
     if event.kind == "flagged":
@@ -1115,6 +1137,18 @@ def _fold(  # noqa: PLR0911 - one branch per event kind
         return attrs.evolve(handoff, owner=data["owner"], history=history)
     msg = f"Unknown event kind {event.kind!r}"  # pragma: no cover - a foreign store
     raise TransitionError(msg)  # pragma: no cover
+
+
+def _latest_deal_event(events: Iterable[StoredEvent]) -> dt.datetime | None:
+    """When the newest CRM event among ``events`` happened."""
+    return max(
+        (
+            dt.datetime.fromisoformat(e.data["occurred_at"])
+            for e in events
+            if e.kind == "deal_stage"
+        ),
+        default=None,
+    )
 
 
 # -- the desk ----------------------------------------------------------------------------
@@ -1204,15 +1238,25 @@ class HandoffDesk:
         org: Who is in the sending and receiving functions.
         sending: The function that hands over (Sales).
         receiving: The function that takes over (Operations).
-        gate: What a package must pass to be accepted.
+        gate: What a package must pass to be accepted (the MVH by default).
         store: Where events are kept; ``None`` keeps them in memory.
-        trigger_stage: The deal stage that opens a handoff.
-        owner_rule: Chooses the owner; by default the payload's ``owner`` if that
-            person is in the org.
-        notifier: Tells the receiving side about new work.
+        trigger_stage: The deal stage that opens a handoff. Moving out of it before
+            acceptance (to Closed-Lost, or back to any earlier stage) withdraws the
+            handoff.
+        owner_rule: Chooses the owner; by default the payload's ``owner`` (or
+            ``hubspot_owner_id``) if that person is in the sending function. A rule
+            that names someone outside the org leaves the handoff without an owner.
+        notifier: Tells the receiving side about new work. A notifier that fails is
+            logged (logger ``alignkit.handoff``); the move it reports on stands.
+
+    Raises:
+        UnknownNameError: ``sending`` or ``receiving`` is not a function of ``org``.
 
     Building a desk on a store that already holds events replays them: the desk
-    comes back in the state it was left in.
+    comes back in the state it was left in. Several desks (replicas of one service)
+    may share a store: a desk that acts on a stale view of a deal gets
+    :class:`~alignkit.store.ConcurrencyError`, catches up with that deal, and the
+    caller can try again; CRM events are retried automatically.
 
     Added in 0.1.
     """
@@ -1230,6 +1274,13 @@ class HandoffDesk:
         notifier: Notifier | None = None,
     ) -> None:
         """Build the desk and replay whatever the store holds."""
+        if gate is not None and not isinstance(gate, QualityGate):
+            raise SpecError.single(
+                f"gate must be a QualityGate, got {type(gate).__name__}", Location(path=("gate",))
+            )
+        for role, function in (("sending", sending), ("receiving", receiving)):
+            if org.get_function(function) is None:
+                raise UnknownNameError.for_name(f"{role} function", function, org.function_names)
         self.org = org
         self.sending = sending
         self.receiving = receiving
@@ -1241,7 +1292,6 @@ class HandoffDesk:
         self._handoffs: dict[str, Handoff] = {}
         self._tombstones: dict[str, tuple[StoredEvent, ...]] = {}
         self._lock = threading.RLock()
-        self._ids = itertools.count(1)
         self.replay()
 
     # -- reading ----------------------------------------------------------------------
@@ -1270,7 +1320,11 @@ class HandoffDesk:
         """
         found = self._handoffs.get(deal_id)
         if found is None:
-            raise UnknownNameError.for_name("deal", deal_id, self._handoffs)
+            with self._lock:  # another desk on the same store may have opened it
+                self._catch_up(deal_id)
+                found = self._handoffs.get(deal_id)
+            if found is None:
+                raise UnknownNameError.for_name("deal", deal_id, self._handoffs)
         return found
 
     def handoffs(self) -> tuple[Handoff, ...]:
@@ -1278,7 +1332,11 @@ class HandoffDesk:
         return tuple(self._handoffs.values())
 
     def metrics(self, *, owner: str | None = None) -> HandoffMetrics:
-        """Opened, accepted, flag rate, median time to acceptance, activation rate."""
+        """Opened, accepted, flag rate, median time to acceptance, activation rate.
+
+        Args:
+            owner: Only this owner's handoffs; ``None`` (the default) means all.
+        """
         return _metrics(h for h in self._handoffs.values() if owner is None or h.owner == owner)
 
     def metrics_by_owner(self) -> dict[str | None, HandoffMetrics]:
@@ -1297,51 +1355,99 @@ class HandoffDesk:
         """Apply a CRM deal event; returns the deal's handoff, if it has one.
 
         Idempotent by ``event_id`` (webhooks arrive at least once), and an event older
-        than the last one applied for the deal is recorded but changes nothing.
+        than the newest one applied for the deal is recorded but changes nothing, even
+        before the deal has a handoff.
         """
-        with self._lock:
-            current = self._handoffs.get(event.deal_id)
-            opening = event.stage == self.trigger_stage and (
-                current is None or current.state is HandoffState.WITHDRAWN
+        if not isinstance(event, DealEvent):
+            raise SpecError.single(
+                f"receive takes a DealEvent, got {type(event).__name__}",
+                Location(path=("event",)),
             )
-            data: dict[str, Any] = {
-                "stage": event.stage,
-                "occurred_at": event.occurred_at.isoformat(),
-            }
-            if opening:
-                data["owner"] = self.owner_rule(event, self.org)
-                customer = event.payload.get("customer") or event.payload.get("dealname")
-                if isinstance(customer, str):
-                    data["customer"] = customer
-            stored = NewEvent(f"crm:{event.event_id}", "deal_stage", "crm", event.occurred_at, data)
-            before = current
-            self._append(event.deal_id, stored)
-            after = self._handoffs.get(event.deal_id)
-            if after is not None and before is not after and self.notifier is not None:
-                if after.state is HandoffState.OPEN and (
-                    before is None or before.state is not HandoffState.OPEN
-                ):
-                    self.notifier.notify(after, "opened")
-                elif after.state is HandoffState.WITHDRAWN and (
-                    before is not None and before.state is not HandoffState.WITHDRAWN
-                ):
-                    self.notifier.notify(after, "withdrawn")
-            return after
+        with self._lock:
+            for attempt in itertools.count(1):
+                try:
+                    return self._receive(event)
+                except ConcurrencyError:
+                    # Another desk wrote to this deal first: _append caught up; retry.
+                    if attempt == _CRM_ATTEMPTS:
+                        raise
+            raise AssertionError  # pragma: no cover - the loop returns or raises
+
+    def _receive(self, event: DealEvent) -> Handoff | None:
+        before = self._handoffs.get(event.deal_id)
+        opening = event.stage == self.trigger_stage and (
+            before is None or before.state is HandoffState.WITHDRAWN
+        )
+        data: dict[str, Any] = {
+            "stage": event.stage,
+            "occurred_at": event.occurred_at.isoformat(),
+        }
+        if opening:
+            data["owner"] = self._rule_owner(event)
+            customer = event.payload.get("customer") or event.payload.get("dealname")
+            if isinstance(customer, str) and customer.strip():
+                data["customer"] = customer
+        stored = NewEvent(f"crm:{event.event_id}", "deal_stage", "crm", event.occurred_at, data)
+        self._append(event.deal_id, stored)
+        after = self._handoffs.get(event.deal_id)
+        if after is not None and before is not after:
+            if after.state is HandoffState.OPEN and (
+                before is None or before.state is not HandoffState.OPEN
+            ):
+                self._notify(after, "opened")
+            elif after.state is HandoffState.WITHDRAWN and (
+                before is not None and before.state is not HandoffState.WITHDRAWN
+            ):
+                self._notify(after, "withdrawn")
+        return after
+
+    def _rule_owner(self, event: DealEvent) -> str | None:
+        owner = self.owner_rule(event, self.org)
+        if owner is None or (isinstance(owner, str) and self.org.get_person(owner) is not None):
+            return owner
+        _log.warning(
+            "The owner rule named %r for deal %s, who is not in the org; the handoff "
+            "has no owner until it is reassigned",
+            owner,
+            event.deal_id,
+        )
+        return None
 
     def _append(self, deal_id: str, event: NewEvent) -> None:
         current = self._handoffs.get(deal_id)
         history = current.history if current is not None else self._tombstones.get(deal_id, ())
         version = len(history)
-        new_version = self.store.append(deal_id, [event], expected_version=version)
-        if new_version == version:
-            return  # a duplicate: already applied
-        for stored in self.store.read(deal_id, after=version):
+        try:
+            new_version = self.store.append(deal_id, [event], expected_version=version)
+        except ConcurrencyError:
+            self._catch_up(deal_id)
+            raise
+        if new_version != version:  # else a duplicate, already applied
+            self._catch_up(deal_id)
+
+    def _catch_up(self, deal_id: str) -> None:
+        """Fold the events of ``deal_id`` that this desk has not seen yet."""
+        current = self._handoffs.get(deal_id)
+        history = current.history if current is not None else self._tombstones.get(deal_id, ())
+        for stored in self.store.read(deal_id, after=len(history)):
             current = _fold(current, stored, self.trigger_stage, history)
             history = (*history, stored)
         if current is None:
-            self._tombstones[deal_id] = history
+            if history:
+                self._tombstones[deal_id] = history
         else:
+            self._tombstones.pop(deal_id, None)
             self._handoffs[deal_id] = current
+
+    def _notify(self, handoff: Handoff, what: str) -> None:
+        if self.notifier is None:
+            return
+        try:
+            self.notifier.notify(handoff, what)
+        except Exception:  # noqa: BLE001 - whatever the notifier raises
+            # The move is committed; failing the call would invite a retry that
+            # repeats it. Report the notifier's failure instead.
+            _log.exception("Notifier failed on %s of deal %s", what, handoff.deal_id)
 
     # -- the people side --------------------------------------------------------------
 
@@ -1351,41 +1457,32 @@ class HandoffDesk:
         move: str,
         actor: str,
         at: dt.datetime,
-        data: Mapping[str, Any] | None = None,
+        arguments: Callable[[Handoff], Mapping[str, Any]] | None = None,
     ) -> Handoff:
+        """Check the state, then the actor, then the arguments; append; notify."""
         handoff = self.get(deal_id)
         sources, _ = _MOVES[move]
         if handoff.state not in sources:
             raise TransitionError.for_move(handoff.state.name, move, handoff.allowed_moves())
         self._authorise(handoff, move, actor)
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise SpecError.single(
-                f"`at` must be timezone-aware, got {at!r}", Location(path=("at",))
-            )
-        kind = {
-            "submit": "submitted",
-            "flag": "flagged",
-            "resolve": "resolved",
-            "accept": "accepted",
-            "activate": "activated",
-            "churn": "churned",
-            "withdraw": "withdrawn",
-            "reassign": "reassigned",
-        }[move]
-        event_id = f"{deal_id}:{handoff.version + 1}:{kind}"
-        self._append(deal_id, NewEvent(event_id, kind, actor, at, dict(data or {})))
+        data = dict(arguments(handoff)) if arguments is not None else {}
+        _check_time(at, handoff)
+        kind = _EVENT_KINDS[move]
+        # A fresh id per move: two desks making the same move are two writes, and the
+        # stale one gets ConcurrencyError instead of being taken for a retry.
+        event_id = f"{deal_id}:{kind}:{uuid.uuid4().hex}"
+        self._append(deal_id, NewEvent(event_id, kind, actor, at, data))
         after = self.get(deal_id)
-        if self.notifier is not None:
-            self.notifier.notify(after, kind)
+        self._notify(after, kind)
         return after
 
     def _authorise(self, handoff: Handoff, move: str, actor: str) -> None:
-        person = self.org.get_person(actor)
+        person = self.org.get_person(actor) if isinstance(actor, str) else None
         if move in _RECEIVING_MOVES:
             if person is None or person.function != self.receiving:
                 raise PermissionDenied(
                     f"Only members of {self.receiving} may {move} a handoff; `{actor}` is not one",
-                    actor=actor,
+                    actor=str(actor),
                     action=move,
                 )
             return
@@ -1394,12 +1491,20 @@ class HandoffDesk:
         raise PermissionDenied(
             f"Only the owner or members of {self.sending} may {move} a handoff; "
             f"`{actor}` is neither",
-            actor=actor,
+            actor=str(actor),
             action=move,
         )
 
     def submit(self, deal_id: str, package: HandoffPackage, actor: str, at: dt.datetime) -> Handoff:
-        """Submit (or, after flags are resolved, resubmit) the package."""
+        """Submit (or, after flags are resolved, resubmit) the package.
+
+        The package must be for this deal and go from the sending to the receiving
+        function. If the handoff has no owner yet, the package's owner becomes it; if
+        it has one, the package must name the same owner (``reassign`` first).
+
+        Raises:
+            SpecError: The package does not belong to this handoff.
+        """
         with self._lock:
             handoff = self.get(deal_id)
             if handoff.state is HandoffState.FLAGGED and handoff.open_flags:
@@ -1410,36 +1515,74 @@ class HandoffDesk:
                     move="submit",
                     allowed=handoff.allowed_moves(),
                 )
-            return self._move(
-                deal_id, "submit", actor, at, {"package": package.model_dump(mode="json")}
+
+            def arguments(handoff: Handoff) -> Mapping[str, Any]:
+                self._check_package(handoff, package)
+                return {"package": package.model_dump(mode="json")}
+
+            return self._move(deal_id, "submit", actor, at, arguments)
+
+    def _check_package(self, handoff: Handoff, package: HandoffPackage) -> None:
+        if not isinstance(package, HandoffPackage):
+            raise SpecError.single(
+                f"submit takes a HandoffPackage, got {type(package).__name__}",
+                Location(path=("package",)),
             )
+        expected = {
+            "deal_id": handoff.deal_id,
+            "from_function": self.sending,
+            "to_function": self.receiving,
+        }
+        problems = [
+            Problem(
+                f"The package's {name} is {getattr(package, name)!r}, not {value!r}",
+                Location(path=("package", name)),
+            )
+            for name, value in expected.items()
+            if getattr(package, name) != value
+        ]
+        if handoff.owner is not None and package.owner not in (None, handoff.owner):
+            problems.append(
+                Problem(
+                    f"The package names owner {package.owner!r} but the handoff's owner is "
+                    f"{handoff.owner!r}; reassign the handoff first",
+                    Location(path=("package", "owner")),
+                )
+            )
+        if problems:
+            raise SpecError(problems)
 
     def flag(self, deal_id: str, actor: str, reason: str, category: str, at: dt.datetime) -> str:
         """Raise a blame-free red flag: what is missing or unclear. Returns the flag's id."""
         with self._lock:
-            if not reason.strip():
-                raise SpecError.single("A red flag needs a reason", Location(path=("reason",)))
-            flag_id = f"{deal_id}-flag-{len(self.get(deal_id).flags) + 1}"
-            self._move(
-                deal_id,
-                "flag",
-                actor,
-                at,
-                {"flag_id": flag_id, "reason": reason, "category": category},
-            )
+            flag_id = ""
+
+            def arguments(handoff: Handoff) -> Mapping[str, Any]:
+                nonlocal flag_id
+                for name, value in (("reason", reason), ("category", category)):
+                    if not isinstance(value, str) or not value.strip():
+                        raise SpecError.single(f"A red flag needs a {name}", Location(path=(name,)))
+                flag_id = f"{deal_id}-flag-{len(handoff.flags) + 1}"
+                return {"flag_id": flag_id, "reason": reason, "category": category}
+
+            self._move(deal_id, "flag", actor, at, arguments)
             return flag_id
 
     def resolve(self, deal_id: str, flag_id: str, actor: str, at: dt.datetime) -> Handoff:
-        """Resolve an open red flag."""
+        """Resolve an open red flag.
+
+        Raises:
+            UnknownNameError: ``flag_id`` is not an open flag of this handoff.
+        """
         with self._lock:
-            handoff = self.get(deal_id)
-            if handoff.state is HandoffState.FLAGGED and flag_id not in {
-                f.flag_id for f in handoff.open_flags
-            }:
-                raise UnknownNameError.for_name(
-                    "open flag", flag_id, [f.flag_id for f in handoff.open_flags]
-                )
-            return self._move(deal_id, "resolve", actor, at, {"flag_id": flag_id})
+
+            def arguments(handoff: Handoff) -> Mapping[str, Any]:
+                open_ids = [f.flag_id for f in handoff.open_flags]
+                if flag_id not in open_ids:
+                    raise UnknownNameError.for_name("open flag", flag_id, open_ids)
+                return {"flag_id": flag_id}
+
+            return self._move(deal_id, "resolve", actor, at, arguments)
 
     def accept(self, deal_id: str, actor: str, at: dt.datetime) -> Handoff:
         """Accept the handoff: refused while the gate fails or a red flag is open.
@@ -1448,10 +1591,8 @@ class HandoffDesk:
             GateBlocked: The package fails the gate; carries the ``GateResult``.
         """
         with self._lock:
-            handoff = self.get(deal_id)
-            sources, _ = _MOVES["accept"]
-            if handoff.state in sources:
-                self._authorise(handoff, "accept", actor)
+
+            def arguments(handoff: Handoff) -> Mapping[str, Any]:
                 if handoff.package is None:  # pragma: no cover - SUBMITTED implies a package
                     msg = "Nothing was submitted"
                     raise TransitionError(msg)
@@ -1460,7 +1601,9 @@ class HandoffDesk:
                     raise GateBlocked(
                         f"The package fails gate {self.gate.name}:\n{result}", result=result
                     )
-            return self._move(deal_id, "accept", actor, at)
+                return {}
+
+            return self._move(deal_id, "accept", actor, at, arguments)
 
     def activate(self, deal_id: str, actor: str, at: dt.datetime) -> Handoff:
         """Record that the customer is activated (the owner is measured on this)."""
@@ -1470,23 +1613,70 @@ class HandoffDesk:
     def churn(self, deal_id: str, actor: str, at: dt.datetime, reason: str = "") -> Handoff:
         """Record that the customer churned."""
         with self._lock:
-            return self._move(deal_id, "churn", actor, at, {"reason": reason})
+            return self._move(deal_id, "churn", actor, at, lambda _: {"reason": str(reason)})
 
     def withdraw(self, deal_id: str, actor: str, at: dt.datetime, reason: str = "") -> Handoff:
         """Withdraw the handoff (before acceptance)."""
         with self._lock:
-            return self._move(deal_id, "withdraw", actor, at, {"reason": reason})
+            return self._move(deal_id, "withdraw", actor, at, lambda _: {"reason": str(reason)})
 
     def reassign(self, deal_id: str, new_owner: str, actor: str, at: dt.datetime) -> Handoff:
         """Hand the handoff to another owner.
 
+        The owner answers for the handoff, so it cannot be someone from the receiving
+        function, who accept it.
+
         Raises:
             UnknownNameError: ``new_owner`` is not in the org.
+            SpecError: ``new_owner`` is in the receiving function.
         """
         with self._lock:
-            if self.org.get_person(new_owner) is None:
-                raise UnknownNameError.for_name("person", new_owner, self.org.person_ids)
-            return self._move(deal_id, "reassign", actor, at, {"owner": new_owner})
+
+            def arguments(_handoff: Handoff) -> Mapping[str, Any]:
+                person = self.org.get_person(new_owner) if isinstance(new_owner, str) else None
+                if person is None:
+                    raise UnknownNameError.for_name("person", str(new_owner), self.org.person_ids)
+                if person.function == self.receiving:
+                    raise SpecError.single(
+                        f"{new_owner} is in {self.receiving}, which accepts the handoff; "
+                        f"the owner comes from another function",
+                        Location(path=("new_owner",)),
+                    )
+                return {"owner": new_owner}
+
+            return self._move(deal_id, "reassign", actor, at, arguments)
+
+
+_CRM_ATTEMPTS: Final = 3
+"""How often :meth:`HandoffDesk.receive` tries when other desks keep writing first."""
+
+_EVENT_KINDS: Final = {
+    "submit": "submitted",
+    "flag": "flagged",
+    "resolve": "resolved",
+    "accept": "accepted",
+    "activate": "activated",
+    "churn": "churned",
+    "withdraw": "withdrawn",
+    "reassign": "reassigned",
+}
+
+_log: Final = logging.getLogger("alignkit.handoff")
+
+
+def _check_time(at: dt.datetime, handoff: Handoff) -> None:
+    """``at`` is an aware datetime, not before the handoff's latest event."""
+    if not isinstance(at, dt.datetime) or at.tzinfo is None or at.utcoffset() is None:
+        raise SpecError.single(
+            f"`at` must be a timezone-aware datetime, got {at!r}", Location(path=("at",))
+        )
+    latest = handoff.last_event_at
+    if latest is not None and at < latest:
+        raise SpecError.single(
+            f"`at` ({at.isoformat()}) is before the handoff's latest event "
+            f"({latest.isoformat()}); moves are recorded in the order they happen",
+            Location(path=("at",)),
+        )
 
 
 # -- the alignment file's handoffs section -----------------------------------------------
