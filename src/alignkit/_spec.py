@@ -263,10 +263,20 @@ def describe_error(
         return loc, f"Expected text, got {value!r}; quote it in YAML if it is a name"
     if kind == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == NAME_PATTERN:
         return loc, "Must be non-empty text without surrounding spaces or line breaks"
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        return loc, _describe_union_tag(kind, item.get("ctx", {}))
     message = item["msg"]
     if kind.startswith("value_error") and message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
     return loc, message
+
+
+def _describe_union_tag(kind: str, ctx: Mapping[str, Any]) -> str:
+    """A discriminated union's tag (``check:`` of a gate's check, say) is missing or unknown."""
+    tag = str(ctx.get("discriminator", "kind")).strip("'")
+    if kind == "union_tag_not_found":
+        return f"Missing required key {tag!r}, which says what kind of entry this is"
+    return f"Unknown {tag} {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags', '')}"
 
 
 def declared_twice(noun: str, field: str, names: Iterable[str]) -> Iterator[Problem]:

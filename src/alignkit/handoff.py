@@ -34,12 +34,14 @@ import datetime as dt
 import enum
 import itertools
 import logging
+import math
 import re
 import statistics
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
+from types import MappingProxyType
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -52,7 +54,15 @@ from typing import (
 )
 
 import attrs
-from pydantic import AwareDatetime, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    JsonValue,
+    PlainSerializer,
+    field_validator,
+)
 
 from alignkit._spec import SpecModel, TupleOf, declared_twice
 from alignkit.diagnostics import Diagnostic, Location
@@ -158,7 +168,9 @@ class SuccessCriterion(SpecModel):
 
     description: str = Field(min_length=1, description="The outcome, in words.")
     metric: str = Field(default="", description="What is measured.")
-    target: float | int | str | None = Field(default=None, description="The value to reach.")
+    target: float | int | str | None = Field(
+        default=None, description="The value to reach (a number, or text such as '95%')."
+    )
     due: dt.date | None = Field(default=None, description="When it should be reached.")
 
     def __init__(
@@ -170,14 +182,43 @@ class SuccessCriterion(SpecModel):
     ) -> None:
         super().__init__(description=description, metric=metric, target=target, due=due)
 
+    @field_validator("target", mode="before")
+    @classmethod
+    def _finite_or_stripped(cls, value: object) -> object:
+        # "  " is no target at all; " 95% " is "95%"; NaN is no number to reach.
+        if isinstance(value, float) and not math.isfinite(value):
+            msg = f"A target must be a finite number, not {value}"
+            raise ValueError(msg)
+        return value.strip() if isinstance(value, str) else value
+
     @property
     def measurable(self) -> bool:
         """True when it names a metric and a target."""
         return bool(self.metric.strip()) and self.target not in (None, "")
 
 
+def _frozen_json(value: Any) -> Any:  # noqa: ANN401 - any JSON value
+    """A JSON value that cannot be changed: objects become read-only, arrays tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: _frozen_json(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_frozen_json(item) for item in value)
+    return value
+
+
+def _thawed_json(value: Any) -> Any:  # noqa: ANN401 - any JSON value
+    """The plain dicts and lists of a value made by :func:`_frozen_json`."""
+    if isinstance(value, Mapping):
+        return {key: _thawed_json(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [_thawed_json(item) for item in value]
+    return value
+
+
 class HandoffPackage(SpecModel):
     """What Sales hands to Operations for one deal.
+
+    Immutable, ``fields`` included: a package that was checked stays as it was.
 
     Added in 0.1.
     """
@@ -189,7 +230,15 @@ class HandoffPackage(SpecModel):
     owner: str | None = Field(default=None, min_length=1)
     artifacts: TupleOf[Artifact] = ()
     success_criteria: TupleOf[SuccessCriterion] = ()
-    fields: dict[str, Any] = Field(default_factory=dict)
+    fields: Annotated[
+        Mapping[str, JsonValue],
+        BeforeValidator(_thawed_json),
+        AfterValidator(_frozen_json),
+        PlainSerializer(_thawed_json),
+    ] = Field(
+        default_factory=dict,
+        description="Anything else the receiving side needs (JSON values); read-only.",
+    )
 
     def __init__(
         self,
@@ -210,7 +259,7 @@ class HandoffPackage(SpecModel):
             owner=owner,
             artifacts=artifacts,
             success_criteria=success_criteria,
-            fields=dict(fields or {}),
+            fields=fields if fields is not None else {},
         )
 
     def __hash__(self) -> int:
@@ -250,7 +299,7 @@ class CheckOutcome:
 _PASS: Final = CheckOutcome(passed=True)
 
 Check = Callable[[HandoffPackage], CheckOutcome]
-"""A check is any callable from a package to an outcome."""
+"""A check is any callable from a package to an outcome (a ``bool`` is taken too)."""
 
 
 class _BuiltinCheck(SpecModel):
@@ -269,7 +318,7 @@ class ArtifactPresent(_BuiltinCheck):
 
     check: Literal["artifact_present"] = "artifact_present"
     kind: str = Field(min_length=1)
-    statuses: TupleOf[_STATUSES] = ("complete", "signed")
+    statuses: TupleOf[_STATUSES] = Field(default=("complete", "signed"), min_length=1)
 
     def __call__(self, package: HandoffPackage) -> CheckOutcome:
         """Run the check."""
@@ -325,6 +374,17 @@ class ArtifactSigned(_BuiltinCheck):
             return _PASS
         detail = f" by {self.by}" if self.by else ""
         detail += f" before {self.before.isoformat()}" if self.before else ""
+        signed = [a for a in found if a.status == "signed" and a.signed_by and a.signed_at]
+        if signed:
+            seen = "; ".join(
+                f"by {a.signed_by} at {a.signed_at.isoformat()}"
+                for a in signed
+                if a.signed_at is not None
+            )
+            return CheckOutcome.fail(
+                f"The {self.kind} is signed ({seen}), but not{detail}",
+                f"Get the {self.kind} signed{detail}",
+            )
         return CheckOutcome.fail(
             f"The {self.kind} is not signed{detail} (status, signer and time are all needed)",
             f"Get the {self.kind} signed{detail} and record who signed it and when",
@@ -388,12 +448,25 @@ class FieldPresent(_BuiltinCheck):
 
     check: Literal["field_present"] = "field_present"
     field: str = Field(min_length=1)
-    pattern: str | None = None
+    pattern: str | None = Field(default=None, description="A regular expression to match.")
+
+    @field_validator("pattern", mode="after")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                msg = f"Not a valid regular expression ({error})"
+                raise ValueError(msg) from None
+        return value
 
     def __call__(self, package: HandoffPackage) -> CheckOutcome:
-        """Run the check."""
+        """Run the check. Blank text and empty lists or objects count as missing."""
         value = package.fields.get(self.field)
-        if value in (None, ""):
+        if value is None or (
+            not value if isinstance(value, Mapping | tuple) else str(value).strip() == ""
+        ):
             return CheckOutcome.fail(
                 f"The field `{self.field}` is missing", f"Fill in `{self.field}`"
             )
@@ -543,6 +616,24 @@ def _explain(
     runners: tuple[tuple[str, Check], ...], package: HandoffPackage
 ) -> tuple[tuple[str, CheckOutcome], ...]:
     return tuple((name, run(package)) for name, run in runners)
+
+
+def _custom(name: str, check: Check) -> Check:
+    """A callable check whose answer is made a :class:`CheckOutcome` (``bool`` allowed)."""
+
+    def run(package: HandoffPackage) -> CheckOutcome:
+        outcome: object = check(package)
+        if isinstance(outcome, CheckOutcome):
+            return outcome
+        if isinstance(outcome, bool):
+            return _PASS if outcome else CheckOutcome.fail(f"Check {name} failed")
+        msg = (
+            f"Check {name!r} returned {type(outcome).__name__}; a check returns a "
+            "CheckOutcome (CheckOutcome.ok() or CheckOutcome.fail(reason, fix)) or a bool"
+        )
+        raise TypeError(msg)
+
+    return run
 
 
 def _with_org(check: OwnerAssigned, org: Org | None) -> Check:
@@ -759,6 +850,8 @@ class QualityGate:
             check = named.check
             if isinstance(check, OwnerAssigned):
                 check = _with_org(check, self.org)
+            elif not isinstance(check, _BuiltinCheck):
+                check = _custom(named.name, check)
             runners.append((named.name, check))
         return tuple(runners)
 
@@ -1169,9 +1262,15 @@ OwnerRule = Callable[[DealEvent, "Org"], "str | None"]
 """Chooses the handoff owner for a deal that just turned Closed-Won."""
 
 
-def _deal_owner(event: DealEvent, org: Org) -> str | None:
+def _payload_owner(event: DealEvent) -> str | None:
+    """The deal's owner as the CRM payload names it (``owner`` or ``hubspot_owner_id``)."""
     owner = event.payload.get("owner") or event.payload.get("hubspot_owner_id")
-    if isinstance(owner, str) and org.get_person(owner) is not None:
+    return owner if isinstance(owner, str) else None
+
+
+def _deal_owner(event: DealEvent, org: Org) -> str | None:
+    owner = _payload_owner(event)
+    if owner is not None and org.get_person(owner) is not None:
         return owner
     return None
 
@@ -1244,8 +1343,9 @@ class HandoffDesk:
             acceptance (to Closed-Lost, or back to any earlier stage) withdraws the
             handoff.
         owner_rule: Chooses the owner; by default the payload's ``owner`` (or
-            ``hubspot_owner_id``) if that person is in the sending function. A rule
-            that names someone outside the org leaves the handoff without an owner.
+            ``hubspot_owner_id``) if that person is in the org. A rule that names
+            someone outside the org, or in the receiving function, leaves the
+            handoff without an owner (logged) until it is reassigned.
         notifier: Tells the receiving side about new work. A notifier that fails is
             logged (logger ``alignkit.handoff``); the move it reports on stands.
 
@@ -1403,13 +1503,17 @@ class HandoffDesk:
 
     def _rule_owner(self, event: DealEvent) -> str | None:
         owner = self.owner_rule(event, self.org)
-        if owner is None or (isinstance(owner, str) and self.org.get_person(owner) is not None):
-            return owner
+        if owner is None:
+            return None
+        person = self.org.get_person(owner) if isinstance(owner, str) else None
+        if person is not None and person.function != self.receiving:
+            return person.id
         _log.warning(
-            "The owner rule named %r for deal %s, who is not in the org; the handoff "
-            "has no owner until it is reassigned",
+            "The owner rule named %r for deal %s, who is %s; the handoff has no owner "
+            "until it is reassigned",
             owner,
             event.deal_id,
+            "not in the org" if person is None else f"in {self.receiving}",
         )
         return None
 
@@ -1700,6 +1804,20 @@ class GateSpec(SpecModel):
     )
     drop: TupleOf[str] = Field(default=(), description="Names of preset checks to leave out.")
 
+    def _invariants(self) -> Iterator[Problem]:
+        preset = QualityGate.minimum_viable().names if self.preset else ()
+        seen = {name for name in preset if name not in self.drop}
+        for index, check in enumerate(self.checks):
+            name = _check_name(check)
+            if name in seen:
+                where = ("checks", index, "name") if check.name else ("checks", index)
+                yield Problem(
+                    f"Gate `{self.name}` has two checks named `{name}`; give this one "
+                    "its own `name:`",
+                    Location(path=where),
+                )
+            seen.add(name)
+
     def check_names(self) -> tuple[str, ...]:
         """The names the built gate's checks will have."""
         return self.build().names if self._buildable() else ()
@@ -1730,9 +1848,11 @@ def _check_name(check: CheckSpec) -> str:
 class OwnerRuleSpec(SpecModel):
     """How a new handoff gets its owner.
 
-    ``deal_owner``: the deal's owner from the CRM payload if they belong to
-    ``function``, else the next member of ``function`` in turn; ``round_robin``: the
-    members of ``function`` in turn (stable per deal).
+    ``deal_owner``: the deal's owner from the CRM payload (``owner`` or
+    ``hubspot_owner_id``) if they belong to ``function``, else a member of
+    ``function`` chosen as ``round_robin`` does; ``round_robin``: a member of
+    ``function`` picked by a hash of the deal id, which spreads deals evenly over
+    the members and gives a deal the same owner on every replay.
 
     Added in 0.1.
     """
@@ -1752,8 +1872,8 @@ class OwnerRuleSpec(SpecModel):
         def rule(event: DealEvent, org: Org) -> str | None:
             members = org.members(function)
             if strategy == "deal_owner":
-                owner = event.payload.get("owner")
-                if isinstance(owner, str) and any(p.id == owner for p in members):
+                owner = _payload_owner(event)
+                if owner is not None and any(p.id == owner for p in members):
                     return owner
             if not members:
                 return None
