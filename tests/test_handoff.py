@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Final
 
 import attrs
 import pytest
@@ -41,7 +42,7 @@ from alignkit.handoff import (
     mermaid_diagram,
 )
 from alignkit.org import Function, Org, Person
-from alignkit.store import SQLiteStore
+from alignkit.store import ConcurrencyError, SQLiteStore
 
 DATA = Path(__file__).parent / "data" / "crm"
 T0 = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
@@ -845,3 +846,390 @@ def test_evaluate_many_is_evaluate_on_each(specs, custom):
     results = gate.evaluate_many(iter(packages))
     assert results == [gate.evaluate(p) for p in packages]
     assert [r.passed for r in results] == [not r.failures for r in results]
+
+
+class TestSharedStore:
+    """Two desks (replicas of one service) on one SQLite file."""
+
+    @staticmethod
+    def pair(tmp_path: Path) -> tuple[HandoffDesk, HandoffDesk]:
+        path = tmp_path / "handoffs.db"
+        first = HandoffDesk(ORG, store=SQLiteStore(path))
+        first.receive(won())
+        return first, HandoffDesk(ORG, store=SQLiteStore(path))
+
+    def test_each_desk_sees_the_other_s_moves(self, tmp_path: Path):
+        """A move starts from the latest state in the store, whoever wrote it."""
+        first, second = self.pair(tmp_path)
+        first.submit("D-1", package(customer="From first"), "ae-1", T0 + HOUR)
+        first_flag = first.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + 2 * HOUR)
+        second_flag = second.flag("D-1", "onb-1", "SOW unsigned", "sow", T0 + 2 * HOUR)
+        assert second_flag != first_flag
+        first.replay()
+        assert [f.reason for f in first.get("D-1").flags] == ["Scope unclear", "SOW unsigned"]
+
+    def test_a_desk_that_loses_a_race_is_refused_and_catches_up(self, tmp_path: Path):
+        """The same move from two desks at once is two writes: the later one fails."""
+        first, second = self.pair(tmp_path)
+        first.submit("D-1", package(), "ae-1", T0 + HOUR)
+        racing = second.store.append
+
+        def append_after_the_other_desk(*args: object, **kwargs: object) -> int:
+            second.store.append = racing  # type: ignore[method-assign]
+            first.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + 2 * HOUR)
+            return racing(*args, **kwargs)  # type: ignore[arg-type]
+
+        second.store.append = append_after_the_other_desk  # type: ignore[method-assign]
+        with pytest.raises(ConcurrencyError):
+            second.flag("D-1", "onb-1", "SOW unsigned", "sow", T0 + 2 * HOUR)
+        # Nothing was lost or overwritten, and the refusal brought the desk up to date.
+        assert [f.reason for f in second.get("D-1").flags] == ["Scope unclear"]
+        assert second.flag("D-1", "onb-1", "SOW unsigned", "sow", T0 + 3 * HOUR) == "D-1-flag-2"
+
+    def test_crm_events_retry_on_their_own(self, tmp_path: Path):
+        """A webhook that reaches a stale desk is still applied, once."""
+        first, second = self.pair(tmp_path)
+        first.submit("D-1", package(), "ae-1", T0 + HOUR)
+        lost = DealEvent("e2", "D-1", "Closed-Lost", T0 + 2 * HOUR)
+        assert second.receive(lost).state is HandoffState.WITHDRAWN  # type: ignore[union-attr]
+        assert first.receive(lost).state is HandoffState.WITHDRAWN  # type: ignore[union-attr]
+        assert first.get("D-1") == second.get("D-1")
+
+    def test_a_desk_finds_handoffs_another_opened(self, tmp_path: Path):
+        """get() looks in the store for a deal this desk has not seen."""
+        first, second = self.pair(tmp_path)
+        first.receive(won(deal="D-2", event_id="e2"))
+        assert second.get("D-2").state is HandoffState.OPEN
+        with pytest.raises(UnknownNameError):
+            second.get("D-3")
+
+
+class TestImmutability:
+    def test_a_package_cannot_be_changed_after_the_gate_saw_it(self):
+        """fields is read-only, deeply; the desk's package is what was stored."""
+        gate = QualityGate.minimum_viable().with_check(
+            "account", FieldPresent(field="crm_account_id")
+        )
+        desk = HandoffDesk(ORG, gate=gate)
+        desk.receive(won())
+        desk.submit("D-1", package(fields={"tags": ["a"]}), "ae-1", T0 + HOUR)
+        stored = desk.get("D-1").package
+        assert stored is not None
+        with pytest.raises(TypeError):
+            stored.fields["crm_account_id"] = "ACC-1"  # type: ignore[index]
+        with pytest.raises(AttributeError):
+            stored.fields["tags"].append("b")
+        with pytest.raises(GateBlocked):
+            desk.accept("D-1", "onb-1", T0 + 2 * HOUR)
+
+    def test_fields_round_trip_as_plain_json(self):
+        """Frozen inside, plain JSON outside: dumps, hashing, copies and equality agree."""
+        original = package(fields={"plan": {"seats": [10, 20]}, "region": "EU"})
+        dumped = original.model_dump(mode="json")
+        assert dumped["fields"] == {"plan": {"seats": [10, 20]}, "region": "EU"}
+        again = HandoffPackage.model_validate(dumped)
+        assert again == original
+        assert hash(again) == hash(original)
+        assert original.model_copy(update={"customer": "Initech"}).fields == original.fields
+
+    @pytest.mark.parametrize("fields", [{"when": dt.date(2026, 1, 1)}, {"x": object()}, "abc"])
+    def test_fields_must_be_json(self, fields: object):
+        """Anything that cannot be stored as JSON is refused up front."""
+        with pytest.raises(SpecError, match="fields"):
+            package(fields=fields)
+
+    def test_reads_from_a_memory_store_are_copies(self):
+        """Changing an event a read returned never changes the store."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        desk.store.read("D-1")[0].data["stage"] = "Closed-Lost"  # type: ignore[index]
+        desk.replay()
+        assert desk.get("D-1").state is HandoffState.OPEN
+
+
+class TestOrderAndInput:
+    def test_an_older_loss_before_the_handoff_keeps_it_closed(self):
+        """Closed-Lost (newer) then Closed-Won (older, late): nothing opens, live or replayed."""
+        desk = HandoffDesk(ORG)
+        assert desk.receive(DealEvent("lost", "D-1", "Closed-Lost", T0 + HOUR)) is None
+        assert desk.receive(won(at=T0)) is None
+        desk.replay()
+        assert desk.handoffs() == ()
+        assert desk.receive(won(event_id="again", at=T0 + 2 * HOUR)) is not None
+
+    def test_moves_are_not_dated_before_the_last_event(self):
+        """Time to accept can never come out negative."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+        with pytest.raises(SpecError, match="before the handoff's latest event"):
+            desk.accept("D-1", "onb-1", T0)
+        assert desk.accept("D-1", "onb-1", T0 + HOUR).accepted_at == T0 + HOUR
+
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [
+            ({"deal_id": "D-9"}, "deal_id"),
+            ({"from_function": "Marketing"}, "from_function"),
+            ({"to_function": "IT"}, "to_function"),
+            ({"owner": "ae-2"}, "owner"),
+        ],
+    )
+    def test_the_package_must_belong_to_the_handoff(self, change: dict[str, str], field: str):
+        """Deal, functions and owner must match the handoff it is submitted to."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        with pytest.raises(SpecError) as info:
+            desk.submit("D-1", package(**change), "ae-1", T0 + HOUR)
+        assert info.value.problems[0].location.path == ("package", field)
+        assert desk.get("D-1").state is HandoffState.OPEN
+
+    def test_an_unowned_handoff_takes_the_package_owner(self):
+        """The person the gate checked is the person measured."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won(owner=None))
+        desk.submit("D-1", package(owner="ae-2"), "ae-2", T0 + HOUR)
+        assert desk.get("D-1").owner == "ae-2"
+        assert desk.metrics(owner="ae-2").opened == 1
+
+    def test_checks_run_state_then_actor_then_arguments(self):
+        """Whoever asks, an illegal move is a TransitionError; then PermissionDenied."""
+        desk = accepted_desk()
+        with pytest.raises(TransitionError):
+            desk.reassign("D-1", "ghost", "ae-1", T0 + 3 * HOUR)
+        fresh = HandoffDesk(ORG)
+        fresh.receive(won())
+        fresh.submit("D-1", package(), "ae-1", T0 + HOUR)
+        fresh.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + HOUR)
+        with pytest.raises(PermissionDenied):
+            fresh.resolve("D-1", "no-such-flag", "ae-1", T0 + HOUR)
+        with pytest.raises(PermissionDenied):
+            fresh.flag("D-1", "ae-1", "", "scope", T0 + HOUR)
+        with pytest.raises(SpecError, match="needs a category"):
+            fresh.flag("D-1", "onb-1", "Data missing", " ", T0 + HOUR)
+
+    def test_flagged_handoff_offers_no_resubmission_while_flags_are_open(self):
+        """allowed_moves() tells the truth."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+        flag_id = desk.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + HOUR)
+        assert "submit" not in desk.get("D-1").allowed_moves()
+        assert "submit" in desk.resolve("D-1", flag_id, "onb-1", T0 + HOUR).allowed_moves()
+
+    def test_the_owner_is_never_from_the_receiving_side(self, caplog: pytest.LogCaptureFixture):
+        """Reassigning to Operations is refused; a rule naming them leaves no owner."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        with pytest.raises(SpecError, match="in Operations"):
+            desk.reassign("D-1", "onb-1", "ae-1", T0)
+        ruled = HandoffDesk(ORG, owner_rule=lambda event, org: "onb-1")
+        assert ruled.receive(won()).owner is None  # type: ignore[union-attr]
+        ghost = HandoffDesk(ORG, owner_rule=lambda event, org: "ghost")
+        assert ghost.receive(won()).owner is None  # type: ignore[union-attr]
+        assert "ghost" in caplog.text
+
+    def test_a_failing_notifier_does_not_undo_or_repeat_a_move(
+        self, caplog: pytest.LogCaptureFixture
+    ):
+        """The move is committed once; the failure is logged."""
+
+        class Broken:
+            def notify(self, handoff: Handoff, what: str) -> None:
+                raise RuntimeError("mail server down")
+
+        desk = HandoffDesk(ORG, notifier=Broken())
+        desk.receive(won())
+        desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+        assert desk.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + HOUR) == "D-1-flag-1"
+        assert len(desk.get("D-1").flags) == 1
+        assert "mail server down" in caplog.text
+
+    @pytest.mark.parametrize(
+        ("call", "match"),
+        [
+            (lambda d: d.submit("D-1", {"deal_id": "D-1"}, "ae-1", T0), "HandoffPackage"),
+            (lambda d: d.submit("D-1", package(), "ae-1", "2026-11-23"), "timezone-aware"),
+            (lambda d: d.receive({"deal": "D-1"}), "DealEvent"),
+        ],
+    )
+    def test_wrong_types_get_spec_errors(self, call, match: str):
+        """Never an AttributeError from inside the desk."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        with pytest.raises(SpecError, match=match):
+            call(desk)
+
+    def test_desk_settings_are_checked(self):
+        """Unknown functions and a gate that is not a gate are refused at once."""
+        with pytest.raises(UnknownNameError, match="did you mean 'Sales'"):
+            HandoffDesk(ORG, sending="Salez")
+        with pytest.raises(SpecError, match="QualityGate"):
+            HandoffDesk(ORG, gate="minimum_viable")  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("kwargs", "field"),
+        [
+            ({"stage": None}, "stage"),
+            ({"stage": "  "}, "stage"),
+            ({"occurred_at": "2026-11-23T09:00:00Z"}, "occurred_at"),
+            ({"deal_id": ""}, "deal_id"),
+            ({"payload": ["x"]}, "payload"),
+        ],
+    )
+    def test_deal_event_fields(self, kwargs: dict[str, object], field: str):
+        """A DealEvent built by hand is checked like one read from a CRM."""
+        values: dict[str, object] = {
+            "event_id": "e1",
+            "deal_id": "D-1",
+            "stage": "Closed-Won",
+            "occurred_at": T0,
+            "payload": {},
+        }
+        values.update(kwargs)
+        with pytest.raises(SpecError) as info:
+            DealEvent(**values)  # type: ignore[arg-type]
+        assert info.value.problems[0].location.path == (field,)
+
+
+class TestChecksTightened:
+    def test_blank_and_empty_fields_are_missing(self):
+        """field_present: blank text, [] and {} are not values."""
+        check = FieldPresent(field="id")
+        for value in ["  ", [], {}]:
+            assert not check(package(fields={"id": value})).passed
+        assert check(package(fields={"id": 0})).passed
+
+    def test_custom_checks_may_return_bools(self):
+        """True passes, False fails under the check's name; anything else is a TypeError."""
+        gate = QualityGate("g").with_check("yes", lambda p: True).with_check("no", lambda p: False)
+        assert [f.check for f in gate.evaluate(package()).failures] == ["no"]
+        broken = QualityGate("g").with_check("none", lambda p: None)  # type: ignore[arg-type, return-value]
+        with pytest.raises(TypeError, match="'none' returned NoneType"):
+            broken.evaluate(package())
+
+    def test_signed_but_not_by_the_right_party(self):
+        """The reason says who did sign, and when."""
+        outcome = ArtifactSigned(kind="sow", by="Globex CEO")(package())
+        assert "signed (by Globex CFO at 2026-11-23T09:00:00+00:00), but not by Globex CEO" in (
+            outcome.reason
+        )
+
+    def test_criteria_targets(self):
+        """Targets are finite; blank text is no target; text is trimmed."""
+        with pytest.raises(SpecError, match="finite"):
+            SuccessCriterion("Uptime", "uptime", float("nan"))
+        assert not SuccessCriterion("Uptime", "uptime", "  ").measurable
+        assert SuccessCriterion("Uptime", "uptime", " 99.9% ").target == "99.9%"
+
+    @pytest.mark.parametrize(
+        ("check", "path", "message"),
+        [
+            (
+                {"check": "field_present", "field": "x", "pattern": "A-[0-9"},
+                ("pattern",),
+                "regular",
+            ),
+            ({"check": "artifact_present", "kind": "sow", "statuses": []}, ("statuses",), "1 item"),
+            ({"kind": "sow"}, (), "Missing required key 'check'"),
+            ({"name": "owner", "check": "owner_assigned"}, ("name",), "two checks named `owner`"),
+        ],
+    )
+    def test_bad_checks_in_the_file(
+        self, check: dict[str, object], path: tuple[str, ...], message: str
+    ):
+        """Each is an error placed at the check, before any desk is built."""
+        with pytest.raises(SpecError, match=message) as info:
+            HandoffsSection.model_validate(
+                {"gates": [{"name": "g", "preset": "minimum_viable", "checks": [check]}]}
+            )
+        assert info.value.problems[0].location.path[:4] == ("gates", 0, "checks", 0)
+        assert info.value.problems[0].location.path[4:] == path
+
+
+class TestCrmPayloadTypes:
+    HUBSPOT: Final = {
+        "eventId": 1,
+        "objectId": 1001,
+        "propertyName": "dealstage",
+        "propertyValue": "closedwon",
+        "occurredAt": 1795424400000,
+    }
+
+    @pytest.mark.parametrize(
+        ("key", "value"),
+        [
+            ("objectId", [1, 2]),
+            ("objectId", {}),
+            ("objectId", True),
+            ("propertyValue", ["closedwon"]),
+            ("propertyValue", "  "),
+            ("occurredAt", True),
+            ("occurredAt", [1]),
+        ],
+    )
+    def test_hubspot_wrong_types_are_refused(self, key: str, value: object):
+        """A value of the wrong type is named, never turned into text."""
+        with pytest.raises(SpecError) as info:
+            DealEvent.from_hubspot({**self.HUBSPOT, key: value})
+        assert info.value.problems[0].location.path == (key,)
+
+    def test_hubspot_body_is_a_list(self):
+        """The whole webhook body: stage changes read, other properties skipped."""
+        other = {**self.HUBSPOT, "eventId": 2, "propertyName": "amount"}
+        second = {**self.HUBSPOT, "eventId": 3, "objectId": 1002}
+        events = DealEvent.all_from_hubspot([self.HUBSPOT, other, second])
+        assert [(e.event_id, e.deal_id) for e in events] == [("1", "1001"), ("3", "1002")]
+        with pytest.raises(SpecError, match="list of events: read each one"):
+            DealEvent.from_hubspot([self.HUBSPOT])  # type: ignore[arg-type]
+        with pytest.raises(SpecError) as info:
+            DealEvent.all_from_hubspot([self.HUBSPOT, {**self.HUBSPOT, "objectId": None}])
+        assert info.value.problems[0].location.path == (1, "objectId")
+
+    @staticmethod
+    def salesforce(**header: object) -> dict[str, object]:
+        base: dict[str, object] = {
+            "entityName": "Opportunity",
+            "recordIds": ["006A"],
+            "changeType": "UPDATE",
+            "commitTimestamp": 1795424400000,
+            "transactionKey": "tk-1",
+            "sequenceNumber": 1,
+        }
+        base.update(header)
+        return {"ChangeEventHeader": base, "StageName": "Closed Won"}
+
+    def test_salesforce_several_records(self):
+        """One change event may name several Opportunities: each becomes an event."""
+        payload = self.salesforce(recordIds=["006A", "006B"])
+        events = DealEvent.all_from_salesforce(payload)
+        assert [(e.event_id, e.deal_id) for e in events] == [
+            ("tk-1:1:006A", "006A"),
+            ("tk-1:1:006B", "006B"),
+        ]
+        with pytest.raises(SpecError, match="all_from_salesforce"):
+            DealEvent.from_salesforce(payload)
+        assert DealEvent.from_salesforce(self.salesforce()).event_id == "tk-1:1"
+
+    @pytest.mark.parametrize(
+        ("header", "key"),
+        [
+            ({"recordIds": [None]}, "recordIds"),
+            ({"recordIds": [""]}, "recordIds"),
+            ({"sequenceNumber": None}, "sequenceNumber"),
+            ({"sequenceNumber": "1"}, "sequenceNumber"),
+            ({"transactionKey": 7.5}, "transactionKey"),
+        ],
+    )
+    def test_salesforce_header_types(self, header: dict[str, object], key: str):
+        """Header problems are placed under ChangeEventHeader."""
+        with pytest.raises(SpecError) as info:
+            DealEvent.from_salesforce(self.salesforce(**header))
+        assert info.value.problems[0].location.path == ("ChangeEventHeader", key)
+
+    def test_salesforce_stage_must_be_text(self):
+        """StageName of another type is named."""
+        payload = {**self.salesforce(), "StageName": {"value": "Closed Won"}}
+        with pytest.raises(SpecError) as info:
+            DealEvent.from_salesforce(payload)
+        assert info.value.problems[0].location.path == ("StageName",)

@@ -241,3 +241,16 @@ class TestSQLiteStore:
         for stream in {e.stream for e in events}:
             versions = [e.version for e in store.read(stream)]
             assert versions == list(range(1, len(versions) + 1))
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_event_data_must_be_json(kind: str, tmp_path: Path):
+    """Both stores refuse data they could not give back; nothing is written."""
+    store: Store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "e.db")
+    with pytest.raises(SpecError, match="not JSON"):
+        store.append("a", [event("1", when=dt.date(2026, 1, 1))], expected_version=0)
+    with pytest.raises(SpecError, match="not JSON"):
+        store.append("a", [event("2"), event("3", x=object())], expected_version=0)
+    assert store.read_all() == []
+    store.append("a", [event("4", x=(1, 2))], expected_version=0)
+    assert store.read("a")[0].data == {"x": [1, 2]}  # as JSON gives it back, in both

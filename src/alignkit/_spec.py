@@ -233,6 +233,69 @@ def model_at(model: type[BaseModel] | None, path: Sequence[str | int]) -> type[B
     return None
 
 
+def _union_members(annotation: Any) -> tuple[type[BaseModel], ...]:  # noqa: ANN401
+    """The model classes of a union annotation (``A | B``, maybe ``Annotated``)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _union_members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return tuple(
+            arg
+            for arg in typing.get_args(annotation)
+            if isinstance(arg, type) and issubclass(arg, BaseModel)
+        )
+    return ()
+
+
+def _tag_of(member: type[BaseModel], part: str) -> bool:
+    """True when ``part`` is the value of one of ``member``'s ``Literal`` fields."""
+    return any(
+        typing.get_origin(field.annotation) is typing.Literal
+        and part in typing.get_args(field.annotation)
+        for field in member.model_fields.values()
+    )
+
+
+def _without_union_tags(
+    model: type[BaseModel] | None, loc: tuple[str | int, ...]
+) -> tuple[str | int, ...]:
+    """``loc`` without the member tags pydantic puts in paths through tagged unions.
+
+    ``gates.0.checks.0.artifact_present.statuses`` becomes
+    ``gates.0.checks.0.statuses``, the path as it is written in the file.
+    """
+    out: list[str | int] = []
+    current: Any = model
+    pending: Any = None  # the item annotation of a list, waiting for its index
+    parts = list(loc)
+    while parts:
+        part = parts.pop(0)
+        out.append(part)
+        if pending is not None:
+            members = _union_members(pending)
+            if len(members) > 1 and parts and isinstance(parts[0], str):
+                chosen = next((m for m in members if _tag_of(m, str(parts[0]))), None)
+                if chosen is not None:
+                    parts.pop(0)
+                    current, pending = chosen, None
+                    continue
+            current, pending = _unwrap(pending), None
+            continue
+        field = (
+            current.model_fields.get(part)
+            if isinstance(current, type)
+            and issubclass(current, BaseModel)
+            and isinstance(part, str)
+            else None
+        )
+        if field is None:
+            out.extend(parts)
+            break
+        pending = _item_type(field.annotation)
+        current = None if pending is not None else _unwrap(field.annotation)
+    return tuple(out)
+
+
 def _keys(model: type[BaseModel]) -> list[str]:
     return [field.alias or name for name, field in model.model_fields.items()]
 
@@ -242,7 +305,7 @@ def describe_error(
     model: type[BaseModel] | None,
 ) -> tuple[tuple[str | int, ...], str]:
     """A field path and a plain-language message for one pydantic error."""
-    loc = tuple(part for part in item["loc"] if isinstance(part, int | str))
+    loc = _without_union_tags(model, tuple(p for p in item["loc"] if isinstance(p, int | str)))
     kind = item["type"]
     if kind == "extra_forbidden" and loc:
         key = loc[-1]

@@ -882,13 +882,90 @@ _STAGE_ALIASES: Final = {
 
 
 def _stage(value: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError.single(
+            f"A deal stage must be non-empty text, got {value!r}", Location(path=("stage",))
+        )
     return _STAGE_ALIASES.get(value.strip().lower(), value.strip())
 
 
-def _need(payload: Mapping[str, Any], key: str, where: str) -> Any:  # noqa: ANN401 - JSON
-    if not isinstance(payload, Mapping) or key not in payload or payload[key] in (None, ""):
-        raise SpecError.single(f"The {where} has no `{key}`", Location(path=(key,)))
+def _object(payload: object, where: str) -> Mapping[str, Any]:
+    if not isinstance(payload, Mapping):
+        hint = (
+            "; the webhook body is a list of events: read each one"
+            if isinstance(payload, list)
+            else ""
+        )
+        raise SpecError.single(
+            f"The {where} must be a JSON object, got {type(payload).__name__}{hint}"
+        )
+    return payload
+
+
+def _need(
+    payload: Mapping[str, Any],
+    key: str,
+    where: str,
+    prefix: tuple[str, ...] = (),
+) -> Any:  # noqa: ANN401 - JSON
+    if key not in payload or payload[key] is None or payload[key] == "":
+        raise SpecError.single(f"The {where} has no `{key}`", Location(path=(*prefix, key)))
     return payload[key]
+
+
+def _text(payload: Mapping[str, Any], key: str, where: str, prefix: tuple[str, ...] = ()) -> str:
+    """A non-blank string (or, for ids, an integer, as CRMs send them)."""
+    value = _need(payload, key, where, prefix)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError.single(
+            f"`{key}` must be non-empty text, got {value!r}", Location(path=(*prefix, key))
+        )
+    return value.strip()
+
+
+def _millis(
+    payload: Mapping[str, Any], key: str, where: str, prefix: tuple[str, ...] = ()
+) -> dt.datetime:
+    """A time sent as milliseconds since the epoch."""
+    value = _need(payload, key, where, prefix)
+    problem = SpecError.single(
+        f"`{key}` is not a time in milliseconds: {value!r}", Location(path=(*prefix, key))
+    )
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise problem
+    try:
+        return dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise problem from None
+
+
+def _aware_time(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise SpecError.single(
+            f"{attribute.name} must be a timezone-aware datetime, got {value!r}",
+            Location(path=(attribute.name,)),
+        )
+
+
+def _nonblank(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError.single(
+            f"{attribute.name} must be non-empty text, got {value!r}",
+            Location(path=(attribute.name,)),
+        )
+
+
+def _mapping(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping):
+        raise SpecError.single(
+            f"{attribute.name} must be a mapping, got {type(value).__name__}",
+            Location(path=(attribute.name,)),
+        )
+
+
+_HEADER: Final = ("ChangeEventHeader",)
 
 
 @final
@@ -902,51 +979,68 @@ class DealEvent:
     Added in 0.1.
     """
 
-    event_id: str
-    deal_id: str
+    event_id: str = attrs.field(validator=_nonblank)
+    deal_id: str = attrs.field(validator=_nonblank)
     stage: str = attrs.field(converter=_stage)
-    occurred_at: dt.datetime
-    payload: Mapping[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() is None:
-            raise SpecError.single(
-                f"occurred_at must be timezone-aware, got {self.occurred_at!r}",
-                Location(path=("occurred_at",)),
-            )
+    occurred_at: dt.datetime = attrs.field(validator=_aware_time)
+    payload: Mapping[str, Any] = attrs.field(factory=dict, validator=_mapping)
 
     @classmethod
     def from_hubspot(cls, payload: Mapping[str, Any]) -> DealEvent:
         """Read a HubSpot ``deal.propertyChange`` webhook event on ``dealstage``.
 
         Uses ``eventId``, ``objectId`` (the deal), ``propertyValue`` (``closedwon``)
-        and ``occurredAt`` (milliseconds since the epoch).
+        and ``occurredAt`` (milliseconds since the epoch). HubSpot posts a list of
+        such events; :meth:`all_from_hubspot` reads the whole body.
 
         Raises:
-            SpecError: A field is missing, or the event is not a ``dealstage`` change.
+            SpecError: A field is missing or of the wrong type, or the event is not a
+                ``dealstage`` change.
         """
         where = "HubSpot event"
+        payload = _object(payload, where)
         name = _need(payload, "propertyName", where)
         if name != "dealstage":
             raise SpecError.single(
                 f"The HubSpot event changes `{name}`, not `dealstage`",
                 Location(path=("propertyName",)),
             )
-        millis = _need(payload, "occurredAt", where)
-        try:
-            occurred = dt.datetime.fromtimestamp(int(millis) / 1000, tz=dt.UTC)
-        except (TypeError, ValueError, OverflowError, OSError):
-            raise SpecError.single(
-                f"`occurredAt` is not a time in milliseconds: {millis!r}",
-                Location(path=("occurredAt",)),
-            ) from None
         return cls(
-            str(_need(payload, "eventId", where)),
-            str(_need(payload, "objectId", where)),
-            str(_need(payload, "propertyValue", where)),
-            occurred,
+            _text(payload, "eventId", where),
+            _text(payload, "objectId", where),
+            _text(payload, "propertyValue", where),
+            _millis(payload, "occurredAt", where),
             dict(payload),
         )
+
+    @classmethod
+    def all_from_hubspot(cls, body: Sequence[Mapping[str, Any]]) -> list[DealEvent]:
+        """Every ``dealstage`` change in a HubSpot webhook body (a list of events).
+
+        Events about other properties are left out; a malformed one is an error.
+
+        Raises:
+            SpecError: The body is not a list, or an event is malformed (its
+                index is part of the location).
+        """
+        if not isinstance(body, list):
+            raise SpecError.single(
+                f"A HubSpot webhook body is a list of events, got {type(body).__name__}"
+            )
+        events = []
+        for index, item in enumerate(body):
+            if isinstance(item, Mapping) and item.get("propertyName") != "dealstage":
+                continue
+            try:
+                events.append(cls.from_hubspot(item))
+            except SpecError as error:
+                raise SpecError(
+                    [
+                        Problem(p.message, attrs.evolve(p.location, path=(index, *p.location.path)))
+                        for p in error.problems
+                    ]
+                ) from None
+        return events
 
     @classmethod
     def from_salesforce(cls, payload: Mapping[str, Any]) -> DealEvent:
@@ -954,43 +1048,73 @@ class DealEvent:
 
         Accepts the event or its ``payload``; uses ``ChangeEventHeader`` (``recordIds``,
         ``commitTimestamp``, ``transactionKey`` and ``sequenceNumber``) and
-        ``StageName`` (``Closed Won``).
+        ``StageName`` (``Closed Won``). One change event may name several
+        Opportunities; :meth:`all_from_salesforce` reads them all.
 
         Raises:
-            SpecError: A field is missing, or the event is not about an Opportunity.
+            SpecError: A field is missing or of the wrong type, the event is not about
+                an Opportunity, or it names more than one.
         """
-        body = payload.get("payload", payload) if isinstance(payload, Mapping) else payload
+        events = cls.all_from_salesforce(payload)
+        if len(events) > 1:
+            raise SpecError.single(
+                f"The change event names {len(events)} Opportunities; read them all with "
+                "DealEvent.all_from_salesforce",
+                Location(path=(*_HEADER, "recordIds")),
+            )
+        return events[0]
+
+    @classmethod
+    def all_from_salesforce(cls, payload: Mapping[str, Any]) -> list[DealEvent]:
+        """One event per Opportunity that a Salesforce change event names.
+
+        Reads the same fields as :meth:`from_salesforce`. The event id is
+        ``transactionKey:sequenceNumber``, followed by ``:recordId`` when the change
+        event names several Opportunities.
+
+        Raises:
+            SpecError: As :meth:`from_salesforce`, but several Opportunities are fine.
+        """
         where = "Salesforce change event"
-        header = _need(body, "ChangeEventHeader", where)
-        entity = _need(header, "entityName", "ChangeEventHeader")
+        payload = _object(payload, where)
+        body = _object(payload.get("payload", payload), where)
+        header = _object(_need(body, "ChangeEventHeader", where), "ChangeEventHeader")
+        entity = _need(header, "entityName", "ChangeEventHeader", _HEADER)
         if entity != "Opportunity":
             raise SpecError.single(
                 f"The Salesforce event is about {entity}, not an Opportunity",
-                Location(path=("ChangeEventHeader", "entityName")),
+                Location(path=(*_HEADER, "entityName")),
             )
-        records = _need(header, "recordIds", "ChangeEventHeader")
-        if not isinstance(records, list) or not records:
+        records = _need(header, "recordIds", "ChangeEventHeader", _HEADER)
+        if (
+            not isinstance(records, list)
+            or not records
+            or not all(isinstance(r, str) and r.strip() for r in records)
+        ):
             raise SpecError.single(
-                "`recordIds` must list the Opportunity id",
-                Location(path=("ChangeEventHeader", "recordIds")),
+                f"`recordIds` must list Opportunity ids, got {records!r}",
+                Location(path=(*_HEADER, "recordIds")),
             )
-        millis = _need(header, "commitTimestamp", "ChangeEventHeader")
-        key = _need(header, "transactionKey", "ChangeEventHeader")
-        sequence = header.get("sequenceNumber", 0)
-        try:
-            occurred = dt.datetime.fromtimestamp(int(millis) / 1000, tz=dt.UTC)
-        except (TypeError, ValueError, OverflowError, OSError):
+        occurred = _millis(header, "commitTimestamp", "ChangeEventHeader", _HEADER)
+        key = _text(header, "transactionKey", "ChangeEventHeader", _HEADER)
+        sequence = _need(header, "sequenceNumber", "ChangeEventHeader", _HEADER)
+        if isinstance(sequence, bool) or not isinstance(sequence, int):
             raise SpecError.single(
-                f"`commitTimestamp` is not a time in milliseconds: {millis!r}",
-                Location(path=("ChangeEventHeader", "commitTimestamp")),
-            ) from None
-        return cls(
-            f"{key}:{sequence}",
-            str(records[0]),
-            str(_need(body, "StageName", where)),
-            occurred,
-            dict(body),
-        )
+                f"`sequenceNumber` must be a whole number, got {sequence!r}",
+                Location(path=(*_HEADER, "sequenceNumber")),
+            )
+        stage = _text(body, "StageName", where)
+        event_id = f"{key}:{sequence}"
+        return [
+            cls(
+                event_id if len(records) == 1 else f"{event_id}:{record}",
+                record.strip(),
+                stage,
+                occurred,
+                dict(body),
+            )
+            for record in records
+        ]
 
 
 # -- the lifecycle -----------------------------------------------------------------------
@@ -1543,6 +1667,11 @@ class HandoffDesk:
             self._tombstones.pop(deal_id, None)
             self._handoffs[deal_id] = current
 
+    def _latest(self, deal_id: str) -> Handoff:
+        """The handoff with whatever other desks on the store wrote since (one read)."""
+        self._catch_up(deal_id)
+        return self.get(deal_id)
+
     def _notify(self, handoff: Handoff, what: str) -> None:
         if self.notifier is None:
             return
@@ -1564,7 +1693,7 @@ class HandoffDesk:
         arguments: Callable[[Handoff], Mapping[str, Any]] | None = None,
     ) -> Handoff:
         """Check the state, then the actor, then the arguments; append; notify."""
-        handoff = self.get(deal_id)
+        handoff = self._latest(deal_id)
         sources, _ = _MOVES[move]
         if handoff.state not in sources:
             raise TransitionError.for_move(handoff.state.name, move, handoff.allowed_moves())
@@ -1610,7 +1739,7 @@ class HandoffDesk:
             SpecError: The package does not belong to this handoff.
         """
         with self._lock:
-            handoff = self.get(deal_id)
+            handoff = self._latest(deal_id)
             if handoff.state is HandoffState.FLAGGED and handoff.open_flags:
                 open_ids = ", ".join(f.flag_id for f in handoff.open_flags)
                 raise TransitionError(

@@ -39,6 +39,7 @@ from typing import Any, Final, Literal, Protocol, final, runtime_checkable
 
 import attrs
 
+from alignkit.diagnostics import Location
 from alignkit.errors import AlignkitError, SpecError
 
 __all__ = [
@@ -163,13 +164,17 @@ class Store(Protocol):
 class MemoryStore:
     """A store in memory, for tests and short-lived desks. Thread-safe.
 
+    Events are kept encoded, exactly as :class:`SQLiteStore` keeps them, so both
+    stores accept the same data and every read returns fresh copies: changing what
+    a read returned never changes the store.
+
     Added in 0.1.
     """
 
     def __init__(self) -> None:
         """An empty store."""
-        self._streams: dict[str, list[StoredEvent]] = {}
-        self._all: list[StoredEvent] = []
+        self._streams: dict[str, list[tuple[Any, ...]]] = {}
+        self._all: list[tuple[Any, ...]] = []
         self._ids: set[str] = set()
         self._lock = threading.Lock()
 
@@ -183,32 +188,29 @@ class MemoryStore:
             if current != expected_version:
                 raise ConcurrencyError(stream, expected_version, current)
             target = self._streams.setdefault(stream, [])
-            for event in fresh:
-                stored = StoredEvent(
-                    event.event_id,
-                    stream,
-                    len(target) + 1,
-                    len(self._all) + 1,
-                    event.kind,
-                    event.actor,
-                    event.at,
-                    dict(event.data),
+            start = len(self._all) + 1
+            rows = [
+                (event_id, stream_, version, start + offset, *rest)
+                for offset, (event_id, stream_, version, *rest) in enumerate(
+                    _rows(stream, current, fresh)
                 )
-                target.append(stored)
-                self._all.append(stored)
-                self._ids.add(event.event_id)
+            ]
+            target.extend(rows)
+            self._all.extend(rows)
+            self._ids.update(event.event_id for event in fresh)
             return len(target)
 
     def read(self, stream: str, *, after: int = 0) -> list[StoredEvent]:
         """See :meth:`Store.read`."""
         with self._lock:
-            return list(self._streams.get(stream, ())[after:])
+            rows = self._streams.get(stream, ())[after:]
+        return [_row(r) for r in rows]
 
     def read_all(self, *, after: int = 0, limit: int | None = None) -> list[StoredEvent]:
         """See :meth:`Store.read_all`."""
         with self._lock:
-            found = self._all[after:]
-            return list(found if limit is None else found[:limit])
+            rows = self._all[after:] if limit is None else self._all[after : after + limit]
+        return [_row(r) for r in rows]
 
     def version(self, stream: str) -> int:
         """See :meth:`Store.version`."""
@@ -470,8 +472,18 @@ def _rows(stream: str, version: int, events: Sequence[NewEvent]) -> Iterator[tup
             event.kind,
             event.actor,
             event.at.isoformat(),
-            _to_json(event.data),
+            _data_json(event),
         )
+
+
+def _data_json(event: NewEvent) -> str:
+    try:
+        return _to_json(event.data)
+    except (TypeError, ValueError) as error:
+        raise SpecError.single(
+            f"Event {event.event_id!r} has data that is not JSON ({error})",
+            Location(path=("data",)),
+        ) from None
 
 
 def _row(row: tuple[Any, ...]) -> StoredEvent:
