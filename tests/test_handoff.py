@@ -1233,3 +1233,16 @@ class TestCrmPayloadTypes:
         with pytest.raises(SpecError) as info:
             DealEvent.from_salesforce(payload)
         assert info.value.problems[0].location.path == ("StageName",)
+
+
+def test_flags_before_a_reopening_still_count():
+    """A deal lost and won again keeps its flag in the flag rate."""
+    desk = HandoffDesk(ORG)
+    desk.receive(won())
+    desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+    desk.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + HOUR)
+    desk.receive(DealEvent("lost", "D-1", "Closed-Lost", T0 + 2 * HOUR))
+    reopened = desk.receive(won(event_id="won-again", at=T0 + 3 * HOUR))
+    assert reopened is not None
+    assert reopened.state is HandoffState.OPEN
+    assert desk.metrics().flag_rate == 1.0

@@ -1445,7 +1445,8 @@ def _metrics(handoffs: Iterable[Handoff]) -> HandoffMetrics:
         opened=len(items),
         accepted=sum(h.state in _ACCEPTED_STATES for h in items),
         activated=sum(h.state is HandoffState.ACTIVATED for h in items),
-        flagged=sum(bool(h.flags) for h in items),
+        # From the history, so flags raised before a withdrawal and reopening count.
+        flagged=sum(any(e.kind == "flagged" for e in h.history) for h in items),
         median_time_to_accept=(
             dt.timedelta(seconds=statistics.median(w.total_seconds() for w in waits))
             if waits

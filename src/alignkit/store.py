@@ -137,7 +137,8 @@ class Store(Protocol):
         """Append ``events`` to ``stream`` if it is at ``expected_version``.
 
         Events whose id is already stored are skipped (idempotent retries); if every
-        event is already stored, nothing is checked or written.
+        event is already stored, nothing is checked or written. Ids are unique across
+        the whole store: an id stored on one stream is skipped on any other too.
 
         Returns:
             The stream's version after the append.
