@@ -33,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
-import logging
 import math
 import re
 import statistics
@@ -77,6 +76,8 @@ from alignkit.errors import (
 from alignkit.store import ConcurrencyError, MemoryStore, NewEvent, Store, StoredEvent
 
 if TYPE_CHECKING:
+    import logging
+
     from alignkit.org import Org
 
 __all__ = [
@@ -1633,7 +1634,7 @@ class HandoffDesk:
         person = self.org.get_person(owner) if isinstance(owner, str) else None
         if person is not None and person.function != self.receiving:
             return person.id
-        _log.warning(
+        _log().warning(
             "The owner rule named %r for deal %s, who is %s; the handoff has no owner "
             "until it is reassigned",
             owner,
@@ -1681,7 +1682,7 @@ class HandoffDesk:
         except Exception:  # noqa: BLE001 - whatever the notifier raises
             # The move is committed; failing the call would invite a retry that
             # repeats it. Report the notifier's failure instead.
-            _log.exception("Notifier failed on %s of deal %s", what, handoff.deal_id)
+            _log().exception("Notifier failed on %s of deal %s", what, handoff.deal_id)
 
     # -- the people side --------------------------------------------------------------
 
@@ -1895,7 +1896,12 @@ _EVENT_KINDS: Final = {
     "reassign": "reassigned",
 }
 
-_log: Final = logging.getLogger("alignkit.handoff")
+
+def _log() -> logging.Logger:
+    """The module's logger; ``logging`` is imported only when there is something to log."""
+    import logging
+
+    return logging.getLogger("alignkit.handoff")
 
 
 def _check_time(at: dt.datetime, handoff: Handoff) -> None:
