@@ -595,100 +595,135 @@ def test_mermaid_diagram_lists_every_state():
 
 
 class DeskMachine(RuleBasedStateMachine):
-    """Random CRM and people events, with duplicates and reordering."""
+    """Random CRM and people events, with duplicates and reordering, on two desks.
+
+    Both desks share one store, as replicas of one service do; each rule picks one.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.store = SQLiteStore(":memory:")
-        self.desk = HandoffDesk(ORG, store=self.store)
+        self.desks = [HandoffDesk(ORG, store=self.store), HandoffDesk(ORG, store=self.store)]
         self.clock = T0
         self.sent: list[DealEvent] = []
-        self.accepted_ok: set[str] = set()
 
     def tick(self) -> dt.datetime:
         self.clock += dt.timedelta(minutes=5)
         return self.clock
 
+    def truth(self) -> HandoffDesk:
+        return HandoffDesk(ORG, store=self.store)
+
     @rule(
+        which=st.sampled_from([0, 1]),
         deal=st.sampled_from(["D-1", "D-2"]),
         stage=st.sampled_from(["Closed-Won", "Closed-Lost", "Negotiation"]),
+        owner=st.sampled_from(["ae-1", "ae-2", "onb-1", None]),
     )
-    def crm_event(self, deal: str, stage: str) -> None:
-        event = DealEvent(f"c{len(self.sent)}", deal, stage, self.tick(), {"owner": "ae-1"})
+    def crm_event(self, which: int, deal: str, stage: str, owner: str | None) -> None:
+        event = DealEvent(f"c{len(self.sent)}", deal, stage, self.tick(), {"owner": owner})
         self.sent.append(event)
-        self.desk.receive(event)
+        self.desks[which].receive(event)
 
-    @rule(data=st.data())
-    def crm_replay(self, data: st.DataObject) -> None:
+    @rule(which=st.sampled_from([0, 1]), data=st.data())
+    def crm_replay(self, which: int, data: st.DataObject) -> None:
         if self.sent:
-            self.desk.receive(data.draw(st.sampled_from(self.sent)))
+            self.desks[which].receive(data.draw(st.sampled_from(self.sent)))
 
     @rule(
+        which=st.sampled_from([0, 1]),
         deal=st.sampled_from(["D-1", "D-2"]),
         move=st.sampled_from(
-            ["submit", "submit_bad", "flag", "resolve", "accept", "activate", "churn", "withdraw"]
+            [
+                "submit",
+                "submit_bad",
+                "flag",
+                "resolve",
+                "accept",
+                "activate",
+                "churn",
+                "withdraw",
+                "reassign",
+            ]
         ),
-        actor=st.sampled_from(["ae-1", "onb-1", "cio"]),
+        actor=st.sampled_from(["ae-1", "ae-2", "onb-1", "cio"]),
+        owner=st.sampled_from(["ae-1", "ae-2", "onb-1", "ghost", None]),
     )
-    def person(self, deal: str, move: str, actor: str) -> None:
+    def person(self, which: int, deal: str, move: str, actor: str, owner: str | None) -> None:
+        desk = self.desks[which]
         try:
-            handoff = self.desk.get(deal)
+            handoff = desk.get(deal)
         except UnknownNameError:
             return
         at = self.tick()
         try:
             if move == "submit":
-                self.desk.submit(deal, package(deal_id=deal), actor, at)
+                desk.submit(deal, package(deal_id=deal, owner=owner), actor, at)
             elif move == "submit_bad":
-                self.desk.submit(deal, package(deal_id=deal, artifacts=[]), actor, at)
+                desk.submit(deal, package(deal_id=deal, owner=owner, artifacts=[]), actor, at)
             elif move == "flag":
-                self.desk.flag(deal, actor, "unclear", "scope", at)
+                desk.flag(deal, actor, "unclear", "scope", at)
             elif move == "resolve":
                 if handoff.open_flags:
-                    self.desk.resolve(deal, handoff.open_flags[0].flag_id, actor, at)
+                    desk.resolve(deal, handoff.open_flags[0].flag_id, actor, at)
             elif move == "accept":
-                before = self.desk.get(deal)
-                after = self.desk.accept(deal, actor, at)
-                assert before.package is not None
-                assert QualityGate.minimum_viable().evaluate(before.package).passed
-                assert not before.open_flags
+                after = desk.accept(deal, actor, at)
                 assert after.state is HandoffState.ACCEPTED
             elif move == "activate":
-                self.desk.activate(deal, actor, at)
+                desk.activate(deal, actor, at)
             elif move == "churn":
-                self.desk.churn(deal, actor, at)
+                desk.churn(deal, actor, at)
+            elif move == "reassign":
+                desk.reassign(deal, owner or "ghost", actor, at)
             else:
-                self.desk.withdraw(deal, actor, at)
-        except (TransitionError, PermissionDenied, GateBlocked, UnknownNameError):
+                desk.withdraw(deal, actor, at)
+        except (
+            TransitionError,
+            PermissionDenied,
+            GateBlocked,
+            UnknownNameError,
+            SpecError,
+            ConcurrencyError,
+        ):
             pass
 
     @invariant()
     def never_accepted_with_a_failing_gate_or_open_flag(self) -> None:
-        for handoff in self.desk.handoffs():
-            for i, event in enumerate(handoff.history):
-                if event.kind == "accepted":
-                    submitted = [e for e in handoff.history[:i] if e.kind == "submitted"]
-                    assert submitted
-                    last = HandoffPackage.model_validate(submitted[-1].data["package"])
-                    assert QualityGate.minimum_viable().evaluate(last).passed
-            if handoff.state in (
-                HandoffState.ACCEPTED,
-                HandoffState.ACTIVATED,
-                HandoffState.CHURNED,
-            ):
-                assert not handoff.open_flags
+        for handoff in self.truth().handoffs():
+            open_flags: set[str] = set()
+            package_passes = False
+            for event in handoff.history:
+                if event.kind == "submitted":
+                    last = HandoffPackage.model_validate(event.data["package"])
+                    package_passes = QualityGate.minimum_viable().evaluate(last).passed
+                elif event.kind == "flagged":
+                    open_flags.add(event.data["flag_id"])
+                elif event.kind == "resolved":
+                    open_flags.discard(event.data["flag_id"])
+                elif event.kind == "accepted":
+                    assert package_passes
+                    assert not open_flags
 
     @invariant()
-    def replay_equals_live(self) -> None:
-        rebuilt = HandoffDesk(ORG, store=self.store)
-        assert rebuilt.handoffs() == self.desk.handoffs()
+    def each_desk_knows_a_prefix_of_the_store(self) -> None:
+        for desk in self.desks:
+            for handoff in desk.handoffs():
+                stored = self.store.read(handoff.deal_id)
+                assert list(handoff.history) == stored[: len(handoff.history)]
 
     @invariant()
-    def one_handoff_per_deal_and_states_are_legal(self) -> None:
-        deals = [h.deal_id for h in self.desk.handoffs()]
-        assert len(deals) == len(set(deals))
-        for handoff in self.desk.handoffs():
-            assert isinstance(handoff.state, HandoffState)
+    def owners_come_from_the_sending_side(self) -> None:
+        for handoff in self.truth().handoffs():
+            if handoff.owner is not None:
+                person = ORG.get_person(handoff.owner)
+                assert person is not None
+                assert person.function != "Operations"
+
+    def teardown(self) -> None:
+        truth = self.truth().handoffs()
+        for desk in self.desks:
+            desk.replay()
+            assert desk.handoffs() == truth
 
 
 TestDeskMachine = DeskMachine.TestCase
@@ -1217,7 +1252,7 @@ class TestCrmPayloadTypes:
             ({"recordIds": [None]}, "recordIds"),
             ({"recordIds": [""]}, "recordIds"),
             ({"sequenceNumber": None}, "sequenceNumber"),
-            ({"sequenceNumber": "1"}, "sequenceNumber"),
+            ({"sequenceNumber": "first"}, "sequenceNumber"),
             ({"transactionKey": 7.5}, "transactionKey"),
         ],
     )
@@ -1246,3 +1281,97 @@ def test_flags_before_a_reopening_still_count():
     assert reopened is not None
     assert reopened.state is HandoffState.OPEN
     assert desk.metrics().flag_rate == 1.0
+
+
+class TestSecondReview:
+    def test_no_acceptance_with_a_flag_raised_by_another_desk_meanwhile(self, tmp_path: Path):
+        """The open-flag check and the write are based on the same read of the deal."""
+        first, second = TestSharedStore.pair(tmp_path)
+        first.submit("D-1", package(), "ae-1", T0 + HOUR)
+        flag_id = first.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + HOUR)
+        first.resolve("D-1", flag_id, "onb-1", T0 + HOUR)
+        racing = first.store.append
+
+        def flag_from_the_other_desk_first(*args: object, **kwargs: object) -> int:
+            first.store.append = racing  # type: ignore[method-assign]
+            second.flag("D-1", "onb-1", "SOW unsigned", "sow", T0 + 2 * HOUR)
+            return racing(*args, **kwargs)  # type: ignore[arg-type]
+
+        first.store.append = flag_from_the_other_desk_first  # type: ignore[method-assign]
+        with pytest.raises(ConcurrencyError):
+            first.submit("D-1", package(), "ae-1", T0 + 2 * HOUR)
+        with pytest.raises(TransitionError, match="while red flags are open"):
+            first.submit("D-1", package(), "ae-1", T0 + 3 * HOUR)
+        assert first.get("D-1").state is HandoffState.FLAGGED
+
+    @pytest.mark.parametrize(
+        ("owner", "message"),
+        [("onb-1", "in Operations"), ("ghost", "not in the org")],
+    )
+    def test_a_package_cannot_bring_in_any_owner(self, owner: str, message: str):
+        """Unowned handoffs take the package's owner only if it could be an owner."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won(owner=None))
+        with pytest.raises(SpecError, match=message):
+            desk.submit("D-1", package(owner=owner), "ae-1", T0 + HOUR)
+
+    def test_an_owned_handoff_needs_its_owner_in_the_package(self):
+        """The package names the handoff's owner: no gate failure for a known owner."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        with pytest.raises(SpecError, match="handoff's owner is 'ae-1'"):
+            desk.submit("D-1", package(owner=None), "ae-1", T0 + HOUR)
+
+    def test_crm_event_ids_are_unique_per_deal(self):
+        """Two deals' webhooks with one eventId (HubSpot allows it) both count."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won(deal="1001", event_id="77"))
+        assert desk.receive(won(deal="2002", event_id="77", at=T0 + HOUR)) is not None
+        assert desk.receive(won(deal="2002", event_id="77", at=T0 + HOUR)).version == 1  # type: ignore[union-attr]
+
+    def test_reopening_keeps_the_owner_and_numbers_flags_on(self):
+        """A deal won again is the same deal: same owner, flag ids never repeat."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        desk.reassign("D-1", "ae-2", "vp-sales", T0)
+        desk.submit("D-1", package(owner="ae-2"), "ae-2", T0 + HOUR)
+        first = desk.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + HOUR)
+        desk.receive(DealEvent("lost", "D-1", "Closed-Lost", T0 + 2 * HOUR))
+        reopened = desk.receive(won(event_id="again", at=T0 + 3 * HOUR, owner=None))
+        assert reopened is not None
+        assert reopened.owner == "ae-2"
+        desk.submit("D-1", package(owner="ae-2"), "ae-2", T0 + 4 * HOUR)
+        assert desk.flag("D-1", "onb-1", "Still unclear", "scope", T0 + 4 * HOUR) != first
+
+    def test_handoffs_stay_in_opening_order_across_desks(self, tmp_path: Path):
+        """A handoff another desk opened takes its place in the order, as on replay."""
+        first, second = TestSharedStore.pair(tmp_path)
+        first.receive(won(deal="D-2", event_id="e2", at=T0 + HOUR))
+        second.receive(won(deal="D-3", event_id="e3", at=T0 + 2 * HOUR))
+        second.get("D-2")
+        fresh = HandoffDesk(ORG, store=SQLiteStore(tmp_path / "handoffs.db"))
+        order = [h.deal_id for h in fresh.handoffs()]
+        assert order == ["D-1", "D-2", "D-3"]
+        assert [h.deal_id for h in second.handoffs()] == order
+
+    def test_salesforce_changes_that_are_not_stage_changes(self):
+        """Amount changes, deletes and gaps give no deal events; from_salesforce says why."""
+        amount = TestCrmPayloadTypes.salesforce()
+        del amount["StageName"]
+        deleted = TestCrmPayloadTypes.salesforce(changeType="DELETE")
+        gap = TestCrmPayloadTypes.salesforce(changeType="GAP_UPDATE")
+        for payload in (amount, deleted, gap):
+            assert DealEvent.all_from_salesforce(payload) == []
+        with pytest.raises(SpecError, match="not a stage change"):
+            DealEvent.from_salesforce(amount)
+
+    def test_salesforce_cometd_message_and_text_sequence(self):
+        """A CometD message wraps the event in data; a numeric text sequence is a number."""
+        payload = TestCrmPayloadTypes.salesforce(sequenceNumber="3")
+        message = {"channel": "/data/OpportunityChangeEvent", "data": {"payload": payload}}
+        assert DealEvent.from_salesforce(message).event_id == "tk-1:3"
+
+    def test_fields_numbers_are_finite(self):
+        """NaN cannot be stored as JSON, so it is refused."""
+        with pytest.raises(SpecError, match="not a JSON number"):
+            package(fields={"score": float("nan")})

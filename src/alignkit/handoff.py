@@ -200,6 +200,9 @@ class SuccessCriterion(SpecModel):
 
 def _frozen_json(value: Any) -> Any:  # noqa: ANN401 - any JSON value
     """A JSON value that cannot be changed: objects become read-only, arrays tuples."""
+    if isinstance(value, float) and not math.isfinite(value):
+        msg = f"{value} is not a JSON number"
+        raise ValueError(msg)
     if isinstance(value, Mapping):
         return MappingProxyType({key: _frozen_json(item) for key, item in value.items()})
     if isinstance(value, list | tuple):
@@ -1047,16 +1050,23 @@ class DealEvent:
     def from_salesforce(cls, payload: Mapping[str, Any]) -> DealEvent:
         """Read a Salesforce Opportunity change event (Change Data Capture).
 
-        Accepts the event or its ``payload``; uses ``ChangeEventHeader`` (``recordIds``,
-        ``commitTimestamp``, ``transactionKey`` and ``sequenceNumber``) and
-        ``StageName`` (``Closed Won``). One change event may name several
-        Opportunities; :meth:`all_from_salesforce` reads them all.
+        Accepts the event (``{"schema", "payload", "event"}``), its ``payload``, or a
+        CometD message (``{"channel", "data"}``); uses ``ChangeEventHeader``
+        (``recordIds``, ``commitTimestamp``, ``transactionKey`` and ``sequenceNumber``)
+        and ``StageName`` (``Closed Won``). One change event may name several
+        Opportunities; :meth:`all_from_salesforce` reads them all, and skips changes
+        that are not stage changes.
 
         Raises:
             SpecError: A field is missing or of the wrong type, the event is not about
-                an Opportunity, or it names more than one.
+                an Opportunity or is no stage change, or it names more than one.
         """
         events = cls.all_from_salesforce(payload)
+        if not events:
+            raise SpecError.single(
+                "The change event has no `StageName`: it is not a stage change",
+                Location(path=("StageName",)),
+            )
         if len(events) > 1:
             raise SpecError.single(
                 f"The change event names {len(events)} Opportunities; read them all with "
@@ -1071,13 +1081,17 @@ class DealEvent:
 
         Reads the same fields as :meth:`from_salesforce`. The event id is
         ``transactionKey:sequenceNumber``, followed by ``:recordId`` when the change
-        event names several Opportunities.
+        event names several Opportunities. A change that is not a stage change (no
+        ``StageName``, a delete, a gap event) gives no events; a malformed one is
+        an error.
 
         Raises:
             SpecError: As :meth:`from_salesforce`, but several Opportunities are fine.
         """
         where = "Salesforce change event"
         payload = _object(payload, where)
+        if "channel" in payload and "data" in payload:  # a CometD message
+            payload = _object(payload["data"], where)
         body = _object(payload.get("payload", payload), where)
         header = _object(_need(body, "ChangeEventHeader", where), "ChangeEventHeader")
         entity = _need(header, "entityName", "ChangeEventHeader", _HEADER)
@@ -1099,11 +1113,18 @@ class DealEvent:
         occurred = _millis(header, "commitTimestamp", "ChangeEventHeader", _HEADER)
         key = _text(header, "transactionKey", "ChangeEventHeader", _HEADER)
         sequence = _need(header, "sequenceNumber", "ChangeEventHeader", _HEADER)
+        if isinstance(sequence, str) and sequence.strip().isdigit():
+            sequence = int(sequence)
         if isinstance(sequence, bool) or not isinstance(sequence, int):
             raise SpecError.single(
                 f"`sequenceNumber` must be a whole number, got {sequence!r}",
                 Location(path=(*_HEADER, "sequenceNumber")),
             )
+        change = header.get("changeType")
+        if body.get("StageName") is None or (
+            isinstance(change, str) and (change == "DELETE" or change.startswith("GAP"))
+        ):
+            return []  # not a stage change
         stage = _text(body, "StageName", where)
         event_id = f"{key}:{sequence}"
         return [
@@ -1148,6 +1169,7 @@ _MOVES: Final[dict[str, tuple[frozenset[HandoffState], HandoffState | None]]] = 
     "withdraw": (frozenset({_S.OPEN, _S.SUBMITTED, _S.FLAGGED}), _S.WITHDRAWN),
     "reassign": (frozenset({_S.OPEN, _S.SUBMITTED, _S.FLAGGED}), None),
 }
+_BLOCKED_BY_FLAGS: Final = frozenset({"submit", "accept"})
 _RECEIVING_MOVES: Final = frozenset({"flag", "resolve", "accept", "activate", "churn"})
 _SENDING_MOVES: Final = frozenset({"submit", "withdraw", "reassign"})
 
@@ -1244,10 +1266,10 @@ class Handoff:
         return len(self.history)
 
     def allowed_moves(self) -> tuple[str, ...]:
-        """The moves allowed now (a flagged package is resubmitted once no flag is open)."""
+        """The moves allowed now: while a red flag is open, neither submit nor accept."""
         allowed = _allowed(self.state)
-        if self.state is HandoffState.FLAGGED and self.open_flags:
-            return tuple(move for move in allowed if move != "submit")
+        if self.open_flags:
+            return tuple(move for move in allowed if move not in _BLOCKED_BY_FLAGS)
         return allowed
 
     @property
@@ -1282,11 +1304,12 @@ def _fold_deal_stage(
                 last_deal_event_at=occurred,
                 last_stage=stage,
             )
+        # Reopened: a new cycle (package and flags start afresh), the same people.
         return Handoff(
             deal_id=event.stream,
             state=HandoffState.OPEN,
-            owner=data.get("owner"),
-            customer=data.get("customer"),
+            owner=data.get("owner") or (handoff.owner if handoff else None),
+            customer=data.get("customer") or (handoff.customer if handoff else None),
             history=(*(handoff.history if handoff else prior), event),
             won_at=occurred,
             last_deal_event_at=occurred,
@@ -1517,6 +1540,7 @@ class HandoffDesk:
         self.notifier = notifier
         self._handoffs: dict[str, Handoff] = {}
         self._tombstones: dict[str, tuple[StoredEvent, ...]] = {}
+        self._opened: dict[str, int] = {}  # deal -> store position of its opening event
         self._lock = threading.RLock()
         self.replay()
 
@@ -1527,14 +1551,15 @@ class HandoffDesk:
         with self._lock:
             states: dict[str, Handoff | None] = {}
             history: dict[str, list[StoredEvent]] = {}
-            opened: list[str] = []  # handoffs in the order they were first opened
+            opened: dict[str, int] = {}  # handoffs in the order they were first opened
             for event in self.store.read_all():
                 prior = tuple(history.setdefault(event.stream, []))
                 history[event.stream].append(event)
                 before = states.get(event.stream)
                 states[event.stream] = _fold(before, event, self.trigger_stage, prior)
                 if before is None and states[event.stream] is not None:
-                    opened.append(event.stream)
+                    opened.setdefault(event.stream, event.position)
+            self._opened = opened
             self._handoffs = {k: v for k in opened if (v := states[k]) is not None}
             self._tombstones = {k: tuple(history[k]) for k, v in states.items() if v is None}
 
@@ -1554,8 +1579,13 @@ class HandoffDesk:
         return found
 
     def handoffs(self) -> tuple[Handoff, ...]:
-        """Every handoff, in the order they were opened."""
-        return tuple(self._handoffs.values())
+        """Every handoff this desk knows, in the order they were opened.
+
+        A desk learns of handoffs other desks open on a shared store when it touches
+        their deal; :meth:`replay` brings the whole list up to date.
+        """
+        with self._lock:
+            return tuple(self._handoffs.values())
 
     def metrics(self, *, owner: str | None = None) -> HandoffMetrics:
         """Opened, accepted, flag rate, median time to acceptance, activation rate.
@@ -1563,17 +1593,13 @@ class HandoffDesk:
         Args:
             owner: Only this owner's handoffs; ``None`` (the default) means all.
         """
-        return _metrics(h for h in self._handoffs.values() if owner is None or h.owner == owner)
+        return _metrics(h for h in self.handoffs() if owner is None or h.owner == owner)
 
     def metrics_by_owner(self) -> dict[str | None, HandoffMetrics]:
         """:meth:`metrics` for each owner (``None`` for handoffs without one)."""
-        owners = dict.fromkeys(h.owner for h in self._handoffs.values())
-        return {
-            o: self.metrics(owner=o)
-            if o is not None
-            else _metrics(h for h in self._handoffs.values() if h.owner is None)
-            for o in owners
-        }
+        handoffs = self.handoffs()
+        owners = dict.fromkeys(h.owner for h in handoffs)
+        return {o: _metrics(h for h in handoffs if h.owner == o) for o in owners}
 
     # -- the CRM side -----------------------------------------------------------------
 
@@ -1613,7 +1639,10 @@ class HandoffDesk:
             customer = event.payload.get("customer") or event.payload.get("dealname")
             if isinstance(customer, str) and customer.strip():
                 data["customer"] = customer
-        stored = NewEvent(f"crm:{event.event_id}", "deal_stage", "crm", event.occurred_at, data)
+        # HubSpot does not promise unique event ids across deals; per deal they are.
+        stored = NewEvent(
+            f"crm:{event.deal_id}:{event.event_id}", "deal_stage", "crm", event.occurred_at, data
+        )
         self._append(event.deal_id, stored)
         after = self._handoffs.get(event.deal_id)
         if after is not None and before is not after:
@@ -1660,14 +1689,21 @@ class HandoffDesk:
         current = self._handoffs.get(deal_id)
         history = current.history if current is not None else self._tombstones.get(deal_id, ())
         for stored in self.store.read(deal_id, after=len(history)):
+            before = current
             current = _fold(current, stored, self.trigger_stage, history)
             history = (*history, stored)
+            if before is None and current is not None:
+                self._opened.setdefault(deal_id, stored.position)
         if current is None:
             if history:
                 self._tombstones[deal_id] = history
-        else:
-            self._tombstones.pop(deal_id, None)
-            self._handoffs[deal_id] = current
+            return
+        self._tombstones.pop(deal_id, None)
+        known = deal_id in self._handoffs
+        self._handoffs[deal_id] = current
+        if not known and any(self._opened[d] > self._opened[deal_id] for d in self._handoffs):
+            # Opened by another desk before handoffs this desk already knows of.
+            self._handoffs = dict(sorted(self._handoffs.items(), key=lambda i: self._opened[i[0]]))
 
     def _latest(self, deal_id: str) -> Handoff:
         """The handoff with whatever other desks on the store wrote since (one read)."""
@@ -1696,9 +1732,17 @@ class HandoffDesk:
     ) -> Handoff:
         """Check the state, then the actor, then the arguments; append; notify."""
         handoff = self._latest(deal_id)
-        sources, _ = _MOVES[move]
-        if handoff.state not in sources:
-            raise TransitionError.for_move(handoff.state.name, move, handoff.allowed_moves())
+        allowed = handoff.allowed_moves()
+        if move not in allowed:
+            if move in _BLOCKED_BY_FLAGS and handoff.state in _MOVES[move][0]:
+                open_ids = ", ".join(f.flag_id for f in handoff.open_flags)
+                raise TransitionError(
+                    f"Cannot {move} while red flags are open ({open_ids}); resolve them first",
+                    state=handoff.state.name,
+                    move=move,
+                    allowed=allowed,
+                )
+            raise TransitionError.for_move(handoff.state.name, move, allowed)
         self._authorise(handoff, move, actor)
         data = dict(arguments(handoff)) if arguments is not None else {}
         _check_time(at, handoff)
@@ -1734,22 +1778,14 @@ class HandoffDesk:
         """Submit (or, after flags are resolved, resubmit) the package.
 
         The package must be for this deal and go from the sending to the receiving
-        function. If the handoff has no owner yet, the package's owner becomes it; if
-        it has one, the package must name the same owner (``reassign`` first).
+        function. If the handoff has an owner, the package names the same one
+        (``reassign`` first to change it); if not, the package's owner (someone in the
+        org, outside the receiving function) becomes the handoff's owner.
 
         Raises:
             SpecError: The package does not belong to this handoff.
         """
         with self._lock:
-            handoff = self._latest(deal_id)
-            if handoff.state is HandoffState.FLAGGED and handoff.open_flags:
-                open_ids = ", ".join(f.flag_id for f in handoff.open_flags)
-                raise TransitionError(
-                    f"Cannot resubmit while red flags are open ({open_ids}); resolve them first",
-                    state=handoff.state.name,
-                    move="submit",
-                    allowed=handoff.allowed_moves(),
-                )
 
             def arguments(handoff: Handoff) -> Mapping[str, Any]:
                 self._check_package(handoff, package)
@@ -1776,16 +1812,31 @@ class HandoffDesk:
             for name, value in expected.items()
             if getattr(package, name) != value
         ]
-        if handoff.owner is not None and package.owner not in (None, handoff.owner):
-            problems.append(
-                Problem(
-                    f"The package names owner {package.owner!r} but the handoff's owner is "
-                    f"{handoff.owner!r}; reassign the handoff first",
-                    Location(path=("package", "owner")),
-                )
-            )
+        owner_problem = self._package_owner_problem(handoff, package.owner)
+        if owner_problem:
+            problems.append(Problem(owner_problem, Location(path=("package", "owner"))))
         if problems:
             raise SpecError(problems)
+
+    def _package_owner_problem(self, handoff: Handoff, owner: str | None) -> str | None:
+        if handoff.owner is not None:
+            if owner != handoff.owner:
+                return (
+                    f"The package names owner {owner!r} but the handoff's owner is "
+                    f"{handoff.owner!r}; name them, or reassign the handoff first"
+                )
+            return None
+        if owner is None:
+            return None  # the gate's owner check says what to do
+        person = self.org.get_person(owner)
+        if person is None:
+            return f"The package's owner {owner!r} is not in the org"
+        if person.function == self.receiving:
+            return (
+                f"The package's owner {owner!r} is in {self.receiving}, which accepts the "
+                "handoff; the owner comes from another function"
+            )
+        return None
 
     def flag(self, deal_id: str, actor: str, reason: str, category: str, at: dt.datetime) -> str:
         """Raise a blame-free red flag: what is missing or unclear. Returns the flag's id."""
@@ -1797,7 +1848,8 @@ class HandoffDesk:
                 for name, value in (("reason", reason), ("category", category)):
                     if not isinstance(value, str) or not value.strip():
                         raise SpecError.single(f"A red flag needs a {name}", Location(path=(name,)))
-                flag_id = f"{deal_id}-flag-{len(handoff.flags) + 1}"
+                raised = sum(event.kind == "flagged" for event in handoff.history)
+                flag_id = f"{deal_id}-flag-{raised + 1}"
                 return {"flag_id": flag_id, "reason": reason, "category": category}
 
             self._move(deal_id, "flag", actor, at, arguments)
