@@ -1375,3 +1375,37 @@ class TestSecondReview:
         """NaN cannot be stored as JSON, so it is refused."""
         with pytest.raises(SpecError, match="not a JSON number"):
             package(fields={"score": float("nan")})
+
+
+def test_metrics_while_webhooks_arrive_on_other_threads():
+    """Reading metrics never trips over handoffs being opened at the same time."""
+    import threading
+
+    desk = HandoffDesk(ORG)
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def feed(offset: int) -> None:
+        for n in range(400):
+            desk.receive(won(deal=f"D-{offset}-{n}", event_id=f"{offset}-{n}"))
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                desk.metrics()
+                desk.metrics_by_owner()
+            except BaseException as error:  # noqa: BLE001 - any failure is the finding
+                errors.append(error)
+                return
+
+    feeders = [threading.Thread(target=feed, args=(i,)) for i in range(2)]
+    reader = threading.Thread(target=read)
+    reader.start()
+    for thread in feeders:
+        thread.start()
+    for thread in feeders:
+        thread.join()
+    done.set()
+    reader.join()
+    assert errors == []
+    assert desk.metrics().opened == 800
