@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import itertools
 import math
 import re
 import statistics
@@ -885,12 +884,27 @@ _STAGE_ALIASES: Final = {
 }
 
 
-def _stage(value: str) -> str:
+def _require_text(value: object, path: tuple[str, ...]) -> str:
+    """``value`` as non-blank text, else a SpecError placed at ``path``."""
     if not isinstance(value, str) or not value.strip():
         raise SpecError.single(
-            f"A deal stage must be non-empty text, got {value!r}", Location(path=("stage",))
+            f"`{path[-1]}` must be non-empty text, got {value!r}", Location(path=path)
         )
-    return _STAGE_ALIASES.get(value.strip().lower(), value.strip())
+    return value
+
+
+def _require_aware(value: object, path: tuple[str, ...]) -> dt.datetime:
+    """``value`` as a timezone-aware datetime, else a SpecError placed at ``path``."""
+    if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise SpecError.single(
+            f"`{path[-1]}` must be a timezone-aware datetime, got {value!r}", Location(path=path)
+        )
+    return value
+
+
+def _stage(value: str) -> str:
+    stage = _require_text(value, ("stage",)).strip()
+    return _STAGE_ALIASES.get(stage.lower(), stage)
 
 
 def _object(payload: object, where: str) -> Mapping[str, Any]:
@@ -922,11 +936,7 @@ def _text(payload: Mapping[str, Any], key: str, where: str, prefix: tuple[str, .
     value = _need(payload, key, where, prefix)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise SpecError.single(
-            f"`{key}` must be non-empty text, got {value!r}", Location(path=(*prefix, key))
-        )
-    return value.strip()
+    return _require_text(value, (*prefix, key)).strip()
 
 
 def _millis(
@@ -946,19 +956,11 @@ def _millis(
 
 
 def _aware_time(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise SpecError.single(
-            f"{attribute.name} must be a timezone-aware datetime, got {value!r}",
-            Location(path=(attribute.name,)),
-        )
+    _require_aware(value, (attribute.name,))
 
 
 def _nonblank(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise SpecError.single(
-            f"{attribute.name} must be non-empty text, got {value!r}",
-            Location(path=(attribute.name,)),
-        )
+    _require_text(value, (attribute.name,))
 
 
 def _mapping(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -1616,14 +1618,12 @@ class HandoffDesk:
                 Location(path=("event",)),
             )
         with self._lock:
-            for attempt in itertools.count(1):
+            for _ in range(_CRM_ATTEMPTS - 1):
                 try:
                     return self._receive(event)
                 except ConcurrencyError:
-                    # Another desk wrote to this deal first: _append caught up; retry.
-                    if attempt == _CRM_ATTEMPTS:
-                        raise
-            raise AssertionError  # pragma: no cover - the loop returns or raises
+                    continue  # another desk wrote to this deal first; _append caught up
+            return self._receive(event)
 
     def _receive(self, event: DealEvent) -> Handoff | None:
         before = self._handoffs.get(event.deal_id)
@@ -1660,16 +1660,26 @@ class HandoffDesk:
         owner = self.owner_rule(event, self.org)
         if owner is None:
             return None
-        person = self.org.get_person(owner) if isinstance(owner, str) else None
-        if person is not None and person.function != self.receiving:
-            return person.id
+        problem = self._owner_problem(owner)
+        if problem is None:
+            return str(owner)
         _log().warning(
-            "The owner rule named %r for deal %s, who is %s; the handoff has no owner "
-            "until it is reassigned",
-            owner,
+            "The owner rule chose %s for deal %s; the handoff has no owner until it is reassigned",
+            problem,
             event.deal_id,
-            "not in the org" if person is None else f"in {self.receiving}",
         )
+        return None
+
+    def _owner_problem(self, owner: object) -> str | None:
+        """Why ``owner`` cannot own a handoff (``None`` if they can)."""
+        person = self.org.get_person(owner) if isinstance(owner, str) else None
+        if person is None:
+            return f"{owner!r}, who is not in the org"
+        if person.function == self.receiving:
+            return (
+                f"{owner!r}, who is in {self.receiving}, which accepts the handoff; the "
+                "owner comes from another function"
+            )
         return None
 
     def _append(self, deal_id: str, event: NewEvent) -> None:
@@ -1828,15 +1838,8 @@ class HandoffDesk:
             return None
         if owner is None:
             return None  # the gate's owner check says what to do
-        person = self.org.get_person(owner)
-        if person is None:
-            return f"The package's owner {owner!r} is not in the org"
-        if person.function == self.receiving:
-            return (
-                f"The package's owner {owner!r} is in {self.receiving}, which accepts the "
-                "handoff; the owner comes from another function"
-            )
-        return None
+        problem = self._owner_problem(owner)
+        return None if problem is None else f"The package names as owner {problem}"
 
     def flag(self, deal_id: str, actor: str, reason: str, category: str, at: dt.datetime) -> str:
         """Raise a blame-free red flag: what is missing or unclear. Returns the flag's id."""
@@ -1920,14 +1923,12 @@ class HandoffDesk:
         with self._lock:
 
             def arguments(_handoff: Handoff) -> Mapping[str, Any]:
-                person = self.org.get_person(new_owner) if isinstance(new_owner, str) else None
-                if person is None:
+                if not isinstance(new_owner, str) or self.org.get_person(new_owner) is None:
                     raise UnknownNameError.for_name("person", str(new_owner), self.org.person_ids)
-                if person.function == self.receiving:
+                problem = self._owner_problem(new_owner)
+                if problem is not None:
                     raise SpecError.single(
-                        f"{new_owner} is in {self.receiving}, which accepts the handoff; "
-                        f"the owner comes from another function",
-                        Location(path=("new_owner",)),
+                        f"Cannot reassign to {problem}", Location(path=("new_owner",))
                     )
                 return {"owner": new_owner}
 
@@ -1958,10 +1959,7 @@ def _log() -> logging.Logger:
 
 def _check_time(at: dt.datetime, handoff: Handoff) -> None:
     """``at`` is an aware datetime, not before the handoff's latest event."""
-    if not isinstance(at, dt.datetime) or at.tzinfo is None or at.utcoffset() is None:
-        raise SpecError.single(
-            f"`at` must be a timezone-aware datetime, got {at!r}", Location(path=("at",))
-        )
+    _require_aware(at, ("at",))
     latest = handoff.last_event_at
     if latest is not None and at < latest:
         raise SpecError.single(
