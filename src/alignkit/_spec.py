@@ -208,29 +208,7 @@ def _item_type(annotation: Any) -> Any:  # noqa: ANN401 - walks arbitrary annota
 
 def model_at(model: type[BaseModel] | None, path: Sequence[str | int]) -> type[BaseModel] | None:
     """The model class that validates the mapping at ``path`` under ``model``."""
-    current: Any = model
-    pending: Any = None  # a container's annotation waiting for its index
-    for part in path:
-        if pending is not None:
-            current = _unwrap(pending)
-            pending = None
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        field = current.model_fields.get(part) if isinstance(part, str) else None
-        if field is None:
-            return None
-        item = _item_type(field.annotation)
-        if item is not None:
-            pending = item
-            current = None
-        else:
-            current = _unwrap(field.annotation)
-    if pending is not None:
-        return None
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return current
-    return None
+    return _walk(model, path)[1]
 
 
 def _union_members(annotation: Any) -> tuple[type[BaseModel], ...]:  # noqa: ANN401
@@ -256,13 +234,15 @@ def _tag_of(member: type[BaseModel], part: str) -> bool:
     )
 
 
-def _without_union_tags(
-    model: type[BaseModel] | None, loc: tuple[str | int, ...]
-) -> tuple[str | int, ...]:
-    """``loc`` without the member tags pydantic puts in paths through tagged unions.
+def _walk(
+    model: type[BaseModel] | None, loc: Sequence[str | int]
+) -> tuple[tuple[str | int, ...], type[BaseModel] | None]:
+    """Follow ``loc`` down from ``model``.
 
-    ``gates.0.checks.0.artifact_present.statuses`` becomes
-    ``gates.0.checks.0.statuses``, the path as it is written in the file.
+    Returns the path as it is written in the file, without the member tags pydantic
+    puts in paths through tagged unions (``gates.0.checks.0.artifact_present.statuses``
+    is ``gates.0.checks.0.statuses``), and the model class that validates the mapping
+    at the end of ``loc``, if any.
     """
     out: list[str | int] = []
     current: Any = model
@@ -289,11 +269,12 @@ def _without_union_tags(
             else None
         )
         if field is None:
-            out.extend(parts)
-            break
+            return (*out, *parts), None
         pending = _item_type(field.annotation)
         current = None if pending is not None else _unwrap(field.annotation)
-    return tuple(out)
+    if pending is None and isinstance(current, type) and issubclass(current, BaseModel):
+        return tuple(out), current
+    return tuple(out), None
 
 
 def _keys(model: type[BaseModel]) -> list[str]:
@@ -305,11 +286,12 @@ def describe_error(
     model: type[BaseModel] | None,
 ) -> tuple[tuple[str | int, ...], str]:
     """A field path and a plain-language message for one pydantic error."""
-    loc = _without_union_tags(model, tuple(p for p in item["loc"] if isinstance(p, int | str)))
+    raw = tuple(part for part in item["loc"] if isinstance(part, int | str))
+    loc = _walk(model, raw)[0]
     kind = item["type"]
     if kind == "extra_forbidden" and loc:
         key = loc[-1]
-        parent = model_at(model, loc[:-1])
+        parent = _walk(model, raw[:-1])[1]  # the raw path says which union member
         message = f"Unknown key {key!r}"
         if parent is not None:
             keys = _keys(parent)
