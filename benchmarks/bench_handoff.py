@@ -47,6 +47,7 @@ from typing import Any, Literal
 
 from _common import positive_int
 
+from alignkit import store as store_module
 from alignkit.handoff import Artifact, HandoffPackage, QualityGate, SuccessCriterion
 from alignkit.store import NewEvent, SQLiteStore
 
@@ -348,25 +349,10 @@ def pandera_verdicts(failure_cases: Any, n: int) -> tuple[list[bool], int]:
 
 # -- the stores' contenders --------------------------------------------------------------
 
-EVENTS_TABLE = """
-CREATE TABLE IF NOT EXISTS events (
-    position INTEGER PRIMARY KEY,
-    event_id TEXT NOT NULL UNIQUE,
-    stream TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    at TEXT NOT NULL,
-    data TEXT NOT NULL,
-    UNIQUE (stream, version)
-);
-"""
-"""The same table as ``SQLiteStore``'s: a unique event id, a unique (stream, version)."""
-
-INSERT = (
-    "INSERT INTO events (event_id, stream, version, kind, actor, at, data) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
+# The floor writes to SQLiteStore's own table with its own INSERT, so the two can
+# never drift apart: a unique event id and a unique (stream, version).
+EVENTS_TABLE: str = store_module._SCHEMA  # noqa: SLF001
+INSERT: str = store_module._INSERT  # noqa: SLF001
 
 
 def _data(event: NewEvent) -> str:

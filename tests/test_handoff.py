@@ -1409,3 +1409,19 @@ def test_metrics_while_webhooks_arrive_on_other_threads():
     reader.join()
     assert errors == []
     assert desk.metrics().opened == 800
+
+
+def test_unknown_key_in_a_check_is_matched_against_that_check():
+    """A typo in a field_present check suggests field_present's own key."""
+    with pytest.raises(SpecError, match="did you mean 'pattern'") as info:
+        HandoffsSection.model_validate(
+            {
+                "gates": [
+                    {
+                        "name": "g",
+                        "checks": [{"check": "field_present", "field": "x", "patern": "A"}],
+                    }
+                ]
+            }
+        )
+    assert info.value.problems[0].location.path == ("gates", 0, "checks", 0, "patern")

@@ -349,8 +349,8 @@ class SQLiteStore:
         return rows
 
     def _append_locked(self, batches: Sequence[tuple[str, Sequence[NewEvent], int]]) -> list[int]:
-        # The common case: new events on streams at their expected versions. Two
-        # statements: stream versions, inserts; the unique event_id catches a retry.
+        # The common case: new events on streams at their expected versions. Read
+        # each stream's version, then insert; the unique event_id catches a retry.
         streams = list(dict.fromkeys(stream for stream, _, _ in batches))
         current = self._versions(streams)
         rows: list[tuple[Any, ...]] = []
@@ -385,7 +385,7 @@ class SQLiteStore:
         return found
 
     def _append_checked(self, batches: Sequence[tuple[str, Sequence[NewEvent], int]]) -> list[int]:
-        # Three statements for the whole batch: known ids, stream versions, inserts.
+        # For the whole batch: the ids already stored, each stream's version, inserts.
         ids = [e.event_id for _, events, _ in batches for e in events]
         known = {
             row[0]
