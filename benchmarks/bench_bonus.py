@@ -34,13 +34,12 @@ import gc
 import json
 import statistics
 import sys
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from _common import positive_int
+from _common import positive_int, timed
 
 from alignkit.bonus import BonusPlan, PayoutRow
 
@@ -135,12 +134,6 @@ def numpy_payouts(plan: BonusPlan, targets: Any, scores: Mapping[str, Any]) -> t
 
 
 # -- timing ------------------------------------------------------------------------------
-
-
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 def rate(samples: list[float], n: int) -> dict[str, Any]:

@@ -32,17 +32,16 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from _common import positive_int
+from _common import positive_int, summary, timed
+from _common import rate as shared_rate
 
 from alignkit.decision_rights import DecisionRights
 from alignkit.org import Function, Org, Person
@@ -363,26 +362,8 @@ def run_casbin(enforcer: Any, workload: Sequence[tuple[str, str]]) -> list[bool]
 # -- timing ------------------------------------------------------------------------------
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
-def summary(samples: list[float]) -> dict[str, Any]:
-    return {
-        "best_s": min(samples),
-        "median_s": statistics.median(samples),
-        "samples_s": samples,
-    }
-
-
 def rate(samples: list[float], n: int) -> dict[str, Any]:
-    found = summary(samples)
-    found["queries"] = n
-    found["per_s"] = n / found["best_s"]
-    found["median_per_s"] = n / found["median_s"]
-    return found
+    return {**shared_rate(samples, n), "queries": n}
 
 
 def disagreements(

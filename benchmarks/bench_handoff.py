@@ -36,7 +36,6 @@ import gc
 import json
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -45,7 +44,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from _common import positive_int
+from _common import positive_int, rate, timed
 
 from alignkit import store as store_module
 from alignkit.handoff import Artifact, HandoffPackage, QualityGate, SuccessCriterion
@@ -624,23 +623,6 @@ def measure_appends(
 
 
 # -- timing ------------------------------------------------------------------------------
-
-
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
-def rate(samples: list[float], n: int) -> dict[str, Any]:
-    best, median = min(samples), statistics.median(samples)
-    return {
-        "best_s": best,
-        "median_s": median,
-        "samples_s": samples,
-        "per_s": n / best,
-        "median_per_s": n / median,
-    }
 
 
 def disagreements(first: Sequence[bool], second: Sequence[bool]) -> tuple[int, list[int]]:

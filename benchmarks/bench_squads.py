@@ -32,14 +32,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from _common import positive_int
+from _common import positive_int, summary, timed
 
 from alignkit.squads import (
     POD,
@@ -167,23 +165,6 @@ def cross_check(teams: Sequence[Team], found: dict[str, Any]) -> dict[str, Any]:
         "other_findings": dict(other),
         "ignored_findings": sum(1 for d in report if d.code in IGNORED),
         "mismatches": mismatches,
-    }
-
-
-# -- timing ------------------------------------------------------------------------------
-
-
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
-def summary(samples: list[float]) -> dict[str, Any]:
-    return {
-        "best_s": min(samples),
-        "median_s": statistics.median(samples),
-        "samples_s": samples,
     }
 
 
