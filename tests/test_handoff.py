@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import attrs
 import pytest
@@ -883,6 +884,18 @@ def test_evaluate_many_is_evaluate_on_each(specs, custom):
     assert [r.passed for r in results] == [not r.failures for r in results]
 
 
+def lose_the_next_race(desk: HandoffDesk, other_move: Callable[[], object]) -> None:
+    """Land ``other_move`` just before ``desk``'s next append, as a faster replica would."""
+    append = desk.store.append
+
+    def append_after_the_other(*args: Any, **kwargs: Any) -> int:
+        desk.store.append = append  # type: ignore[method-assign]
+        other_move()
+        return append(*args, **kwargs)
+
+    desk.store.append = append_after_the_other  # type: ignore[method-assign]
+
+
 class TestSharedStore:
     """Two desks (replicas of one service) on one SQLite file."""
 
@@ -907,14 +920,9 @@ class TestSharedStore:
         """The same move from two desks at once is two writes: the later one fails."""
         first, second = self.pair(tmp_path)
         first.submit("D-1", package(), "ae-1", T0 + HOUR)
-        racing = second.store.append
-
-        def append_after_the_other_desk(*args: object, **kwargs: object) -> int:
-            second.store.append = racing  # type: ignore[method-assign]
-            first.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + 2 * HOUR)
-            return racing(*args, **kwargs)  # type: ignore[arg-type]
-
-        second.store.append = append_after_the_other_desk  # type: ignore[method-assign]
+        lose_the_next_race(
+            second, lambda: first.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + 2 * HOUR)
+        )
         with pytest.raises(ConcurrencyError):
             second.flag("D-1", "onb-1", "SOW unsigned", "sow", T0 + 2 * HOUR)
         # Nothing was lost or overwritten, and the refusal brought the desk up to date.
@@ -1127,7 +1135,7 @@ class TestOrderAndInput:
         assert info.value.problems[0].location.path == (field,)
 
 
-class TestChecksTightened:
+class TestCheckDetails:
     def test_blank_and_empty_fields_are_missing(self):
         """field_present: blank text, [] and {} are not values."""
         check = FieldPresent(field="id")
@@ -1283,21 +1291,16 @@ def test_flags_before_a_reopening_still_count():
     assert desk.metrics().flag_rate == 1.0
 
 
-class TestSecondReview:
+class TestOpenFlagsOwnersAndCrmIds:
     def test_no_acceptance_with_a_flag_raised_by_another_desk_meanwhile(self, tmp_path: Path):
         """The open-flag check and the write are based on the same read of the deal."""
         first, second = TestSharedStore.pair(tmp_path)
         first.submit("D-1", package(), "ae-1", T0 + HOUR)
         flag_id = first.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + HOUR)
         first.resolve("D-1", flag_id, "onb-1", T0 + HOUR)
-        racing = first.store.append
-
-        def flag_from_the_other_desk_first(*args: object, **kwargs: object) -> int:
-            first.store.append = racing  # type: ignore[method-assign]
-            second.flag("D-1", "onb-1", "SOW unsigned", "sow", T0 + 2 * HOUR)
-            return racing(*args, **kwargs)  # type: ignore[arg-type]
-
-        first.store.append = flag_from_the_other_desk_first  # type: ignore[method-assign]
+        lose_the_next_race(
+            first, lambda: second.flag("D-1", "onb-1", "SOW unsigned", "sow", T0 + 2 * HOUR)
+        )
         with pytest.raises(ConcurrencyError):
             first.submit("D-1", package(), "ae-1", T0 + 2 * HOUR)
         with pytest.raises(TransitionError, match="while red flags are open"):
