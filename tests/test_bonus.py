@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from alignkit.bonus import (
     BonusPlan,
+    BonusPlanSpec,
     Component,
     Nomination,
     PayoutCurve,
@@ -158,6 +161,14 @@ class TestPlan:
     def test_never_above_cap_times_target(self, target, scores):
         """The linear preset caps each factor at 2: never more than twice the target."""
         assert BLENDED.payout(target, scores).total <= 2 * target
+
+
+class TestPresetSpelling:
+    @pytest.mark.parametrize("written", ["individual-only", "individual_only"])
+    def test_preset_name_is_read_either_way(self, written: str):
+        """A plan's preset may be written with a hyphen or an underscore."""
+        spec = BonusPlanSpec(name="p", preset=written)  # type: ignore[arg-type]
+        assert spec.build() == BonusPlan.individual_only("p")
 
 
 class TestCurve:
@@ -420,3 +431,355 @@ def test_payout_arrays_without_numpy_says_how_to_get_it(monkeypatch: pytest.Monk
     monkeypatch.setitem(sys.modules, "numpy", None)
     with pytest.raises(ModuleNotFoundError, match=r"alignkit\[fast\]"):
         BLENDED.payout_arrays([1.0], {n: [1.0] for n in SCORES})
+
+
+HEADER = "employee_id,target_bonus,individual,team,company,silo_buster\n"
+
+
+def read(text: str, plan: BonusPlan = BLENDED) -> list[PayoutRow]:
+    """Scores read from CSV text named ``scores.csv``."""
+    stream = io.StringIO(text)
+    stream.name = "scores.csv"
+    return list(read_scores_csv(stream, plan))
+
+
+def where(error: SpecError) -> list[tuple[str | None, int | None, int | None]]:
+    """File, row and column of every problem, in order."""
+    return [(p.location.file, p.location.row, p.location.column) for p in error.problems]
+
+
+class TestScoresCsv:
+    def test_duplicate_employee_names_both_rows(self):
+        """An employee on two rows is one error naming both rows, never two payouts."""
+        with pytest.raises(SpecError) as info:
+            read(HEADER + "e1,10000,1,1,0.5,1\ne2,5000,1,1,1,1\ne1,10000,1,1,0.5,1\n")
+        assert [p.message for p in info.value.problems] == [
+            "Duplicate employee_id 'e1' on rows 2 and 4; give each employee one row"
+        ]
+        assert where(info.value) == [("scores.csv", 4, 1)]
+        assert info.value.problems[0].location.path == ("employee_id",)
+
+    def test_ids_are_compared_without_surrounding_spaces(self):
+        """`e1` and ` e1 ` are the same employee."""
+        with pytest.raises(SpecError, match="Duplicate employee_id 'e1' on rows 2 and 3"):
+            read(HEADER + "e1,1,1,1,1,1\n e1 ,1,1,1,1,1\n")
+
+    def test_a_row_must_have_the_header_s_width(self):
+        """More or fewer cells than the header is an error at that row."""
+        with pytest.raises(SpecError) as info:
+            read(HEADER + "e1,100,1,1,1,1,7\ne2,100,1,1,1\ne3,100,1,1,1,1\n")
+        assert [p.message for p in info.value.problems] == [
+            "Row has 7 cells but the header has 6",
+            "Row has 5 cells but the header has 6",
+        ]
+        assert where(info.value) == [("scores.csv", 2, 7), ("scores.csv", 3, 6)]
+
+    def test_every_bad_row_in_one_error(self):
+        """Every problem of every row is listed at once, with its file, row and column."""
+        sheet = (
+            HEADER
+            + "e1,10000,lots,1,1,1\n"  # row 2: not a number
+            + "e2,10000,1,-1,1,1\n"  # row 3: negative
+            + "e3,10000,1,1,110,1\n"  # row 4: a percentage typed as a number
+            + "e1,10000,1,1,1,1\n"  # row 5: e1 again
+            + "e4,10000,1,1\n"  # row 6: too few cells
+            + ",10000,1,1,1,1\n"  # row 7: no employee
+        )
+        with pytest.raises(SpecError) as info:
+            read(sheet)
+        assert where(info.value) == [
+            ("scores.csv", 2, 3),
+            ("scores.csv", 3, 4),
+            ("scores.csv", 4, 5),
+            ("scores.csv", 5, 1),
+            ("scores.csv", 6, 5),
+            ("scores.csv", 7, 1),
+        ]
+        assert [p.location.path for p in info.value.problems] == [
+            ("individual",),
+            ("team",),
+            ("company",),
+            ("employee_id",),
+            (),
+            ("employee_id",),
+        ]
+        assert info.value.problems[3].message == (
+            "Duplicate employee_id 'e1' on rows 2 and 5; give each employee one row"
+        )
+        assert info.value.problems[5].message == "Empty 'employee_id'"
+
+    def test_nothing_is_read_when_a_later_row_is_bad(self):
+        """The first row is not handed out before a later bad row is found."""
+        rows = (HEADER + "e1,100,1,1,1,1\ne2,100,1,1,1,x\n").splitlines(keepends=True)
+        with pytest.raises(SpecError, match="Expected a number, got 'x'"):
+            next(read_scores_csv(io.StringIO("".join(rows)), BLENDED))
+
+    def test_eligible_days_need_period_days(self):
+        """`eligible_days` without `period_days` is a missing column, not a crash."""
+        with pytest.raises(SpecError) as info:
+            read(HEADER.rstrip("\n") + ",eligible_days\ne1,100,1,1,1,1,30\n")
+        assert [p.message for p in info.value.problems] == [
+            "Missing column 'period_days' (needed with 'eligible_days')"
+        ]
+        assert where(info.value) == [("scores.csv", 1, 1)]
+
+    def test_a_read_column_given_twice_is_refused(self):
+        """Two `team` columns would silently pay on the last one."""
+        with pytest.raises(SpecError) as info:
+            read(HEADER.rstrip("\n") + ",team\ne1,100,1,1,1,1,2\n")
+        assert [p.message for p in info.value.problems] == ["Duplicate column 'team'"]
+        assert where(info.value) == [("scores.csv", 1, 7)]
+
+    def test_eligibility_cells_are_located(self):
+        """A bad day count names its own column."""
+        with pytest.raises(SpecError) as info:
+            read(HEADER.rstrip("\n") + ",eligible_days,period_days\ne1,100,1,1,1,1,30,0\n")
+        assert where(info.value) == [("scores.csv", 2, 8)]
+        assert info.value.problems[0].location.path == ("period_days",)
+
+    def test_eligibility_columns_are_read_and_located(self):
+        """An eligible fraction prorates; a bad one, or a bad day count, names its column."""
+        rows = read(HEADER.rstrip("\n") + ",eligible\ne1,10000,1,1,1,1,0.5\n")
+        assert [(r.employee_id, r.eligible) for r in rows] == [("e1", "0.5")]
+        assert BLENDED.payout(rows[0].target_bonus, rows[0].scores, rows[0].eligible).total == (
+            Decimal("5000.00")
+        )
+        with pytest.raises(SpecError) as info:
+            read(HEADER.rstrip("\n") + ",eligible\ne1,100,1,1,1,1,x\n")
+        assert where(info.value) == [("scores.csv", 2, 7)]
+        assert info.value.problems[0].location.path == ("eligible",)
+        with pytest.raises(SpecError) as info:
+            read(HEADER.rstrip("\n") + ",eligible_days,period_days\ne1,100,1,1,1,1,x,365\n")
+        assert where(info.value) == [("scores.csv", 2, 7)]
+        with pytest.raises(SpecError) as info:
+            read(HEADER.rstrip("\n") + ",eligible_days,period_days\ne1,100,1,1,1,1,400,365\n")
+        assert [(p.message, p.location.column) for p in info.value.problems] == [
+            ("Eligibility is more than the whole period (1.095890410958904109589041096)", 7)
+        ]
+
+    def test_a_row_too_short_to_hold_its_id(self):
+        """Where the id column is last, a short row has only its width problem."""
+        sheet = "target_bonus,individual,team,company,silo_buster,employee_id\n100,1,1,1,1\n"
+        with pytest.raises(SpecError) as info:
+            read(sheet)
+        assert [p.message for p in info.value.problems] == ["Row has 5 cells but the header has 6"]
+        assert where(info.value) == [("scores.csv", 2, 6)]
+
+    def test_a_problem_without_a_cell_has_no_column(self):
+        """A problem no column holds is placed at its row only."""
+        from alignkit.bonus import _score_column
+
+        assert _score_column((), days=False) is None
+        assert _score_column(("eligible",), days=True) == "eligible_days"
+
+    def test_missing_file_is_unreadable(self, tmp_path: Path):
+        """A missing or empty file is AK010, as for an alignment file."""
+        missing = tmp_path / "nope.csv"
+        with pytest.raises(SpecError, match="Cannot read the CSV file") as info:
+            read_scores_csv(missing, BLENDED)
+        assert [(p.code, p.location.file) for p in info.value.problems] == [("AK010", str(missing))]
+        empty = tmp_path / "empty.csv"
+        empty.write_text("")
+        with pytest.raises(SpecError, match="empty") as info:
+            read_scores_csv(empty, BLENDED)
+        assert [p.code for p in info.value.problems] == ["AK010"]
+        latin = tmp_path / "latin.csv"
+        latin.write_bytes(HEADER.encode() + "é1,1,1,1,1,1\n".encode("latin-1"))
+        with pytest.raises(SpecError, match="not UTF-8") as info:
+            read_scores_csv(latin, BLENDED)
+        assert [p.code for p in info.value.problems] == ["AK010"]
+
+    def test_problems_inside_the_file_carry_no_load_code(self, tmp_path: Path):
+        """Bad cells are not AK010: the file was read."""
+        sheet = tmp_path / "scores.csv"
+        sheet.write_text(HEADER + "e1,100,x,1,1,1\n")
+        with pytest.raises(SpecError) as info:
+            read_scores_csv(sheet, BLENDED)
+        assert [p.code for p in info.value.problems] == [None]
+
+    def test_a_huge_target_is_a_spec_error(self):
+        """A target too large to pay exactly is refused at its cell, not a crash."""
+        with pytest.raises(SpecError, match="too large") as info:
+            read(HEADER + "e1,1e30,1,1,1,1\n")
+        assert where(info.value) == [("scores.csv", 2, 2)]
+
+
+class TestPlausibleScores:
+    def test_a_percentage_typed_as_a_number_is_refused(self):
+        """110 where 1.10 was meant is an error that says how to write it."""
+        with pytest.raises(SpecError) as info:
+            BLENDED.payout(10_000, {**SCORES, "individual": 110})
+        assert [(p.message, p.location.path) for p in info.value.problems] == [
+            (
+                (
+                    "Score 110 for `individual` is above the plausible maximum of 10 "
+                    "(1,000% attainment); write attainment as a fraction: 1.10 for 110%"
+                ),
+                ("scores", "individual"),
+            )
+        ]
+
+    def test_in_the_csv_at_its_row_and_column(self):
+        """The CSV error names the row and the column of the score."""
+        with pytest.raises(SpecError) as info:
+            read(HEADER + "e1,10000,1,1,0.5,1\ne2,10000,1,95,1,1\n")
+        assert where(info.value) == [("scores.csv", 3, 4)]
+        assert info.value.problems[0].message.startswith(
+            "Score 95 for `team` is above the plausible maximum of 10"
+        )
+        assert info.value.problems[0].message.endswith("0.95 for 95%")
+
+    def test_within_the_bound_the_cap_holds(self):
+        """300% and the bound itself still pay the capped amount, as before."""
+        capped = BLENDED.payout(10_000, {**SCORES, "individual": 3}).total
+        assert capped == BLENDED.payout(10_000, {**SCORES, "individual": 10}).total
+        assert capped == Decimal("11500.00")  # 4,000 x 2 + 1,500 + 2,000 + 0
+
+    def test_the_bound_is_a_plan_option(self):
+        """`max_score` raises or lowers the bound; it must be at least 1."""
+        plan = BonusPlan.blended(max_score=200)
+        assert plan.max_score == 200
+        assert plan.payout(100, {**SCORES, "individual": 150}).total == Decimal("115.00")
+        tight = BonusPlan("tight", "USD", [Component("all", weight=1)], max_score="2.5")
+        with pytest.raises(SpecError, match=r"maximum of 2\.5 \(250% attainment\)"):
+            tight.payout(100, {"all": "2.6"})
+        assert BonusPlan.individual_only(max_score=4).max_score == 4
+        with pytest.raises(SpecError, match=r"Must be at least 1, got `0\.5`") as info:
+            BonusPlan.blended(max_score="0.5")
+        assert info.value.problems[0].location.path == ("max_score",)
+
+    def test_the_bound_in_the_alignment_file(self):
+        """A plan in the alignment file sets `max_score` too."""
+        spec = BonusPlanSpec.model_validate(
+            {"name": "p", "preset": "blended", "max_score": 20, "metrics": {"team": "nrr"}}
+        )
+        assert spec.build().max_score == 20
+        assert BonusPlanSpec(name="d", preset="blended").build().max_score == 10
+        solo = BonusPlanSpec(name="s", preset="individual_only", max_score="1500%")
+        assert solo.build().max_score == 15
+        own = BonusPlanSpec.model_validate(
+            {"name": "o", "components": [{"name": "all", "weight": 1}], "max_score": 3}
+        )
+        assert own.build().max_score == 3
+        with pytest.raises(SpecError) as info:
+            BonusPlanSpec.model_validate({"name": "p", "preset": "blended", "max_score": 0})
+        assert info.value.problems[0].location.path == ("max_score",)
+
+    def test_payout_arrays_refuse_it_too(self):
+        """The vectorised path refuses every implausible score, at its index."""
+        full = {n: np.array([1.0, 1.0, 1.0]) for n in SCORES}
+        bad = {**full, "team": np.array([1.0, 110.0, 10.0]), "company": np.array([12, 1, 1])}
+        with pytest.raises(SpecError) as info:
+            BLENDED.payout_arrays(np.array([1.0, 2.0, 3.0]), bad)
+        assert [p.location.path for p in info.value.problems] == [
+            (1, "scores", "team"),
+            (0, "scores", "company"),
+        ]
+        assert "plausible maximum of 10" in info.value.problems[0].message
+
+    @settings(max_examples=200)
+    @given(
+        targets,
+        st.sampled_from([c.name for c in BLENDED.components]),
+        st.decimals(min_value=1, max_value=100, places=2),
+        st.decimals(min_value="0.0001", max_value=10**9, places=4),
+    )
+    def test_above_the_bound_is_always_refused(self, target, name, bound, excess):
+        """No score above `max_score` is ever paid, however the bound is set."""
+        plan = BonusPlan.blended(max_score=bound)
+        with pytest.raises(SpecError, match="above the plausible maximum"):
+            plan.payout(target, {**SCORES, name: bound + excess})
+
+    @settings(max_examples=200)
+    @given(
+        targets,
+        st.sampled_from([c.name for c in BLENDED.components]),
+        st.lists(st.decimals(min_value=0, max_value=10, places=4), min_size=2, max_size=2),
+    )
+    def test_within_the_bound_payouts_are_monotone_and_capped(self, target, name, pair):
+        """Within the bound, more attainment never pays less, and never above the cap."""
+        low, high = sorted(pair)
+        paid_low = BLENDED.payout(target, {**SCORES, name: low}).total
+        paid_high = BLENDED.payout(target, {**SCORES, name: high}).total
+        assert paid_low <= paid_high
+        ceiling = BLENDED.payout(target, {**SCORES, name: 2}).total
+        assert paid_high <= ceiling if high <= 2 else paid_high == ceiling
+
+
+class TestBatchIds:
+    def test_payouts_never_pay_an_id_twice(self):
+        """Rows given to `payouts` with the same employee id are refused."""
+        rows = [PayoutRow("e1", 1, SCORES), PayoutRow("e2", 1, SCORES), PayoutRow("e1", 2, SCORES)]
+        with pytest.raises(SpecError) as info:
+            list(BLENDED.payouts(rows))
+        assert [(p.message, p.location.path) for p in info.value.problems] == [
+            ("Duplicate employee_id 'e1' at rows 0 and 2", (2, "employee_id"))
+        ]
+
+
+# -- property tests of the CSV reader ----------------------------------------------------
+
+_cells = st.one_of(
+    st.decimals(min_value=0, max_value=12, places=2).map(str),
+    st.sampled_from(["", "x", "-1", "NaN", "inf", "110%", "1e3", "1,000", "1e30", " 2 "]),
+)
+_ids = st.sampled_from(["e1", "e2", "e3", " e1", "e4 ", ""])
+
+
+@st.composite
+def score_sheets(draw: st.DrawFn) -> tuple[str, list[list[str]]]:
+    """A scores CSV as HR systems write it, right or wrong, and its data rows."""
+    names = [c.name for c in BLENDED.components]
+    rows = []
+    for _ in range(draw(st.integers(0, 8))):
+        row = [draw(_ids), draw(_cells), *(draw(_cells) for _ in names)]
+        cut = draw(st.sampled_from([0, 0, 0, 1, -1]))
+        rows.append(row[:cut] if cut < 0 else row + ["9"] * cut)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
+    writer.writerow(["employee_id", "target_bonus", *names])
+    writer.writerows(rows)
+    return out.getvalue(), rows
+
+
+class TestScoresCsvProperties:
+    @settings(max_examples=300)
+    @given(score_sheets())
+    def test_one_payout_per_employee_or_a_spec_error(self, sheet):
+        """Any sheet gives one payout per distinct id, adding up, or a SpecError."""
+        text, rows = sheet
+        try:
+            payouts = list(BLENDED.payouts(read_scores_csv(io.StringIO(text), BLENDED)))
+        except SpecError as error:
+            assert error.problems
+            return
+        ids = [p.employee_id for p in payouts]
+        assert sorted(ids) == sorted({row[0].strip() for row in rows})
+        assert len(ids) == len(set(ids))
+        for payout in payouts:
+            assert sum((line.amount for line in payout.lines), Decimal(0)) == payout.total
+        every_line = sum((line.amount for p in payouts for line in p.lines), Decimal(0))
+        assert sum((p.total for p in payouts), Decimal(0)) == every_line
+
+    @settings(max_examples=300)
+    @given(st.text(max_size=200))
+    def test_any_text_raises_only_spec_errors(self, body):
+        """Whatever follows the header, reading raises nothing but SpecError."""
+        try:
+            rows = read(HEADER + body)
+        except SpecError:
+            return
+        assert len({r.employee_id for r in rows}) == len(rows)
+
+    @settings(max_examples=100)
+    @given(
+        st.sampled_from([c.name for c in BLENDED.components]),
+        st.decimals(min_value="10.01", max_value=10**6, places=2),
+    )
+    def test_implausible_scores_never_pass(self, name, score):
+        """A score above the bound is refused in the CSV, at its column."""
+        names = [c.name for c in BLENDED.components]
+        cells = ["1" if n != name else str(score) for n in names]
+        with pytest.raises(SpecError, match="plausible maximum") as info:
+            read(HEADER + "e1,1000," + ",".join(cells) + "\n")
+        assert where(info.value) == [("scores.csv", 2, 3 + names.index(name))]

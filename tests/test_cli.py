@@ -147,7 +147,7 @@ class TestCheck:
         ("content", "message"),
         [
             (b"", "The file is empty"),
-            (b"\x00\xff\xfe binary", "not UTF-8 text"),
+            (b"\x00\xff\xfe binary", "The file is not text"),
             (b"version: 1\norg: !!python/object:os.system {}\n", "'!!python/object:os.system'"),
             (b"- a\n- b\n", "must be a mapping"),
             (b"version: 1\norg: {functions: [}\n", "Invalid YAML"),
@@ -192,6 +192,43 @@ class TestCheck:
         assert result.exit_code == 1
         assert "ORG002 error: Reporting cycle: ceo → ae-1 → ceo" in result.output
 
+    def test_bad_item_exits_1_beside_every_other_finding(self, runner: CliRunner, tmp_path: Path):
+        """A schema problem in one team is an error among the others; exit 1, not 2."""
+        path = tmp_path / "alignment.yaml"
+        path.write_text(
+            SMALL.replace("manager: ceo}", "manager: cfo}")
+            + "teams:\n  - {name: t1, model: squd, mission: x}\n"
+        )
+        result = runner.invoke(main, ["check", "--color", "never", str(path)])
+        assert result.exit_code == 1
+        assert result.output == (
+            "[file]\n"
+            f"{path}:10:16: AK012 error: Unknown team model 'squd'; did you mean 'squad'? "
+            "The presets are pod, squad and tribe, and a custom model is a mapping\n"
+            "  help: Run `alignkit schema` for the shape of the file\n"
+            "\n"
+            "[org]\n"
+            f"{path}:5:7: ORG006 warning: Function `Sales` has no head\n"
+            "  help: Name the function's leader under `head:`\n"
+            f"{path}:8:51: ORG001 error: Person `ae-1` reports to `cfo`, who is not in the org\n"
+            "  help: Did you mean `ceo`?\n"
+            "\n"
+            "Found 2 errors, 1 warning, 0 info.\n"
+        )
+
+    def test_code_groups_under_its_own_area(self, runner: CliRunner, tmp_path: Path):
+        """DR006 points into `org` but is listed under `decision_rights`."""
+        path = tmp_path / "alignment.yaml"
+        path.write_text(
+            SMALL.replace("- {name: Sales}", "- {name: Sales, head: ae-1}")
+            + "decision_rights:\n  decisions:\n"
+            "    - {id: d, accountable: ceo, responsible: [ceo]}\n"
+        )
+        result = runner.invoke(main, ["check", "--format", "json", str(path)])
+        (finding,) = json.loads(result.output)["diagnostics"]
+        assert (finding["code"], finding["section"]) == ("DR006", "decision_rights")
+        assert finding["location"]["path"] == ["org", "functions", 1]
+
     def test_unreadable_in_json(self, runner: CliRunner, tmp_path: Path):
         """Problems that stop the check are JSON diagnostics too, with their codes."""
         path = tmp_path / "alignment.yaml"
@@ -225,7 +262,17 @@ class TestOtherCommands:
         """An unknown code is an error with a suggestion."""
         result = runner.invoke(main, ["rule", "ORG999"])
         assert result.exit_code == 1
-        assert "Unknown diagnostic code 'ORG999'" in result.output
+        assert result.output == (
+            "Error: Unknown diagnostic code or name 'ORG999'; did you mean 'ORG009'?\n"
+        )
+
+    def test_rule_by_name(self, runner: CliRunner):
+        """A rule's kebab-case name finds it as well as its code."""
+        by_name = runner.invoke(main, ["rule", "reporting-cycle"])
+        by_code = runner.invoke(main, ["rule", "ORG002"])
+        assert by_name.exit_code == 0
+        assert by_name.output == by_code.output
+        assert by_name.output.startswith("ORG002 reporting-cycle (error)")
 
     def test_rule_list(self, runner: CliRunner):
         """`alignkit rule --all` lists every code."""
@@ -240,6 +287,15 @@ class TestOtherCommands:
         assert path.read_text() == STARTER
         check = runner.invoke(main, ["check", "--strict", str(path)])
         assert (check.exit_code, check.output) == (0, "All checks passed.\n")
+
+    def test_init_points_editors_at_the_schema(self, runner: CliRunner, tmp_path: Path):
+        """The starter's first line tells YAML editors where `alignkit schema` is published."""
+        from alignkit.alignment_file import json_schema
+
+        path = tmp_path / "alignment.yaml"
+        runner.invoke(main, ["init", str(path)])
+        first = path.read_text().splitlines()[0]
+        assert first == f"# yaml-language-server: $schema={json_schema()['$id']}"
 
     def test_init_default_path_and_no_overwrite(
         self, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -313,8 +369,10 @@ class TestRights:
         result = runner.invoke(main, ["rights", "import", str(sheet)])
         assert result.exit_code == 2
         assert (
-            f"{sheet}:2:1: AK012 error: Decision `d` has no accountable party (A)" in result.output
-        )
+            f"{sheet}:2:1: AK012 error: Decision `d` has no accountable party; "
+            "exactly one party is accountable for a decision\n"
+            "  help: Fix the cell shown; the header row names the columns\n"
+        ) in result.output
         assert f"{sheet}:2:3: AK012 error: Unknown letter 'X'" in result.output
 
     def test_show_decision(self, runner: CliRunner):
@@ -341,10 +399,11 @@ class TestRights:
     def test_show_party(self, runner: CliRunner):
         """What a person holds, directly and through their function."""
         result = runner.invoke(main, ["rights", "show", str(EXAMPLE), "--party", "vp-sales"])
-        assert "approve-pricing-exception: accountable" in result.output.splitlines()
-        assert "approve-discount-over-20-percent: accountable (through Sales)" in result.output
+        lines = result.output.splitlines()
+        assert "approve-pricing-exception: decides (accountable)" in lines
+        assert "launch-customer-data-integration: Sales holds consulted (you are its head)" in lines
         nobody = runner.invoke(main, ["rights", "show", str(EXAMPLE), "--party", "ghost"])
-        assert nobody.output == "ghost holds no role in any decision.\n"
+        assert (nobody.exit_code, nobody.output) == (1, "Error: Unknown party 'ghost'\n")
 
     def test_show_matrix_and_export(self, runner: CliRunner):
         """Without options, the whole matrix; export as CSV or Markdown."""
@@ -445,3 +504,20 @@ class TestBonus:
         )
         assert result.exit_code == 1
         assert "Cannot write" in result.output
+
+
+class TestDocumentedOutput:
+    @pytest.mark.parametrize("page", ["docs/cli.md", "docs/getting-started.md"])
+    def test_rule_samples_match_the_command(self, runner: CliRunner, page: str):
+        """Every `$ alignkit rule ...` sample in the docs is what the command prints."""
+        text = (ROOT / page).read_text()
+        samples = re.findall(r"```console\n\$ alignkit (rule [^\n]*)\n(.*?)```", text, re.DOTALL)
+        assert samples
+        for command, shown in samples:
+            result = runner.invoke(main, command.split())
+            printed = result.output.rstrip("\n")
+            if "..." in shown.splitlines():  # an excerpt: each line shown is printed
+                lines = printed.splitlines()
+                assert all(line in lines for line in shown.splitlines() if line != "...")
+            else:
+                assert printed == shown.rstrip("\n"), command

@@ -83,6 +83,9 @@ RIGHTS = DecisionRights(
 )
 
 
+ONE = "; exactly one party is accountable for a decision"
+
+
 class TestScheme:
     def test_the_same_letter_means_different_roles(self):
         """The classic trap: RAPID's A and I are not RACI's."""
@@ -206,9 +209,36 @@ class TestDecision:
         assert Decision(id="d", accountable="x").title == "d"
 
     def test_one_accountable_by_type(self):
-        """`accountable` is one party; a list is refused."""
-        with pytest.raises(SpecError, match="valid string"):
+        """`accountable` is one party; two are refused, naming both and the rule."""
+        with pytest.raises(SpecError) as info:
             Decision(id="d", accountable=["a", "b"])  # type: ignore[arg-type]
+        (problem,) = info.value.problems
+        assert problem.location.path == ("accountable",)
+        assert problem.message == (
+            "Decision `d` has 2 accountable parties (`a`, `b`); "
+            "exactly one party is accountable for a decision"
+        )
+
+    @pytest.mark.parametrize("written", [{}, {"accountable": None}, {"accountable": []}])
+    def test_no_accountable_has_its_own_message(self, written: dict[str, object]):
+        """Missing, null or an empty list: the decision is named, and the rule."""
+        with pytest.raises(SpecError) as info:
+            Decision(id="d", **written)  # type: ignore[arg-type]
+        assert [p.message for p in info.value.problems] == [
+            "Decision `d` has no accountable party; exactly one party is accountable for a decision"
+        ]
+
+    def test_a_list_of_one_is_that_party(self):
+        """`accountable: [vp-sales]` still means one accountable party."""
+        assert Decision(id="d", accountable=["vp-sales"]).accountable == "vp-sales"  # type: ignore[arg-type]
+
+    def test_file_and_spreadsheet_use_the_same_words(self):
+        """The alignment file and `rights import` word two accountables alike."""
+        with pytest.raises(SpecError) as from_model:
+            Decision(id="d", accountable=["a", "b"])  # type: ignore[arg-type]
+        with pytest.raises(SpecError) as from_sheet:
+            DecisionRights.from_csv(io.StringIO("Decision,a,b\nd,A,A\n"))
+        assert from_model.value.problems[0].message == from_sheet.value.problems[0].message
 
     def test_role_lists_become_tuples(self):
         """Lists in, immutable tuples stored."""
@@ -261,9 +291,9 @@ class TestBuilding:
                 {"d1": {"a": "R"}, "d2": {"a": "A", "b": "a"}, "d3": {"a": "A/Z"}},
             )
         assert [(str(p.location), p.message) for p in info.value.problems] == [
-            ("d1", "Decision `d1` has no accountable party (A)"),
-            ("d2.a", "Decision `d2` has 2 accountable parties (`a`, `b`); exactly one decides"),
-            ("d2.b", "Decision `d2` has 2 accountable parties (`a`, `b`); exactly one decides"),
+            ("d1", "Decision `d1` has no accountable party" + ONE),
+            ("d2.a", "Decision `d2` has 2 accountable parties (`a`, `b`)" + ONE),
+            ("d2.b", "Decision `d2` has 2 accountable parties (`a`, `b`)" + ONE),
             ("d3.a", "Unknown letter 'Z' in cell 'A/Z' for `a`; RACI letters are R, A, C, I"),
         ]
 
@@ -284,7 +314,7 @@ class TestBuilding:
         """A delegation names a decision or a category, not both, not neither."""
         with pytest.raises(SpecError, match="exactly one of `decision` or `category`"):
             Delegation(from_party="a", to_party="b")
-        with pytest.raises(SpecError, match="timezone"):
+        with pytest.raises(SpecError, match="Needs a time zone"):
             Delegation(decision="d", from_party="a", to_party="b", until=dt.datetime(2027, 1, 1))  # noqa: DTZ001
 
     def test_equality_ignores_party_order(self):
@@ -335,9 +365,9 @@ class TestCsv:
             (1, 5, "A party column has no name"),
             (1, 6, "Unknown column '#notes'; #title, #category and #scope are read"),
             (2, 3, "Unknown letter 'X' in cell 'X' for `b`; RACI letters are R, A, C, I"),
-            (3, 1, "Decision `d2` has no accountable party (A)"),
-            (4, 2, "Decision `d3` has 2 accountable parties (`a`, `b`); exactly one decides"),
-            (4, 3, "Decision `d3` has 2 accountable parties (`a`, `b`); exactly one decides"),
+            (3, 1, "Decision `d2` has no accountable party" + ONE),
+            (4, 2, "Decision `d3` has 2 accountable parties (`a`, `b`)" + ONE),
+            (4, 3, "Decision `d3` has 2 accountable parties (`a`, `b`)" + ONE),
             (5, 1, "Decision `d1` has two rows (first on row 2)"),
             (6, 1, "The decision id is empty"),
             (7, 7, "Row has 8 cells but the header has 6"),
@@ -696,3 +726,46 @@ class TestLint:
             update={"decisions": (rights.decisions[0].model_copy(update={"scope": None}),)}
         )
         assert "DR007" in {d.code for d in operational.lint(ORG)}
+
+
+class TestMissingLetterMessage:
+    def test_raci_names_rapid_for_agree(self):
+        """RACI has no letter for a veto: the message names RAPID's letter for it."""
+        with pytest.raises(SpecError) as info:
+            DecisionRights(decisions=[Decision(id="d", accountable="x", agree=["y"])])
+        assert [p.message for p in info.value.problems] == [
+            (
+                "The raci scheme has no letter for agree; use rapid, which has one (A), "
+                "or a custom scheme"
+            )
+        ]
+
+    def test_rapid_names_every_scheme_with_informed(self):
+        """RAPID has no letter for informed; RACI and DACI both have one."""
+        with pytest.raises(SpecError) as info:
+            DecisionRights(
+                scheme=Scheme.RAPID, decisions=[Decision(id="d", accountable="x", informed=["y"])]
+            )
+        assert [(p.message, p.location.path) for p in info.value.problems] == [
+            (
+                (
+                    "The rapid scheme has no letter for informed; use raci (I) or daci (I), "
+                    "which have one, or a custom scheme"
+                ),
+                ("decisions", 0, "informed"),
+            )
+        ]
+
+    def test_custom_scheme_lists_each_built_in_letter(self):
+        """The letters are read from the built-in schemes: RAPID writes consulted as I."""
+        only_a = Scheme("approve-only", {"A": Role.ACCOUNTABLE})
+        with pytest.raises(SpecError) as info:
+            DecisionRights(
+                scheme=only_a, decisions=[Decision(id="d", accountable="x", consulted=["y"])]
+            )
+        assert [p.message for p in info.value.problems] == [
+            (
+                "The approve-only scheme has no letter for consulted; use raci (C), rapid (I) "
+                "or daci (C), which have one, or a custom scheme"
+            )
+        ]

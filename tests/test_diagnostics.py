@@ -111,12 +111,20 @@ class TestDiagnostic:
         assert "\x1b[1;31mORG001" in coloured
         assert "help:" in coloured
 
-    def test_section_comes_from_path_or_code(self):
-        """Findings group under their alignment-file section."""
+    def test_section_comes_from_the_code_area(self):
+        """Findings group under their own area, wherever they point."""
         assert ERROR.section == "org"
         assert INFO.section == "org"
         assert Diagnostic("AK001", "warning", "x").section == "file"
+        in_org = Location("a.yaml", line=5, path=("org", "functions", 1))
+        assert Diagnostic("DR006", "info", "x", location=in_org).section == "decision_rights"
+        assert Diagnostic("AK012", "error", "x", location=in_org).section == "file"
+
+    def test_section_of_an_unknown_prefix_comes_from_the_path(self):
+        """A code of no known area groups by where it points, else under the file."""
         assert Diagnostic("ZZ001", "warning", "x").section == "file"
+        in_teams = Location(path=("teams", 0))
+        assert Diagnostic("ZZ001", "warning", "x", location=in_teams).section == "teams"
 
     def test_rules_name_their_findings(self):
         """Findings made by a rule carry its kebab-case name; every code has a docs page."""

@@ -59,7 +59,11 @@ class TestSpecError:
             Person(id=None, name=None, function=None)  # type: ignore[arg-type]
         paths = [p.location.path for p in info.value.problems]
         assert paths == [("id",), ("name",), ("function",)]
-        assert all("valid string" in p.message for p in info.value.problems)
+        assert [p.message for p in info.value.problems] == [
+            "Expected text, for example `id: ae-1`; got nothing",
+            "Expected text; got nothing",
+            "Expected text, for example `function: Sales`; got nothing",
+        ]
 
     def test_nested_problems_carry_full_paths(self):
         """Errors deep in a model point at the exact list item and field."""
@@ -70,7 +74,9 @@ class TestSpecError:
         messages = {p.location.path: p.message for p in info.value.problems}
         assert messages[("people", 1, "nmae")] == "Unknown key 'nmae'; did you mean 'name'?"
         assert messages[("people", 1, "name")] == "Missing required key 'name'"
-        assert messages[("people", 1, "function")] == "Missing required key 'function'"
+        assert messages[("people", 1, "function")] == (
+            "Missing required key 'function'; for example `function: Sales`"
+        )
 
     def test_unknown_key_without_close_match_lists_valid_keys(self):
         """A key far from any valid one gets the list of valid keys."""
@@ -140,6 +146,19 @@ class TestOtherErrors:
         assert "allowed from ACCEPTED: activate, churn" in str(err)
         final = TransitionError.for_move("CHURNED", "accept", [])
         assert "nothing (a final state)" in str(final)
+
+    def test_transition_error_says_what_moves_a_state_with_no_moves(self):
+        """A state people cannot leave but something else can is not called final."""
+        err = TransitionError.for_move(
+            "WITHDRAWN", "submit", [], until="the CRM reopens the withdrawn handoff"
+        )
+        assert str(err) == (
+            "Cannot submit from state WITHDRAWN; allowed from WITHDRAWN: nothing until the CRM "
+            "reopens the withdrawn handoff"
+        )
+        assert (err.state, err.move, err.allowed) == ("WITHDRAWN", "submit", ())
+        moving = TransitionError.for_move("OPEN", "accept", ["submit"], until="the CRM moves it")
+        assert str(moving) == "Cannot accept from state OPEN; allowed from OPEN: submit"
 
     def test_permission_denied_carries_actor(self):
         """PermissionDenied is a PermissionError naming the actor and action."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from typing import Any, Final
 
 import attrs
 import pytest
+from hypothesis import event as record_event
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -30,6 +32,7 @@ from alignkit.handoff import (
     DealEvent,
     FieldPresent,
     GateResult,
+    GateSpec,
     Handoff,
     HandoffDesk,
     HandoffPackage,
@@ -436,10 +439,6 @@ class TestLifecycle:
             "submit": lambda: desk.submit("D-1", package(), actor, T0),
             "withdraw": lambda: desk.withdraw("D-1", actor, T0),
         }[move]
-        if move == "submit":
-            with pytest.raises(TransitionError):  # the state is checked first
-                call()
-            return
         with pytest.raises(PermissionDenied) as info:
             call()
         assert (info.value.actor, info.value.action) == (actor, move)
@@ -489,6 +488,281 @@ class TestLifecycle:
         desk.receive(won())
         with pytest.raises(SpecError, match="timezone-aware"):
             desk.withdraw("D-1", "ae-1", dt.datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def desk_in(state: HandoffState) -> HandoffDesk:
+    """A desk whose handoff of D-1 is in ``state``."""
+    if state in {HandoffState.ACCEPTED, HandoffState.ACTIVATED, HandoffState.CHURNED}:
+        desk = accepted_desk()
+        if state is HandoffState.ACTIVATED:
+            desk.activate("D-1", "onb-1", T0 + 3 * HOUR)
+        elif state is HandoffState.CHURNED:
+            desk.churn("D-1", "onb-1", T0 + 3 * HOUR)
+    else:
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        if state is HandoffState.WITHDRAWN:
+            desk.withdraw("D-1", "ae-1", T0 + HOUR)
+        elif state is not HandoffState.OPEN:
+            desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+            if state is HandoffState.FLAGGED:
+                desk.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + HOUR)
+    assert desk.get("D-1").state is state
+    return desk
+
+
+class TestRefusals:
+    """A refused move says what can still move the handoff on: people, or the CRM."""
+
+    @staticmethod
+    def crm_moves(state: HandoffState) -> bool:
+        """Whether a new stage change from the CRM takes a handoff out of ``state``."""
+        for stage in ("Closed-Won", "Closed-Lost"):
+            desk = desk_in(state)
+            after = desk.receive(DealEvent(f"probe-{stage}", "D-1", stage, T0 + 10 * HOUR))
+            assert after is not None
+            if after.state is not state:
+                return True
+        return False
+
+    @pytest.mark.parametrize("state", list(HandoffState))
+    def test_only_a_state_nothing_moves_is_called_final(self, state: HandoffState):
+        """Each state's refusal lists the moves allowed now, and says final only when it is."""
+        desk = desk_in(state)
+        allowed = desk.get("D-1").allowed_moves()
+        move = "submit" if "activate" in allowed else "activate"
+        call = {
+            "submit": lambda: desk.submit("D-1", package(), "ae-1", T0 + 5 * HOUR),
+            "activate": lambda: desk.activate("D-1", "onb-1", T0 + 5 * HOUR),
+        }[move]
+        with pytest.raises(TransitionError) as info:
+            call()
+        error = info.value
+        assert (error.state, error.move, error.allowed) == (state.name, move, allowed)
+        assert f"allowed from {state.name}: {', '.join(allowed)}" in str(error)
+        final = not allowed and not self.crm_moves(state)
+        assert ("(a final state)" in str(error)) is final
+
+    @pytest.mark.parametrize("how", ["withdraw", "Closed-Lost"])
+    def test_a_withdrawn_handoff_waits_for_the_crm(self, how: str):
+        """Withdrawn by a person or by the CRM: no moves for people, and the CRM reopens it."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+        if how == "withdraw":
+            desk.withdraw("D-1", "ae-1", T0 + 2 * HOUR, reason="duplicate deal")
+        else:
+            desk.receive(DealEvent("lost", "D-1", "Closed-Lost", T0 + 2 * HOUR))
+        with pytest.raises(TransitionError) as info:
+            desk.submit("D-1", package(), "ae-1", T0 + 3 * HOUR)
+        assert str(info.value) == (
+            "Cannot submit from state WITHDRAWN; allowed from WITHDRAWN: nothing until the CRM "
+            "reopens the withdrawn handoff (a new Closed-Won for the deal)"
+        )
+        assert (info.value.state, info.value.move, info.value.allowed) == (
+            "WITHDRAWN",
+            "submit",
+            (),
+        )
+        reopened = desk.receive(won(event_id="won-again", at=T0 + 4 * HOUR))
+        assert reopened is not None
+        assert reopened.state is HandoffState.OPEN
+
+    def test_resolve_is_offered_only_while_a_flag_is_open(self):
+        """A flagged handoff whose flags are all resolved offers submit, not resolve."""
+        desk = desk_in(HandoffState.FLAGGED)
+        (flag,) = desk.get("D-1").open_flags
+        resolved = desk.resolve("D-1", flag.flag_id, "onb-1", T0 + 2 * HOUR)
+        assert resolved.allowed_moves() == ("submit", "flag", "withdraw", "reassign")
+        with pytest.raises(TransitionError, match="Cannot resolve: no red flag is open") as info:
+            desk.resolve("D-1", flag.flag_id, "onb-1", T0 + 2 * HOUR)
+        assert (info.value.state, info.value.move, info.value.allowed) == (
+            "FLAGGED",
+            "resolve",
+            resolved.allowed_moves(),
+        )
+
+    def test_the_refusal_names_the_desk_s_trigger_stage(self):
+        """A desk opened by another stage says which stage reopens it."""
+        desk = HandoffDesk(ORG, trigger_stage="Contract Signed")
+        desk.receive(DealEvent("signed", "D-1", "Contract Signed", T0, {"owner": "ae-1"}))
+        desk.receive(DealEvent("lost", "D-1", "Closed-Lost", T0 + HOUR))
+        with pytest.raises(TransitionError, match=r"\(a new Contract Signed for the deal\)$"):
+            desk.reassign("D-1", "ae-2", "vp-sales", T0 + 2 * HOUR)
+        again = desk.receive(DealEvent("again", "D-1", "Contract Signed", T0 + 3 * HOUR))
+        assert again is not None
+        assert again.state is HandoffState.OPEN
+
+
+class TestResubmission:
+    """The sender may replace a submitted package until the receiving side accepts it."""
+
+    def test_a_new_package_replaces_the_submitted_one(self):
+        """Recorded as its own event; the receiving side is told again and accepts the new one."""
+        recorder = Recorder()
+        desk = HandoffDesk(ORG, notifier=recorder)
+        desk.receive(won())
+        first = package(fields={"go_live": "2027-01"})
+        second = package(fields={"go_live": "2027-02"})
+        desk.submit("D-1", first, "ae-1", T0 + HOUR)
+        handoff = desk.submit("D-1", second, "ae-2", T0 + 2 * HOUR)
+        assert (handoff.state, handoff.package) == (HandoffState.SUBMITTED, second)
+        assert [(e.kind, e.actor) for e in handoff.history] == [
+            ("deal_stage", "crm"),
+            ("submitted", "ae-1"),
+            ("submitted", "ae-2"),
+        ]
+        stored = [HandoffPackage.model_validate(e.data["package"]) for e in handoff.history[1:]]
+        assert stored == [first, second]
+        assert recorder.seen == [("D-1", "opened"), ("D-1", "submitted"), ("D-1", "submitted")]
+        assert desk.accept("D-1", "onb-1", T0 + 3 * HOUR).package == second
+
+    def test_replay_and_other_desks_see_the_new_package(self, tmp_path: Path):
+        """A desk that did not see the resubmission judges and accepts the new package."""
+        first, second = TestSharedStore.pair(tmp_path)
+        first.submit("D-1", package(artifacts=[]), "ae-1", T0 + HOUR)
+        second.submit("D-1", package(customer="Globex Corp"), "ae-1", T0 + 2 * HOUR)
+        result = first.gate_result("D-1")
+        assert result is not None
+        assert result.passed
+        accepted = first.accept("D-1", "onb-1", T0 + 3 * HOUR)
+        assert accepted.package == package(customer="Globex Corp")
+        fresh = HandoffDesk(ORG, store=SQLiteStore(tmp_path / "handoffs.db"))
+        assert fresh.get("D-1") == accepted
+
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [
+            ({"deal_id": "D-9"}, "deal_id"),
+            ({"from_function": "Marketing"}, "from_function"),
+            ({"to_function": "IT"}, "to_function"),
+            ({"owner": "ae-2"}, "owner"),
+        ],
+    )
+    def test_the_new_package_must_belong_to_the_handoff(self, change: dict[str, str], field: str):
+        """Deal, functions and owner are checked as on the first submission."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+        with pytest.raises(SpecError) as info:
+            desk.submit("D-1", package(**change), "ae-1", T0 + 2 * HOUR)
+        assert info.value.problems[0].location.path == ("package", field)
+        assert (desk.get("D-1").package, desk.get("D-1").version) == (package(), 2)
+
+    def test_the_new_package_is_judged_by_the_gate_again(self):
+        """A passing package replaced by a failing one cannot be accepted until it is fixed."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+        desk.submit("D-1", package(artifacts=[SCOPE]), "ae-1", T0 + HOUR)
+        with pytest.raises(GateBlocked, match="signed-sow") as info:
+            desk.accept("D-1", "onb-1", T0 + 2 * HOUR)
+        assert [f.check for f in info.value.result.failures] == ["signed-sow"]
+        desk.submit("D-1", package(), "ae-1", T0 + 3 * HOUR)
+        assert desk.accept("D-1", "onb-1", T0 + 4 * HOUR).state is HandoffState.ACCEPTED
+
+    def test_a_flag_raised_meanwhile_blocks_the_resubmission(self, tmp_path: Path):
+        """A desk that missed a red flag is refused, then told the flag is open."""
+        first, second = TestSharedStore.pair(tmp_path)
+        first.submit("D-1", package(), "ae-1", T0 + HOUR)
+        lose_the_next_race(
+            first, lambda: second.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + 2 * HOUR)
+        )
+        with pytest.raises(ConcurrencyError):
+            first.submit("D-1", package(customer="Globex Corp"), "ae-1", T0 + 2 * HOUR)
+        with pytest.raises(TransitionError, match="while red flags are open"):
+            first.submit("D-1", package(customer="Globex Corp"), "ae-1", T0 + 3 * HOUR)
+        assert first.get("D-1").package == package()
+
+    def test_who_accepts_is_unchanged(self):
+        """Only the receiving side accepts a resubmitted package."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+        desk.submit("D-1", package(customer="Globex Corp"), "ae-1", T0 + 2 * HOUR)
+        for actor in ("ae-1", "vp-sales", "cio"):
+            with pytest.raises(PermissionDenied, match="Only members of Operations may accept"):
+                desk.accept("D-1", actor, T0 + 3 * HOUR)
+        assert desk.accept("D-1", "vp-ops", T0 + 3 * HOUR).state is HandoffState.ACCEPTED
+
+    def test_not_after_acceptance(self):
+        """An accepted package stays as accepted."""
+        desk = accepted_desk()
+        with pytest.raises(
+            TransitionError,
+            match="Cannot submit from state ACCEPTED; allowed from ACCEPTED: activate, churn",
+        ):
+            desk.submit("D-1", package(customer="Globex Corp"), "ae-1", T0 + 3 * HOUR)
+
+
+class TestGateResult:
+    """HandoffDesk.gate_result: the desk's gate on the current package, when asked."""
+
+    def test_none_until_a_package_is_submitted(self):
+        """An open handoff has no package to judge; an unknown deal is an error."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        assert desk.gate_result("D-1") is None
+        with pytest.raises(UnknownNameError, match="Unknown deal 'D-9'"):
+            desk.gate_result("D-9")
+
+    def test_the_desk_s_gate_on_the_current_package(self):
+        """The verdict follows the latest package, under the desk's own gate."""
+        gate = QualityGate.minimum_viable(name="enterprise").with_check(
+            "account", FieldPresent(field="crm_account_id")
+        )
+        desk = HandoffDesk(ORG, gate=gate)
+        desk.receive(won())
+        desk.submit("D-1", package(artifacts=[SCOPE]), "ae-1", T0 + HOUR)
+        result = desk.gate_result("D-1")
+        assert result is not None
+        assert result.gate == "enterprise"
+        assert [f.check for f in result.failures] == ["signed-sow", "account"]
+        desk.submit("D-1", package(fields={"crm_account_id": "ACC-1"}), "ae-1", T0 + 2 * HOUR)
+        assert desk.gate_result("D-1") == GateResult(
+            "enterprise", [(name, CheckOutcome(passed=True)) for name in gate.names]
+        )
+
+    def test_a_reopened_handoff_has_no_verdict(self):
+        """Withdrawn, the package is still judged; reopened, it starts afresh."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        desk.submit("D-1", package(artifacts=[]), "ae-1", T0 + HOUR)
+        desk.receive(DealEvent("lost", "D-1", "Closed-Lost", T0 + 2 * HOUR))
+        withdrawn = desk.gate_result("D-1")
+        assert withdrawn is not None
+        assert [f.check for f in withdrawn.failures] == ["scoping-document", "signed-sow"]
+        desk.receive(won(event_id="again", at=T0 + 3 * HOUR))
+        assert desk.gate_result("D-1") is None
+
+    def test_reading_the_verdict_moves_nothing(self):
+        """No event is written, and a passing verdict does not let the sender accept."""
+        desk = HandoffDesk(ORG)
+        desk.receive(won())
+        desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+        result = desk.gate_result("D-1")
+        assert result is not None
+        assert result.passed
+        assert len(desk.store.read("D-1")) == desk.get("D-1").version == 2
+        with pytest.raises(PermissionDenied):
+            desk.accept("D-1", "ae-1", T0 + 2 * HOUR)
+
+    def test_the_gate_runs_only_when_asked(self):
+        """Submitting and replaying never run the gate; each question runs it once."""
+        calls: list[str] = []
+
+        def counted(candidate: HandoffPackage) -> CheckOutcome:
+            calls.append(candidate.customer)
+            return CheckOutcome.ok()
+
+        desk = HandoffDesk(ORG, gate=QualityGate("counted").with_check("counted", counted))
+        desk.receive(won())
+        desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+        desk.submit("D-1", package(customer="Globex Corp"), "ae-1", T0 + 2 * HOUR)
+        desk.replay()
+        assert calls == []
+        assert desk.gate_result("D-1") == GateResult("counted", [("counted", CheckOutcome.ok())])
+        assert calls == ["Globex Corp"]
 
 
 class TestCrmDelivery:
@@ -595,10 +869,22 @@ def test_mermaid_diagram_lists_every_state():
         assert state.name in diagram
 
 
+def test_mermaid_diagram_draws_resubmission():
+    """Submitting again before acceptance is drawn, beside the first submission."""
+    lines = mermaid_diagram().splitlines()
+    assert [line for line in lines if line.endswith(": submit")] == [
+        "    OPEN --> SUBMITTED: submit",
+        "    SUBMITTED --> SUBMITTED: submit",
+        "    FLAGGED --> SUBMITTED: submit",
+    ]
+
+
 class DeskMachine(RuleBasedStateMachine):
     """Random CRM and people events, with duplicates and reordering, on two desks.
 
     Both desks share one store, as replicas of one service do; each rule picks one.
+    Every submitted package is new (its ``fields`` count submissions), so a
+    resubmission visibly replaces the package it follows.
     """
 
     def __init__(self) -> None:
@@ -607,6 +893,7 @@ class DeskMachine(RuleBasedStateMachine):
         self.desks = [HandoffDesk(ORG, store=self.store), HandoffDesk(ORG, store=self.store)]
         self.clock = T0
         self.sent: list[DealEvent] = []
+        self.submissions = 0
 
     def tick(self) -> dt.datetime:
         self.clock += dt.timedelta(minutes=5)
@@ -658,10 +945,8 @@ class DeskMachine(RuleBasedStateMachine):
             return
         at = self.tick()
         try:
-            if move == "submit":
-                desk.submit(deal, package(deal_id=deal, owner=owner), actor, at)
-            elif move == "submit_bad":
-                desk.submit(deal, package(deal_id=deal, owner=owner, artifacts=[]), actor, at)
+            if move in {"submit", "submit_bad"}:
+                self.submit(desk, handoff, actor, owner, complete=move == "submit")
             elif move == "flag":
                 desk.flag(deal, actor, "unclear", "scope", at)
             elif move == "resolve":
@@ -687,6 +972,44 @@ class DeskMachine(RuleBasedStateMachine):
             ConcurrencyError,
         ):
             pass
+
+    @rule(
+        which=st.sampled_from([0, 1]),
+        deal=st.sampled_from(["D-1", "D-2"]),
+        actor=st.sampled_from(["ae-1", "ae-2", "vp-sales"]),
+        complete=st.booleans(),
+    )
+    def send(self, which: int, deal: str, actor: str, complete: bool) -> None:
+        """The sending side submits, or resubmits, a package that belongs to the handoff."""
+        desk = self.desks[which]
+        try:
+            handoff = desk.get(deal)
+        except UnknownNameError:
+            return
+        owner = handoff.owner or "ae-2"
+        # A stale view (another desk moved, flagged or reassigned) or a state that
+        # takes no submission: the desk refuses, and nothing is written.
+        with contextlib.suppress(TransitionError, ConcurrencyError, SpecError):
+            self.submit(desk, handoff, actor, owner, complete=complete)
+
+    def submit(
+        self, desk: HandoffDesk, handoff: Handoff, actor: str, owner: str | None, *, complete: bool
+    ) -> None:
+        """Submit a package never submitted before; check what the desk then holds."""
+        self.submissions += 1
+        candidate = package(
+            deal_id=handoff.deal_id,
+            owner=owner,
+            artifacts=[SCOPE, SOW] if complete else [],
+            fields={"submission": self.submissions},
+        )
+        after = desk.submit(handoff.deal_id, candidate, actor, self.tick())
+        assert (after.state, after.package) == (HandoffState.SUBMITTED, candidate)
+        result = desk.gate_result(handoff.deal_id)
+        assert result is not None
+        assert result.passed is (complete and owner is not None)
+        if handoff.state is HandoffState.SUBMITTED and handoff.version + 1 == after.version:
+            record_event("resubmitted")
 
     @invariant()
     def never_accepted_with_a_failing_gate_or_open_flag(self) -> None:
@@ -732,6 +1055,13 @@ TestDeskMachine.settings = settings(max_examples=40, stateful_step_count=30, dea
 
 
 class TestSection:
+    @pytest.mark.parametrize("written", ["minimum-viable", "minimum_viable", " minimum-viable "])
+    def test_preset_name_is_read_either_way(self, written: str):
+        """`minimum-viable` (like the gate names) and `minimum_viable` mean the same preset."""
+        spec = GateSpec(name="g", preset=written)  # type: ignore[arg-type]
+        assert spec == GateSpec(name="g", preset="minimum_viable")
+        assert spec.build().names == QualityGate.minimum_viable().names
+
     SECTION = HandoffsSection.model_validate(
         {
             "owner_rule": {"function": "Sales", "strategy": "deal_owner"},
@@ -1173,7 +1503,11 @@ class TestCheckDetails:
                 ("pattern",),
                 "regular",
             ),
-            ({"check": "artifact_present", "kind": "sow", "statuses": []}, ("statuses",), "1 item"),
+            (
+                {"check": "artifact_present", "kind": "sow", "statuses": []},
+                ("statuses",),
+                "at least one item",
+            ),
             ({"kind": "sow"}, (), "Missing required key 'check'"),
             ({"name": "owner", "check": "owner_assigned"}, ("name",), "two checks named `owner`"),
         ],

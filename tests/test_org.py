@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -255,9 +256,14 @@ class TestLint:
             if current is not None:
                 expected.add(frozenset(seen[seen.index(current) :]))
         reported = [d for d in org.lint() if d.code == "ORG002"]
-        loops = [frozenset(d.message.split(": ")[1].split(" → ")) for d in reported]
-        assert len(loops) == len(set(loops))
-        assert set(loops) == expected
+        assert len(reported) == len(expected)
+        for finding in reported:
+            named = finding.message.split(": ", 1)[1].split(" → ")[:-1]  # the last repeats
+            more = re.fullmatch(r"\.\.\. and (\d+) more", named[-1])
+            listed = named[:-1] if more else named
+            (cycle,) = [c for c in expected if listed[0] in c]
+            assert set(listed) <= cycle
+            assert len(listed) + (int(more.group(1)) if more else 0) == len(cycle)
 
     @given(orgs(), st.data())
     def test_manager_chain_ends_without_repeats(self, org, data):
@@ -375,3 +381,48 @@ class TestFromCsv:
         assert len(org) == 20_000
         assert list(org.lint()) == []
         assert org.lowest_common_manager("p19999", "p12345") is not None
+
+
+class TestLongReportingCycle:
+    @staticmethod
+    def cycle(ids: list[str]) -> Org:
+        """Everyone reports to the next person; the last reports to the first."""
+        people = [
+            Person(pid, pid.upper(), "F", manager=ids[(i + 1) % len(ids)])
+            for i, pid in enumerate(ids)
+        ]
+        return Org(people=people, functions=[Function("F", ids[0])])
+
+    def test_cycle_of_500_lists_the_first_10_and_counts_the_rest(self):
+        """A 500-person cycle names 10 people and says how many more there are."""
+        ids = [f"p{i:03d}" for i in range(500)]
+        (finding,) = [d for d in self.cycle(ids).lint() if d.code == "ORG002"]
+        assert finding.message == (
+            "Reporting cycle of 500 people: "
+            "p000 → p001 → p002 → p003 → p004 → p005 → p006 → p007 → p008 → p009"
+            " → ... and 490 more → p000"
+        )
+        assert (finding.target, str(finding.location)) == ("p000", "people[0].manager")
+
+    def test_cycle_of_10_is_listed_in_full(self):
+        """Up to 10 people, the whole loop is written out, as before."""
+        ids = [f"p{i}" for i in range(10)]
+        (finding,) = [d for d in self.cycle(ids).lint() if d.code == "ORG002"]
+        assert finding.message == "Reporting cycle: " + " → ".join([*ids, "p0"])
+        eleven = [d for d in self.cycle([*ids, "p10"]).lint() if d.code == "ORG002"]
+        assert [d.message for d in eleven] == [
+            "Reporting cycle of 11 people: " + " → ".join(ids) + " → ... and 1 more → p0"
+        ]
+
+    def test_long_ids_keep_the_message_short(self):
+        """Ids longer than 40 characters are cut, so no cycle message runs to pages."""
+        ids = [f"{i:03d}-" + "x" * 200 for i in range(500)]
+        (finding,) = [d for d in self.cycle(ids).lint() if d.code == "ORG002"]
+        short = [pid[:39] + "…" for pid in ids[:10]]
+        assert finding.message == (
+            "Reporting cycle of 500 people: "
+            + " → ".join(short)
+            + f" → ... and 490 more → {short[0]}"
+        )
+        assert len(finding.message) <= 520
+        assert finding.target == ids[0]

@@ -8,6 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 
 
+VENV = "python3 -m venv .venv && . .venv/bin/activate"
+
+
 def bash_blocks() -> list[str]:
     text = (ROOT / "README.md").read_text()
     return [b.strip() for b in re.findall(r"```bash\n(.*?)```", text, re.DOTALL)]
@@ -36,3 +39,11 @@ def test_ci_runs_the_readme_test_command_verbatim():
     """.ci/run calls exactly the README's test command."""
     ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
     assert bash_blocks()[1] in ci_lines
+
+
+def test_virtual_environment_comes_before_the_first_command():
+    """A fresh machine's system Python refuses `pip install`: the README says what to do first."""
+    text = (ROOT / "README.md").read_text()
+    first_command = text.index("```bash\n")
+    venv = text.find(f"```console\n$ {VENV}\n```")
+    assert 0 <= venv < first_command

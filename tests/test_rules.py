@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from alignkit.alignment_file import loads
+from alignkit.alignment_file import AlignmentFile, loads
 from alignkit.diagnostics import Severity
 from alignkit.errors import SpecError, UnknownNameError
 from alignkit.rules import RULES, Rule, get_rule
@@ -23,6 +23,31 @@ def codes_found(text: str) -> set[str]:
     except SpecError as error:
         return {p.code for p in error.problems if p.code}
     return set(report.codes)
+
+
+def _names_of_stated_kind(rule: Rule, file: AlignmentFile, target: str) -> set[str]:
+    """The names in `file` of the kind `rule.target` states ("the person's id" ...)."""
+    stated = rule.target
+    if "as written" in stated or stated.startswith("the party"):
+        # Not declared anywhere (a typo, or any party): the target is the text as written.
+        return set(re.findall(r"[\w-]+", rule.example)) & {target}
+    if stated.startswith("the two functions"):
+        a, b = target.split("/")
+        return {target} if {a, b} <= file.org.function_names else set()
+    rights = file.decision_rights
+    kinds = {
+        "person": file.org.person_ids,
+        "member": {m.id for t in file.teams for m in t.members},
+        "function": file.org.function_names,
+        "decision": {d.id for d in rights.decisions} if rights else set(),
+        "category": {d.category for d in rights.decisions if d.category} if rights else set(),
+        "gate": {g.name for g in file.handoffs.gates} if file.handoffs else set(),
+        "team": {t.name for t in file.teams},
+        "plan": {p.name for p in file.bonus_plans},
+    }
+    named = [kind for kind in kinds if re.search(rf"\b{kind}\b", stated)]
+    assert named, f"{rule.code} states no kind of name: {stated!r}"
+    return set().union(*(kinds[kind] for kind in named))
 
 
 @pytest.mark.parametrize("rule", list(RULES.values()), ids=list(RULES))
@@ -55,6 +80,32 @@ class TestEveryRule:
         assert text.startswith(f"{rule.code} {rule.name} ({rule.severity.value})")
         assert text.rstrip().endswith(rule.url)
 
+    def test_states_what_an_ignore_names(self, rule: Rule):
+        """Every code says what `target:` to ignore it with; only `AK` codes cannot be."""
+        if rule.code.startswith("AK"):
+            assert rule.target == ""
+            line = "Cannot be ignored: `ignore:` never silences a finding about the alignment file"
+        else:
+            assert rule.target
+            assert "`" not in rule.target
+            line = f"Ignore with: `{{code: {rule.code}, target: <{rule.target}>}}`"
+        assert line in rule.to_markdown()
+        assert line in rule.to_text()
+
+
+@pytest.mark.parametrize(
+    "rule", [r for r in RULES.values() if r.target], ids=[c for c, r in RULES.items() if r.target]
+)
+class TestEveryIgnorableRule:
+    def test_stated_target_is_what_findings_carry(self, rule: Rule):
+        """The Example's findings carry a target of the kind the rule states."""
+        file = loads(rule.example, file="alignment.yaml")
+        targets = [d.target for d in file.check(at=DAY) if d.code == rule.code]
+        assert targets
+        for target in targets:
+            assert target is not None
+            assert target in _names_of_stated_kind(rule, file, target)
+
 
 class TestCatalogue:
     def test_names_are_unique(self):
@@ -78,6 +129,37 @@ class TestCatalogue:
         assert finding.hint == RULES["ORG006"].fix
         assert finding.location is not None
         assert finding.location.path == ("org", "functions", 1)
+
+    @pytest.mark.parametrize(
+        ("code", "target"),
+        [
+            ("ORG002", "ceo"),
+            ("ORG010", "Sales"),
+            ("DR005", "ceo"),
+            ("DR009", "launch-integration"),
+            ("DR012", "pricng"),
+            ("HO002", "enterprise"),
+            ("SQ004", "onb-1"),
+            ("SQ008", "csm-2"),
+            ("BN003", "Sales"),
+            ("IN001", "Sales/Operations"),
+        ],
+    )
+    def test_example_findings_carry_the_expected_target(self, code: str, target: str):
+        """Read off each Example by hand: the first finding's target is that name."""
+        report = loads(RULES[code].example, file="alignment.yaml").check(at=DAY)
+        assert next(d.target for d in report if d.code == code) == target
+
+    def test_ak_findings_cannot_be_ignored(self):
+        """An `ignore:` entry naming an `AK` code and its target silences nothing."""
+        text = (
+            RULES["ORG006"].use_instead
+            + "ignore:\n"
+            + "  - {code: ORG007, target: Sales, reason: Interim head}\n"
+            + "  - {code: AK002, target: Sales, reason: Trying to hide the other entry}\n"
+        )
+        report = loads(text, file="alignment.yaml").check(at=DAY)
+        assert [(d.code, d.target) for d in report] == [("AK002", "Sales"), ("AK002", "Sales")]
 
     def test_every_area_prefix_is_known(self):
         """Codes only use the documented prefixes."""

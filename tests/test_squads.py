@@ -162,7 +162,7 @@ class TestTeam:
 
     def test_member_rules(self):
         """Allocation is a share of time in (0, 1]; a member is listed once."""
-        with pytest.raises(SpecError, match="less than or equal to 1"):
+        with pytest.raises(SpecError, match=r"fraction of a person's time.*got `1.5`"):
             Member("s1", "Sales", 1.5)
         with pytest.raises(SpecError, match="listed twice"):
             Team("x", "pod", MISSION, [*POD_MEMBERS, Member("s1", "Sales")], "s1")

@@ -17,6 +17,7 @@ __all__ = [
     "CsvRow",
     "SparseRow",
     "read_people_csv",
+    "read_people_rows",
     "read_rows",
     "read_sparse",
     "read_table",
@@ -30,8 +31,15 @@ _REQUIRED_COLUMNS: Final = ("id", "name", "function")
 
 def read_table(
     source: str | os.PathLike[str] | IO[str],
+    *,
+    unreadable_code: str | None = None,
 ) -> tuple[str, list[str], list[CsvRow], list[Problem]]:
     """Open ``source`` (a path or a text stream) and read it with :func:`read_rows`.
+
+    Args:
+        source: A path or a text stream.
+        unreadable_code: The code given to the problem of a file that cannot be read
+            at all (missing, not UTF-8, empty); ``None`` leaves it to the caller.
 
     Returns:
         The name used in locations, the header, the rows and any CSV-level problems.
@@ -43,13 +51,16 @@ def read_table(
         name = os.fspath(source)
         try:
             with Path(name).open(encoding="utf-8-sig", newline="") as stream:
-                return (name, *read_rows(stream, name))
+                return (name, *read_rows(stream, name, unreadable_code=unreadable_code))
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-            raise SpecError.single(f"Cannot read the CSV file: {reason}", Location(name)) from None
+            problem = Problem(
+                f"Cannot read the CSV file: {reason}", Location(name), code=unreadable_code
+            )
+            raise SpecError([problem]) from None
     stream_name = getattr(source, "name", None)
     name = stream_name if isinstance(stream_name, str) else "<csv>"
-    return (name, *read_rows(source, name))
+    return (name, *read_rows(source, name, unreadable_code=unreadable_code))
 
 
 def read_people_csv(
@@ -62,7 +73,26 @@ def read_people_csv(
     Raises:
         SpecError: Every bad row and missing column, placed at row and column.
     """
-    name, header, found, problems = read_table(source)
+    records, source_map, problems = read_people_rows(source, prefix=prefix)
+    if problems:
+        raise SpecError(problems)
+    return records, source_map
+
+
+def read_people_rows(
+    source: str | os.PathLike[str] | IO[str],
+    *,
+    prefix: tuple[str | int, ...] = ("people",),
+) -> tuple[list[dict[str, Any]], CsvSourceMap, list[Problem]]:
+    """Read an HR export, returning every record and the problems of its rows.
+
+    A bad row still gives a record, so record ``i`` is always the ``i``-th row, and
+    each row's problems carry the path of its record (a caller may leave it out).
+
+    Raises:
+        SpecError: The file cannot be read, or its header lacks a required column.
+    """
+    name, header, found, problems = read_table(source, unreadable_code="AK010")
     return _read_people(name, header, found, problems, prefix)
 
 
@@ -76,8 +106,12 @@ class CsvRow:
     cells: list[str]
 
 
-def read_rows(stream: IO[str], name: str) -> tuple[list[str], list[CsvRow], list[Problem]]:
+def read_rows(
+    stream: IO[str], name: str, *, unreadable_code: str | None = None
+) -> tuple[list[str], list[CsvRow], list[Problem]]:
     """The header, every non-blank record with its place, and any CSV-level problems.
+
+    ``unreadable_code`` is the code of the problem of an empty file.
 
     Raises:
         SpecError: The file has no header row, or the header itself is malformed.
@@ -90,7 +124,8 @@ def read_rows(stream: IO[str], name: str) -> tuple[list[str], list[CsvRow], list
     except csv.Error as error:
         raise SpecError.single(f"Invalid CSV: {error}", Location(name, row=1)) from None
     if header is None:
-        raise SpecError.single("The CSV file is empty; expected a header row", Location(name))
+        empty = "The CSV file is empty; expected a header row"
+        raise SpecError([Problem(empty, Location(name), code=unreadable_code)])
     rows: list[CsvRow] = []
     problems: list[Problem] = []
     row = 1
@@ -141,7 +176,7 @@ def _read_people(
     found: list[CsvRow],
     problems: list[Problem],
     prefix: tuple[str | int, ...],
-) -> tuple[list[dict[str, Any]], CsvSourceMap]:
+) -> tuple[list[dict[str, Any]], CsvSourceMap, list[Problem]]:
     columns = _people_columns(header, name)
     width = len(header)
     wanted = [(c, columns[c]) for c in CSV_COLUMNS if c in columns]
@@ -152,10 +187,15 @@ def _read_people(
             problems.append(
                 Problem(
                     f"Row has {len(item.cells)} cells but the header has {width}",
-                    Location(name, row=item.row, line=item.line, column=width + 1),
+                    Location(
+                        name,
+                        row=item.row,
+                        line=item.line,
+                        column=width + 1,
+                        path=(*prefix, len(records)),
+                    ),
                 )
             )
-            continue
         record: dict[str, Any] = {}
         for column, j in wanted:
             value = item.cells[j].strip() if j < len(item.cells) else ""
@@ -176,12 +216,10 @@ def _read_people(
                 )
         records.append(record)
         rows.append((item.row, item.line))
-    if problems:
-        raise SpecError(problems)
     source_map = CsvSourceMap(
         name, tuple(prefix), tuple(rows), {c: j + 1 for c, j in columns.items()}
     )
-    return records, source_map
+    return records, source_map, problems
 
 
 @final

@@ -8,13 +8,14 @@ the constructor and the ``model_validate*`` entry points.
 
 from __future__ import annotations
 
+import math
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Annotated, Any, Final, Self, TypeVar
 
 import attrs
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from alignkit._suggest import suggest
 from alignkit.diagnostics import Location
@@ -22,8 +23,10 @@ from alignkit.errors import Problem, SpecError
 
 __all__ = [
     "NAME_PATTERN",
+    "PresetName",
     "SpecModel",
     "TupleOf",
+    "also_accepts",
     "declared_twice",
     "describe_error",
     "model_at",
@@ -281,39 +284,299 @@ def _keys(model: type[BaseModel]) -> list[str]:
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
-def describe_error(
+def describe_error(  # noqa: PLR0911 - one return per kind of error
     item: Any,  # noqa: ANN401 - pydantic's ErrorDetails
     model: type[BaseModel] | None,
 ) -> tuple[tuple[str | int, ...], str]:
-    """A field path and a plain-language message for one pydantic error."""
-    raw = tuple(part for part in item["loc"] if isinstance(part, int | str))
+    """A field path and a plain-language message for one pydantic error.
+
+    The message says what was expected, with an example where one helps, and what
+    was found; pydantic's own wording never reaches the user.
+    """
+    # "[key]" marks a problem with a mapping's key rather than its value.
+    raw = tuple(part for part in item["loc"] if isinstance(part, int | str) and part != "[key]")
     loc = _walk(model, raw)[0]
     kind = item["type"]
+    ctx = item.get("ctx") or {}
+    value = item.get("input")
     if kind == "extra_forbidden" and loc:
-        key = loc[-1]
+        unknown = loc[-1]
         parent = _walk(model, raw[:-1])[1]  # the raw path says which union member
-        message = f"Unknown key {key!r}"
+        message = f"Unknown key {unknown!r}"
         if parent is not None:
             keys = _keys(parent)
-            close = suggest(str(key), keys)
+            close = suggest(str(unknown), keys)
             if close is not None:
                 message += f"; did you mean {close!r}?"
             else:
                 message += f"; valid keys here: {', '.join(keys)}"
         return loc, message
-    if kind == "missing" and loc:
-        return loc, f"Missing required key {loc[-1]!r}"
-    value = item.get("input")
-    if kind == "string_type" and isinstance(value, bool | int | float):
-        return loc, f"Expected text, got {value!r}; quote it in YAML if it is a name"
-    if kind == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == NAME_PATTERN:
-        return loc, "Must be non-empty text without surrounding spaces or line breaks"
     if kind in ("union_tag_not_found", "union_tag_invalid"):
-        return loc, _describe_union_tag(kind, item.get("ctx", {}))
-    message = item["msg"]
-    if kind.startswith("value_error") and message.startswith("Value error, "):
-        message = message.removeprefix("Value error, ")
-    return loc, message
+        return loc, _describe_union_tag(kind, ctx)
+    if kind in ("value_error", "assertion_error"):
+        message = str(ctx.get("error") or item["msg"])
+        return loc, message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    key, annotation = _field_at(model, raw)
+    expected = _expected(annotation)
+    example = _example(key, annotation)
+    for_example = f", for example `{example}`" if example else ""
+    if kind == "missing" and loc:
+        return loc, f"Missing required key {loc[-1]!r}" + (
+            f"; for example `{example}`" if example else ""
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        return loc, f"Must be a finite number, got {_shown(value)}"
+    bounds = _BOUNDS.get(kind)
+    if bounds is not None:
+        hint = _FIELD_HINTS.get(key or "")
+        if hint:
+            return loc, f"{hint}; got {_shown(value)}"
+        return loc, f"Must be {bounds[0]} {_flow(ctx.get(bounds[1]))}, got {_shown(value)}"
+    if kind in ("too_short", "too_long") and expected.startswith("a list of two"):
+        return loc, f"Expected {expected}; got {_shown(value)}"
+    special = _SPECIAL.get(kind)
+    if special is not None:
+        return loc, special.format(
+            value=_shown(value),
+            example=for_example,
+            min=_items(ctx.get("min_length")),
+            max=_items(ctx.get("max_length")),
+        )
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == NAME_PATTERN:
+            return loc, "Must be non-empty text without surrounding spaces or line breaks"
+        return loc, f"{_shown(value).capitalize()} is not in the expected form" + (
+            f"; write it like `{example}`" if example else ""
+        )
+    if kind == "string_type" and isinstance(value, bool | int | float):
+        return loc, f"Expected text, got {_shown(value)}; quote it in YAML if it is a name"
+    if expected:
+        return loc, f"Expected {expected}{for_example}; got {_shown(value)}"
+    return loc, f"{_shown(value).capitalize()} is not a valid value here"
+
+
+# Numeric bounds: the words, and the key of pydantic's context that holds the limit.
+_BOUNDS: Final = {
+    "greater_than": ("more than", "gt"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "less_than_equal": ("at most", "le"),
+}
+
+# What a bound means for a field, where the bare number would mislead.
+_FIELD_HINTS: Final = {
+    "weight": "Weights are fractions of 1 that add up to 1: write `0.4` (or `40%`), not `40`",
+    "allocation": "An allocation is a fraction of a person's time: write `0.5` for half",
+}
+
+# Errors whose meaning does not depend on the field's type.
+_SPECIAL: Final = {
+    "string_too_short": "Must not be empty{example}",
+    "too_short": "Must list at least {min}{example}; got {value}",
+    "too_long": "Must list at most {max}{example}; got {value}",
+    "finite_number": "Must be a finite number, got {value}",
+    "int_from_float": "Expected a whole number, got {value}",
+    "int_parsing_size": "The number {value} is too large",
+    "timezone_aware": (
+        "Needs a time zone, for example `2027-01-31T00:00:00+00:00` (UTC) "
+        "or `2027-01-31T09:00:00-05:00`; got {value}"
+    ),
+    "timezone_naive": "Must not have a time zone, got {value}",
+    "date_from_datetime_inexact": "Expected a date without a time{example}; got {value}",
+    "date_future": "Must be a date in the future, got {value}",
+    "date_past": "Must be a date in the past, got {value}",
+}
+
+# Examples by key, where the type alone would give a useless one.
+_KEY_EXAMPLES: Final = {
+    "accountable": "vp-sales",
+    "responsible": "[ae-1]",
+    "agree": "[Finance]",
+    "consulted": "[Sales, IT]",
+    "informed": "[Finance]",
+    "functions": "[Sales]",
+    "head": "vp-sales",
+    "manager": "vp-sales",
+    "leader": "ae-1",
+    "function": "Sales",
+    "id": "ae-1",
+    "weight": "0.4",
+    "allocation": "0.5",
+    "currency": "USD",
+    "code": "ORG006",
+    "model": "squad",
+    "owners": "{pricing: vp-sales}",
+    "forums": "{pricing: Revenue council}",
+    "metrics": "{individual: bookings}",
+    "statuses": "[complete, signed]",
+    "drop": "[signed-sow]",
+    "artifact_kinds": "[scoping-doc, signed-sow]",
+}
+
+
+# Examples of a list of mappings, by the mapping's model.
+_MODEL_EXAMPLES: Final = {
+    "Function": "[{name: Sales, head: vp-sales}]",
+    "Person": "[{id: ae-1, name: Lee Park, function: Sales, manager: vp-sales}]",
+    "Member": "[{id: ae-1, function: Sales}]",
+    "Decision": "[{id: approve-discount, accountable: vp-sales, responsible: [ae-1]}]",
+    "IgnoreEntry": "[{code: ORG006, target: Support, reason: Head starts in March}]",
+}
+
+
+def _field_at(model: type[BaseModel] | None, raw: Sequence[str | int]) -> tuple[str | None, Any]:
+    """The deepest field on ``raw`` and the annotation of the value at its end."""
+    for k in range(len(raw) - 1, -1, -1):
+        part = raw[k]
+        if not isinstance(part, str):
+            continue
+        parent = _walk(model, raw[:k])[1]
+        field = parent.model_fields.get(part) if parent is not None else None
+        if field is None:
+            continue
+        annotation: Any = field.annotation
+        for rest in raw[k + 1 :]:
+            inner = _item_type(annotation)
+            if inner is None:
+                return part, None
+            annotation = inner
+            del rest
+        return part, annotation
+    return None, None
+
+
+def _strip(annotation: Any) -> Any:  # noqa: ANN401 - walks arbitrary annotations
+    """``annotation`` without ``Annotated`` and without ``None`` in a union."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _strip(args[0])
+    return annotation
+
+
+def _expected(annotation: Any, *, plural: bool = False) -> str:  # noqa: ANN401, PLR0911
+    """What a value of ``annotation`` is, in words (``"a list of names"``)."""
+    import datetime as dt
+    import decimal
+    import enum
+
+    annotation = _strip(annotation)
+    origin = typing.get_origin(annotation)
+    if annotation is None:
+        return ""
+    if origin in (typing.Union, types.UnionType):
+        words = [_expected(a, plural=plural) for a in typing.get_args(annotation)]
+        return " or ".join(dict.fromkeys(w for w in words if w))
+    if origin is typing.Literal:
+        options = [f"`{v}`" for v in typing.get_args(annotation)]
+        return options[0] if len(options) == 1 else f"one of {', '.join(options)}"
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return "one of " + ", ".join(f"`{m.value}`" for m in annotation)
+    args = typing.get_args(annotation)
+    if origin is tuple and len(args) == 2 and ... not in args:  # noqa: PLR2004 - a pair
+        return "a list of two " + _expected(args[0], plural=True)
+    item = _item_type(annotation)
+    if origin in (dict, Mapping) or annotation is dict:
+        return "mappings" if plural else "a mapping of names to values"
+    if item is not None:
+        inner = _expected(item, plural=True)
+        return f"lists of {inner}" if plural else f"a list of {inner}"
+    if annotation is str:
+        return "names" if plural else "text"
+    if annotation is bool:
+        return "`true` or `false`"
+    if annotation is int:
+        return "whole numbers" if plural else "a whole number"
+    if annotation in (float, decimal.Decimal):
+        return "numbers" if plural else "a number"
+    if annotation is dt.datetime or getattr(annotation, "__name__", "") == "AwareDatetime":
+        return (
+            "dates with a time and a time zone"
+            if plural
+            else ("a date with a time and a time zone")
+        )
+    if annotation is dt.date:
+        return "dates (YYYY-MM-DD)" if plural else "a date (YYYY-MM-DD)"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        keys = ", ".join(_keys(annotation)[:4])
+        return "mappings" if plural else f"a mapping with keys such as {keys}"
+    return ""
+
+
+def _example(key: str | None, annotation: Any) -> str:  # noqa: ANN401
+    """An example line ``key: value`` for ``annotation``, where a good one exists."""
+    import datetime as dt
+
+    if key is None or key.isdigit():
+        return ""
+    annotation = _strip(annotation)
+    sample = _KEY_EXAMPLES.get(key)
+    item = _unwrap(_item_type(annotation))
+    if item is not None:  # a list of mappings: the example shows one
+        sample = _MODEL_EXAMPLES.get(item.__name__)
+    elif sample is not None and _shape(sample) != _shape_of(annotation):
+        sample = None  # the same key holds another shape in this model
+    if sample is None:
+        if annotation is dt.date:
+            sample = "2027-01-31"
+        elif annotation is dt.datetime or getattr(annotation, "__name__", "") == "AwareDatetime":
+            sample = "2027-01-31T00:00:00+00:00"
+    return f"{key}: {sample}" if sample is not None else ""
+
+
+def _items(count: object) -> str:
+    """``one item``, ``3 items``."""
+    return "one item" if count == 1 else f"{count} items"
+
+
+def _shape(sample: str) -> str:
+    return {"[": "list", "{": "mapping"}.get(sample[:1], "value")
+
+
+def _shape_of(annotation: Any) -> str:  # noqa: ANN401 - walks arbitrary annotations
+    origin = typing.get_origin(annotation)
+    if origin in (dict, Mapping) or annotation is dict:
+        return "mapping"
+    return "list" if _item_type(annotation) is not None else "value"
+
+
+def _shown(value: Any) -> str:  # noqa: ANN401 - any input
+    """How a value was written, in YAML terms: ``the text 'x'``, ``a list `[a, b]```."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f"the text {_flow(value)}" if value else "empty text"
+    if isinstance(value, list | tuple):
+        return f"a list `{_flow(value)}`" if value else "an empty list"
+    if isinstance(value, dict):
+        return f"a mapping `{_flow(value)}`" if value else "an empty mapping"
+    return f"`{_flow(value)}`"
+
+
+def _flow(value: Any, budget: int = 60, *, inner: bool = False) -> str:  # noqa: ANN401
+    """A short, one-line YAML-like rendering of ``value``."""
+    import datetime as dt
+    import re
+
+    if isinstance(value, bool):
+        text = str(value).lower()
+    elif isinstance(value, float):
+        text = f"{value:g}" if math.isfinite(value) else str(value).lower()
+    elif isinstance(value, str):
+        plain = inner and re.fullmatch(r"[\w@./+-][\w@./+ -]*", value) is not None
+        text = value if plain else repr(value)
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    elif isinstance(value, list | tuple):
+        text = "[" + ", ".join(_flow(v, budget, inner=True) for v in value) + "]"
+    elif isinstance(value, dict):
+        items = (f"{k}: {_flow(v, budget, inner=True)}" for k, v in value.items())
+        text = "{" + ", ".join(items) + "}"
+    else:
+        text = str(value)
+    return text if len(text) <= budget else text[: budget - 3] + "..."
 
 
 def _describe_union_tag(kind: str, ctx: Mapping[str, Any]) -> str:
@@ -322,6 +585,32 @@ def _describe_union_tag(kind: str, ctx: Mapping[str, Any]) -> str:
     if kind == "union_tag_not_found":
         return f"Missing required key {tag!r}, which says what kind of entry this is"
     return f"Unknown {tag} {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags', '')}"
+
+
+def _snake(value: object) -> object:
+    return value.strip().replace("-", "_") if isinstance(value, str) else value
+
+
+PresetName = BeforeValidator(_snake)
+"""Reads a preset's name as written either way: ``minimum-viable`` or ``minimum_viable``."""
+
+
+def also_accepts(*names: str) -> Callable[[dict[str, Any]], None]:
+    """A field's JSON Schema that also allows ``names`` (a preset's name for a mapping).
+
+    For ``Field(json_schema_extra=...)``: what the field's type describes stays, and
+    editors accept the shorthand the loader accepts too.
+    """
+
+    def widen(schema: dict[str, Any]) -> None:
+        description = schema.pop("description", None)
+        original = dict(schema)
+        schema.clear()
+        schema["anyOf"] = [{"enum": list(names)}, original]
+        if description is not None:
+            schema["description"] = description
+
+    return widen
 
 
 def declared_twice(noun: str, field: str, names: Iterable[str]) -> Iterator[Problem]:

@@ -39,13 +39,13 @@ from typing import Any, Final, Literal
 import attrs
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
-from alignkit._csvio import read_people_csv
+from alignkit._csvio import read_people_rows
 from alignkit._source import ChainSourceMap, SourceMap, TextSourceMap, resolve_location
 from alignkit._spec import SpecModel, TupleOf, declared_twice
 from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
 from alignkit.bonus import BonusPlan, BonusPlanSpec
 from alignkit.decision_rights import DecisionRights
-from alignkit.diagnostics import Diagnostic, Location, Report
+from alignkit.diagnostics import Diagnostic, Location, PathPart, Report, Severity
 from alignkit.errors import Problem, SpecError
 from alignkit.handoff import HandoffsSection
 from alignkit.incentives import (
@@ -70,6 +70,7 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "problem_diagnostic",
 ]
 
 SCHEMA_VERSION: Final = 1
@@ -170,6 +171,7 @@ class AlignmentFile(SpecModel):
 
     _source: SourceMap | None = PrivateAttr(default=None)
     _file: str | None = PrivateAttr(default=None)
+    _left_out: _LeftOut | None = PrivateAttr(default=None)
 
     def _invariants(self) -> Iterator[Problem]:
         return declared_twice("Team", "teams", (team.name for team in self.teams))
@@ -181,6 +183,9 @@ class AlignmentFile(SpecModel):
 
     def locate(self, location: Location | None) -> Location | None:
         """Place a path-only location at its file, line and column."""
+        left_out = self._left_out
+        if left_out is not None and location is not None and location.file is None:
+            location = attrs.evolve(location, path=left_out.original_path(location.path))
         return resolve_location(self._source, location)
 
     def check(self, *, at: dt.date | dt.datetime | None = None) -> Report:
@@ -201,7 +206,12 @@ class AlignmentFile(SpecModel):
         for check_section in _SECTION_CHECKS:
             found.extend(check_section(self))
         found = list(_apply_ignores(found, self.ignore, today))
-        return Report((d.with_location(self.locate(d.location)) for d in found), file=self._file)
+        placed = [d.with_location(self.locate(d.location)) for d in found]
+        left_out = self._left_out
+        if left_out is not None:
+            placed = [d for d in placed if not left_out.explains(d)]
+            placed += [_problem_diagnostic(p) for p in left_out.problems]
+        return Report(placed, file=self._file)
 
 
 def _day(at: dt.date | dt.datetime | None) -> dt.date:
@@ -351,6 +361,10 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
 
     Added in 0.1.
     """
+    return _read(path, max_bytes=max_bytes, lenient=False)
+
+
+def _read(path: str | os.PathLike[str], *, max_bytes: int, lenient: bool) -> AlignmentFile:
     name = os.fspath(path)
     where = Location(name)
     target = Path(name)
@@ -374,7 +388,7 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
         text = decode(data, name)
     except SpecError as error:
         raise error.with_code(_LOAD_CODE) from None
-    return loads(text, file=name, base_dir=target.parent)
+    return _parse(text, file=name, base_dir=target.parent, lenient=lenient)
 
 
 def _unreadable(message: str, where: Location) -> SpecError:
@@ -400,6 +414,12 @@ def loads(
 
     Added in 0.1.
     """
+    return _parse(text, file=file, base_dir=base_dir, lenient=False)
+
+
+def _parse(
+    text: str, *, file: str, base_dir: str | os.PathLike[str] | None, lenient: bool
+) -> AlignmentFile:
     if not text.strip():
         raise SpecError(
             [Problem("The file is empty", Location(file, line=1, column=1), code=_LOAD_CODE)]
@@ -420,7 +440,7 @@ def loads(
                 )
             ]
         )
-    return from_data(data, source=source, base_dir=base_dir, file=file)
+    return _build(data, source=source, base_dir=base_dir, file=file, lenient=lenient)
 
 
 def from_data(
@@ -430,8 +450,25 @@ def from_data(
     base_dir: str | os.PathLike[str] | None = None,
     file: str | None = None,
 ) -> AlignmentFile:
-    """Validate already-parsed data, reading ``people_csv`` relative to ``base_dir``."""
+    """Validate already-parsed data, reading ``people_csv`` relative to ``base_dir``.
+
+    Raises:
+        SpecError: Every problem, placed at ``file:line:column`` when ``source`` is given.
+    """
+    return _build(data, source=source, base_dir=base_dir, file=file, lenient=False)
+
+
+def _build(
+    data: Mapping[str, Any],
+    *,
+    source: TextSourceMap | None,
+    base_dir: str | os.PathLike[str] | None,
+    file: str | None,
+    lenient: bool,
+) -> AlignmentFile:
+    """The file model; leniently, items with problems are left out and remembered."""
     problems: list[Problem] = []
+    csv_found: list[Problem] = []  # bad rows of the people CSV, when they can be left out
     maps: list[SourceMap] = []
     data = dict(data)
     org = data.get("org")
@@ -448,28 +485,217 @@ def from_data(
         elif isinstance(org["people_csv"], str):
             csv_path = Path(base_dir or ".") / org["people_csv"]
             try:
-                records, csv_map = read_people_csv(csv_path, prefix=("org", "people"))
+                records, csv_map, row_problems = read_people_rows(
+                    csv_path, prefix=("org", "people")
+                )
             except SpecError as error:
                 problems.extend(error.with_code(_SCHEMA_CODE).problems)
             else:
                 org["people"] = records
                 maps.append(csv_map)
+                bad_rows = [p for p in row_problems if _item_of(p.location.path) is not None]
+                if not lenient or len(bad_rows) < len(row_problems):
+                    problems.extend(attrs.evolve(p, code=_SCHEMA_CODE) for p in row_problems)
+                else:
+                    csv_found = [attrs.evolve(p, code=_SCHEMA_CODE) for p in bad_rows]
     if source is not None:
         maps.append(source)
     source_map: SourceMap | None = ChainSourceMap(tuple(maps)) if maps else None
     model = None
-    try:
-        model = AlignmentFile.model_validate(data)
-    except SpecError as error:
-        problems.extend(error.with_code(_SCHEMA_CODE).problems)
+    left_out = None
+    if not problems:
+        try:
+            if lenient:
+                model, left_out = _validate_leniently(data, csv_found)
+            else:
+                model = AlignmentFile.model_validate(data)
+        except SpecError as error:
+            problems.extend(error.with_code(_SCHEMA_CODE).problems)
     if problems or model is None:
         failed = SpecError(problems)
         if source_map is not None:
             failed = failed.located(source_map.resolve)
         raise SpecError(sorted(failed.problems, key=_problem_order))
+    if left_out is not None and source_map is not None:
+        left_out = left_out.located(source_map.resolve)
     model._source = source_map  # noqa: SLF001 - set once, right after construction
     model._file = file  # noqa: SLF001
+    model._left_out = left_out  # noqa: SLF001
     return model
+
+
+# -- leaving out what cannot be read -----------------------------------------------------
+
+# Findings that only say a name is unknown: when the name belongs to an item that was
+# left out for a schema problem, that problem is the finding and these add nothing.
+_REFERENCE_CODES: Final = frozenset(
+    {"ORG001", "ORG004", "ORG005", "DR001", "DR010", "SQ008", "BN002", "HO003", "HO004"}
+)
+_MAX_ROUNDS: Final = 20
+
+
+@attrs.frozen
+class _LeftOut:
+    """What lenient loading left out: the problems, the names, the kept list indexes."""
+
+    problems: tuple[Problem, ...]
+    names: frozenset[str]
+    kept: Mapping[tuple[PathPart, ...], tuple[int, ...]]
+    """For each list that lost items: the original index of each item kept, in order."""
+    data: Mapping[str, Any]
+
+    def original_path(self, path: Sequence[PathPart]) -> tuple[PathPart, ...]:
+        """``path`` in the model, as a path in the file (indexes of lists with gaps)."""
+        return _original_path(path, self.kept)
+
+    def located(self, resolve: Any) -> _LeftOut:  # noqa: ANN401 - a path -> Location callable
+        """A copy with every problem placed through ``resolve``."""
+        placed = SpecError(self.problems).located(resolve).problems
+        return attrs.evolve(self, problems=tuple(placed))
+
+    def explains(self, finding: Diagnostic) -> bool:
+        """True when ``finding`` only says that a left-out item's name is unknown."""
+        if not self.names:
+            return False
+        if finding.code == "AK002":
+            return finding.target in self.names
+        if finding.code not in _REFERENCE_CODES or finding.location is None:
+            return False
+        value = _value_at(self.data, finding.location.path)
+        return isinstance(value, str) and value in self.names
+
+
+def _original_path(
+    path: Sequence[PathPart], kept: Mapping[tuple[PathPart, ...], tuple[int, ...]]
+) -> tuple[PathPart, ...]:
+    out: list[PathPart] = []
+    for part in path:
+        indexes = kept.get(tuple(out)) if isinstance(part, int) else None
+        if indexes is not None and isinstance(part, int) and 0 <= part < len(indexes):
+            part = indexes[part]  # noqa: PLW2901 - the same step, counted in the file
+        out.append(part)
+    return tuple(out)
+
+
+def _value_at(data: Any, path: Sequence[PathPart]) -> Any:  # noqa: ANN401 - YAML data
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _item_of(path: tuple[PathPart, ...]) -> tuple[PathPart, ...] | None:
+    """What to leave out for a problem at ``path``; ``None`` when the file is unusable.
+
+    The item is the outermost list entry on the path (a person, a decision, a team, a
+    gate ...); a problem outside any list leaves out its key, and in ``org`` or
+    ``version`` it makes the whole file unusable.
+    """
+    if not path or path[0] == "version":
+        return None
+    for k, part in enumerate(path):
+        if isinstance(part, int):
+            return path[: k + 1] if k > 0 else None
+    if path[0] == "org":
+        return None
+    return path[:2]
+
+
+def _without(
+    value: Any,  # noqa: ANN401 - YAML data
+    path: tuple[PathPart, ...],
+    drops: set[tuple[PathPart, ...]],
+    on_path: set[tuple[PathPart, ...]],
+    kept: dict[tuple[PathPart, ...], tuple[int, ...]],
+) -> Any:  # noqa: ANN401 - YAML data
+    """``value`` with every path in ``drops`` removed (``on_path``: their prefixes)."""
+    if path not in on_path:
+        return value
+    if isinstance(value, dict):
+        return {
+            key: _without(item, (*path, key), drops, on_path, kept)
+            for key, item in value.items()
+            if (*path, key) not in drops
+        }
+    if isinstance(value, list):
+        indexes = tuple(i for i in range(len(value)) if (*path, i) not in drops)
+        if len(indexes) != len(value):
+            kept[path] = indexes
+        return [_without(value[i], (*path, i), drops, on_path, kept) for i in indexes]
+    return value
+
+
+def _name_of(item: Any) -> str | None:  # noqa: ANN401 - YAML data
+    if isinstance(item, dict):
+        for key in ("id", "name"):
+            name = item.get(key)
+            if isinstance(name, str):
+                return name
+    return None
+
+
+def _validate_leniently(
+    data: Mapping[str, Any], known: Sequence[Problem] = ()
+) -> tuple[AlignmentFile, _LeftOut | None]:
+    """Validate, leaving out each item with a problem until the rest validates.
+
+    ``known`` are problems already found in items (rows of the people CSV): their
+    items are left out from the start.
+
+    Raises:
+        SpecError: A problem makes the file unusable (``version`` or ``org`` itself).
+    """
+    found: list[Problem] = list(known)
+    drops = {item for p in found if (item := _item_of(p.location.path)) is not None}
+    kept: dict[tuple[PathPart, ...], tuple[int, ...]] = {}
+    working: Any = data
+    if drops:
+        on_path = {drop[:k] for drop in drops for k in range(len(drop))}
+        working = _without(data, (), drops, on_path, kept)
+    for _ in range(_MAX_ROUNDS):
+        try:
+            model = AlignmentFile.model_validate(working)
+        except SpecError as error:
+            fatal: list[Problem] = []
+            this_round: set[tuple[PathPart, ...]] = set()
+            for problem in error.with_code(_SCHEMA_CODE).problems:
+                path = _original_path(problem.location.path, kept)
+                item = _item_of(path)
+                if item is None:
+                    fatal.append(attrs.evolve(problem, location=Location(path=path)))
+                    continue
+                if item in this_round:  # another problem of the same item
+                    found.append(attrs.evolve(problem, location=Location(path=path)))
+                    continue
+                consequence = False  # of our own removal, not of what the user wrote
+                while item in drops and len(item) > 1:
+                    item = item[:-1]  # leaving out the key broke its parent: leave that out
+                    consequence = True
+                if item in drops:
+                    continue
+                drops.add(item)
+                this_round.add(item)
+                if not consequence:
+                    found.append(attrs.evolve(problem, location=Location(path=path)))
+            if fatal:
+                raise SpecError(fatal) from None
+            on_path = {drop[:k] for drop in drops for k in range(len(drop))}
+            kept = {}
+            working = _without(data, (), drops, on_path, kept)
+            continue
+        if not drops:
+            return model, None
+        names = frozenset(
+            name
+            for drop in drops
+            if isinstance(drop[-1], int) and (name := _name_of(_value_at(data, drop))) is not None
+        )
+        return model, _LeftOut(tuple(found), names, kept, data)
+    raise SpecError(found)  # pragma: no cover - every round leaves out at least one item
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, int]:
@@ -484,14 +710,66 @@ def check(
     at: dt.date | dt.datetime | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Report:
-    """Load and check an alignment file in one call.
+    """Load and check an alignment file in one call, reporting every problem at once.
+
+    Unlike :func:`load`, a schema problem inside one item (a person, a decision, a
+    team, a plan, a gate, an ``ignore:`` entry) does not stop the check: it is reported
+    as an ``AK012`` error at its place, the item is left out, and everything else is
+    checked. Findings that only say a left-out item's name is unknown are not repeated.
+
+    Args:
+        path: The file.
+        at: The day ``ignore:`` expiry dates are judged on; ``None`` means today.
+        max_bytes: Refuse larger files (10 MiB by default).
+
+    Returns:
+        Every finding, ``AK012`` problems included, placed at ``file:line:column``.
 
     Raises:
-        SpecError: The file cannot be checked at all (see :func:`load`).
+        SpecError: The file cannot be checked at all: it cannot be read (``AK010``),
+            is not YAML (``AK011``), or its top level, ``version`` or ``org`` is
+            unusable (``AK012``).
 
     Added in 0.1.
     """
-    return load(path, max_bytes=max_bytes).check(at=at)
+    return _read(path, max_bytes=max_bytes, lenient=True).check(at=at)
+
+
+def problem_diagnostic(problem: Problem) -> Diagnostic:
+    """A problem that stopped or limited a check, as an error finding with its code's hint.
+
+    >>> from alignkit.errors import Problem
+    >>> finding = problem_diagnostic(Problem("Unknown key 'poeple'", code="AK012"))
+    >>> finding.code, finding.severity.value, finding.hint
+    ('AK012', 'error', 'Run `alignkit schema` for the shape of the file')
+
+    Added in 0.1.
+    """
+    from alignkit.rules import RULES
+
+    code = problem.code or _SCHEMA_CODE
+    rule = RULES.get(code)
+    hint = rule.fix if rule is not None else None
+    location = problem.location
+    if location.row is not None or (location.file or "").lower().endswith(".csv"):
+        hint = _CSV_HINTS.get(code, hint)
+    return Diagnostic(
+        code,
+        Severity.ERROR,
+        problem.message,
+        location=location,
+        hint=hint,
+        name=rule.name if rule is not None else None,
+    )
+
+
+_problem_diagnostic = problem_diagnostic
+
+# The JSON Schema says nothing about a CSV file: these hints do instead.
+_CSV_HINTS: Final = {
+    _LOAD_CODE: "Point alignkit at a UTF-8 CSV file with a header row",
+    _SCHEMA_CODE: "Fix the cell shown; the header row names the columns",
+}
 
 
 def json_schema() -> dict[str, Any]:

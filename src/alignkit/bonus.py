@@ -31,18 +31,19 @@ import io
 import itertools
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, DecimalException, InvalidOperation
 from typing import IO, TYPE_CHECKING, Annotated, Any, Final, Literal, final
 
 import attrs
 from pydantic import BeforeValidator, Field, field_validator
 
 from alignkit._csvsafe import escape_cell
-from alignkit._spec import SpecModel, TupleOf, declared_twice
+from alignkit._spec import PresetName, SpecModel, TupleOf, also_accepts, declared_twice
 from alignkit.diagnostics import Location
 from alignkit.errors import Problem, SpecError
 
 if TYPE_CHECKING:
+    from alignkit._csvio import CsvRow
     from alignkit.org import Org
 
 __all__ = [
@@ -80,6 +81,8 @@ MINOR_UNITS: Final[Mapping[str, int]] = {
 Scope = Literal["individual", "team", "company", "discretionary"]
 _ONE: Final = Decimal(1)
 _ZERO: Final = Decimal(0)
+_MAX_SCORE: Final = Decimal(10)  # 1,000% attainment
+_UNREADABLE: Final = "AK010"  # the code of a file that cannot be read, as for YAML
 
 
 def to_decimal(value: object, where: Sequence[str | int] = ()) -> Decimal:
@@ -118,6 +121,16 @@ def to_decimal(value: object, where: Sequence[str | int] = ()) -> Decimal:
     if number < 0:
         raise SpecError.single(f"{value!r} is negative", location)
     return number
+
+
+def _implausible(name: str, score: Decimal, bound: Decimal) -> str:
+    """The message for a score above the plausible maximum, with how to write it."""
+    attainment = f"{(bound * 100).normalize():,f}"
+    return (
+        f"Score {score:f} for `{name}` is above the plausible maximum of "
+        f"{bound.normalize():f} ({attainment}% attainment); write attainment as a "
+        f"fraction: {score.scaleb(-2):f} for {score:f}%"
+    )
 
 
 def _decimal_field(value: object) -> Decimal:
@@ -328,20 +341,42 @@ def _split(total_units: int, raw_units: Sequence[Decimal]) -> list[int]:
 class BonusPlan(SpecModel):
     """Components whose weights add up to exactly 100%, paid in one currency.
 
+    Args:
+        name: The plan's name.
+        currency: The ISO 4217 code of the currency paid.
+        components: The components; their weights add up to exactly 1.
+        max_score: The highest plausible score (10 by default: 1,000% attainment),
+            at least 1. A score above it is refused, never capped: ``110`` is almost
+            always 110% typed where the fraction ``1.10`` was meant.
+
+    >>> from alignkit.errors import SpecError
+    >>> plan = BonusPlan.blended()
+    >>> plan.max_score
+    Decimal('10')
+    >>> try:
+    ...     plan.payout(10_000, {"individual": 110, "team": 1, "company": 1, "silo_buster": 1})
+    ... except SpecError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    scores.individual: Score 110 for `individual` is above the plausible maximum of 10
+    (1,000% attainment); write attainment as a fraction: 1.10 for 110%
+
     Added in 0.1.
     """
 
     name: str = Field(min_length=1)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     components: TupleOf[Component] = Field(min_length=1)
+    max_score: Amount = Field(default=_MAX_SCORE, ge=1)
 
     def __init__(
         self,
         name: str,
         currency: str = "USD",
         components: Sequence[Component | Mapping[str, Any]] = (),
+        *,
+        max_score: object = _MAX_SCORE,
     ) -> None:
-        super().__init__(name=name, currency=currency, components=components)
+        super().__init__(name=name, currency=currency, components=components, max_score=max_score)
 
     def _invariants(self) -> Iterator[Problem]:
         if self.currency not in MINOR_UNITS:
@@ -362,7 +397,9 @@ class BonusPlan(SpecModel):
     # -- presets --------------------------------------------------------------------------
 
     @classmethod
-    def blended(cls, name: str = "blended", currency: str = "USD") -> BonusPlan:
+    def blended(
+        cls, name: str = "blended", currency: str = "USD", *, max_score: object = _MAX_SCORE
+    ) -> BonusPlan:
         """40% individual, 30% team, 20% company, 10% silo-buster (discretionary)."""
         return cls(
             name,
@@ -373,12 +410,17 @@ class BonusPlan(SpecModel):
                 Component("company", "company", Decimal("0.2")),
                 Component("silo_buster", "discretionary", Decimal("0.1")),
             ],
+            max_score=max_score,
         )
 
     @classmethod
-    def individual_only(cls, name: str = "individual-only", currency: str = "USD") -> BonusPlan:
+    def individual_only(
+        cls, name: str = "individual-only", currency: str = "USD", *, max_score: object = _MAX_SCORE
+    ) -> BonusPlan:
         """100% on individual attainment: the plan that buys silos, for comparison."""
-        return cls(name, currency, [Component("individual", "individual", _ONE)])
+        return cls(
+            name, currency, [Component("individual", "individual", _ONE)], max_score=max_score
+        )
 
     # -- payouts --------------------------------------------------------------------------
 
@@ -404,14 +446,17 @@ class BonusPlan(SpecModel):
 
         Args:
             target_bonus: The bonus at 100% attainment.
-            scores: Attainment per component name (1.0 is target).
+            scores: Attainment per component name (1.0 is target). A score above the
+                plan's ``max_score`` is refused, never capped; within it, each
+                component's curve applies, cap included.
             eligible: The share of the period the person was eligible: a fraction, or
                 ``(eligible_days, days_in_period)``.
             employee_id: Carried onto the payout.
 
         Raises:
-            SpecError: A score is missing, unknown, NaN, infinite or negative; the target
-                or eligibility is not a valid number.
+            SpecError: A score is missing, unknown, NaN, infinite, negative or above
+                ``max_score``; the target or eligibility is not a valid number, or the
+                payout is too large to compute exactly.
         """
         target = to_decimal(target_bonus, ("target_bonus",))
         share = _eligible(eligible, ("eligible",))
@@ -435,13 +480,37 @@ class BonusPlan(SpecModel):
                 )
                 attainments.append(_ZERO)
                 continue
+            where = ("scores", component.name)
             try:
-                attainments.append(to_decimal(scores[component.name], ("scores", component.name)))
+                attainment = to_decimal(scores[component.name], where)
             except SpecError as error:
                 problems.extend(error.problems)
-                attainments.append(_ZERO)
+                attainment = _ZERO
+            if attainment > self.max_score:
+                problems.append(
+                    Problem(
+                        _implausible(component.name, attainment, self.max_score),
+                        Location(path=where),
+                    )
+                )
+            attainments.append(attainment)
         if problems:
             raise SpecError(problems)
+        try:
+            return self._pay(target, attainments, share, employee_id)
+        except DecimalException:
+            raise SpecError.single(
+                f"The payout on a target bonus of {target} is too large to compute exactly",
+                Location(path=("target_bonus",)),
+            ) from None
+
+    def _pay(
+        self,
+        target: Decimal,
+        attainments: Sequence[Decimal],
+        share: Decimal,
+        employee_id: str | None,
+    ) -> Payout:
         factors = [c.curve.factor(a) for c, a in zip(self.components, attainments, strict=True)]
         scale = Decimal(10) ** self.minor_unit
         raw = [
@@ -478,7 +547,8 @@ class BonusPlan(SpecModel):
 
         Raises:
             SpecError: A component has no scores, or an unknown one is given, or a row
-                holds a NaN, infinite or negative number (located at its index).
+                holds a NaN, infinite or negative number, or a score above the plan's
+                ``max_score`` (located at its index).
         """
         return _payout_arrays(self, target_bonus, scores)
 
@@ -486,11 +556,14 @@ class BonusPlan(SpecModel):
         """One payout per row, in order, each carrying the row's employee id.
 
         Rows are :class:`PayoutRow` or mappings with ``employee_id``, ``target_bonus``,
-        ``scores`` and optionally ``eligible``.
+        ``scores`` and optionally ``eligible``. An employee id is paid once: a row
+        repeating an earlier row's id is an error, never a second payout.
 
         Raises:
-            SpecError: A row is bad; its problems are located at ``[row index]``.
+            SpecError: A row is bad or repeats an employee id; its problems are located
+                at ``[row index]``.
         """
+        seen: dict[str, int] = {}
         for index, row in enumerate(rows):
             if isinstance(row, Mapping):
                 try:
@@ -504,6 +577,12 @@ class BonusPlan(SpecModel):
                     raise SpecError.single(
                         f"Row has no {error.args[0]!r}", Location(path=(index,))
                     ) from None
+            first = seen.setdefault(row.employee_id, index)
+            if first != index:
+                raise SpecError.single(
+                    f"Duplicate employee_id {row.employee_id!r} at rows {first} and {index}",
+                    Location(path=(index, "employee_id")),
+                )
             try:
                 yield self.payout(
                     row.target_bonus, row.scores, row.eligible, employee_id=row.employee_id
@@ -563,69 +642,174 @@ def scale_to_pool(payouts: Sequence[Payout], pool: object) -> list[Payout]:
 def read_scores_csv(
     source: str | os.PathLike[str] | IO[str], plan: BonusPlan
 ) -> Iterator[PayoutRow]:
-    """Read scores the way HR systems export them.
+    r"""Read scores the way HR systems export them, checking every row first.
 
     Columns: ``employee_id``, ``target_bonus``, one column per component, and optionally
-    ``eligible`` (a fraction) or ``eligible_days`` and ``period_days``.
+    ``eligible`` (a fraction) or ``eligible_days`` and ``period_days``; other columns
+    are ignored. Each employee has exactly one row, and each row as many cells as the
+    header. Scores are fractions of target (``1.10`` or ``110%`` for 110%), at most
+    the plan's ``max_score``.
+
+    Every row is checked before any is returned, so a bad file yields nothing.
+
+    >>> import io
+    >>> sheet = io.StringIO(
+    ...     "employee_id,target_bonus,individual,team,company,silo_buster\n"
+    ...     "e1,10000,1.10,1,1,1\n"
+    ...     "e2,10000,110,1,1,1\n"
+    ...     "e1,5000,1,1,1,1\n"
+    ... )
+    >>> from alignkit.errors import SpecError
+    >>> try:
+    ...     read_scores_csv(sheet, BonusPlan.blended())
+    ... except SpecError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    2 problems:
+      <csv>:3:3: Score 110 for `individual` is above the plausible maximum of 10
+        (1,000% attainment); write attainment as a fraction: 1.10 for 110%
+      <csv>:4:1: Duplicate employee_id 'e1' on rows 2 and 4; give each employee one row
 
     Raises:
-        SpecError: A missing column, or bad cells, each with its row and column.
+        SpecError: Every problem at once, each at its file, row (the header is row 1)
+            and column: a missing or repeated column, a row with more or fewer cells
+            than the header, an empty or repeated employee id, a bad number. A file
+            that cannot be read at all (missing, empty, not UTF-8) is one problem
+            with the code ``AK010``.
+
+    Added in 0.1.
     """
     from alignkit._csvio import read_table
 
-    name, header, rows, problems = read_table(source)
-    columns = {cell.strip(): j for j, cell in enumerate(header)}
+    name, header, found, problems = read_table(source, unreadable_code=_UNREADABLE)
+    columns, header_problems = _score_columns(header, plan, name)
+    if header_problems:
+        raise SpecError([*header_problems, *problems])
+    rows, row_problems = _score_rows(name, columns, len(header), found, plan)
+    if row_problems or problems:
+        raise SpecError([*row_problems, *problems])
+    return iter(rows)
+
+
+_OPTIONAL_COLUMNS: Final = ("eligible", "eligible_days", "period_days")
+
+
+def _score_columns(
+    header: Sequence[str], plan: BonusPlan, name: str
+) -> tuple[dict[str, int], list[Problem]]:
+    """The place of each column read, and any problem with the header."""
     needed = ["employee_id", "target_bonus", *(c.name for c in plan.components)]
+    read = {*needed, *_OPTIONAL_COLUMNS}
+    columns: dict[str, int] = {}
+    problems: list[Problem] = []
+    for j, cell in enumerate(header):
+        key = cell.strip()
+        if key in columns and key in read:
+            problems.append(
+                Problem(f"Duplicate column {key!r}", Location(name, row=1, line=1, column=j + 1))
+            )
+        columns.setdefault(key, j)
     missing = [c for c in needed if c not in columns]
     if missing:
-        raise SpecError.single(
-            f"Missing column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}",
-            Location(name, row=1, line=1, column=1),
+        problems.append(
+            Problem(
+                f"Missing column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}",
+                Location(name, row=1, line=1, column=1),
+            )
         )
-    if problems:
-        raise SpecError(problems)
+    for given, wanted in (("eligible_days", "period_days"), ("period_days", "eligible_days")):
+        if given in columns and wanted not in columns:
+            problems.append(
+                Problem(
+                    f"Missing column {wanted!r} (needed with {given!r})",
+                    Location(name, row=1, line=1, column=1),
+                )
+            )
+    return columns, problems
 
-    def cell(cells: list[str], key: str) -> str:
-        j = columns[key]
-        return cells[j].strip() if j < len(cells) else ""
 
-    for item in rows:
-        eligible: object = None
-        if "eligible" in columns and cell(item.cells, "eligible"):
-            eligible = cell(item.cells, "eligible")
-        elif "eligible_days" in columns and cell(item.cells, "eligible_days"):
-            eligible = (cell(item.cells, "eligible_days"), cell(item.cells, "period_days"))
-        row = PayoutRow(
-            cell(item.cells, "employee_id"),
-            cell(item.cells, "target_bonus"),
-            {c.name: cell(item.cells, c.name) for c in plan.components},
-            eligible,
-        )
+def _score_rows(
+    name: str, columns: Mapping[str, int], width: int, found: Iterable[CsvRow], plan: BonusPlan
+) -> tuple[list[PayoutRow], list[Problem]]:
+    """The rows of a scores sheet, or every problem in them."""
+    rows: list[PayoutRow] = []
+    problems: list[Problem] = []
+    first_row: dict[str, int] = {}
+
+    def at(item: CsvRow, key: str | None, column: int | None = None) -> Location:
+        if key is not None:
+            column = columns[key] + 1
+        path = (key,) if key is not None else ()
+        return Location(name, row=item.row, line=item.line, column=column, path=path)
+
+    for item in found:
+        cells = [cell.strip() for cell in item.cells]
+        if len(cells) != width:
+            problems.append(
+                Problem(
+                    f"Row has {len(cells)} cells but the header has {width}",
+                    at(item, None, min(len(cells), width) + 1),
+                )
+            )
+        if columns["employee_id"] < len(cells):
+            employee = cells[columns["employee_id"]]
+            first = first_row.setdefault(employee, item.row)
+            if not employee:
+                problems.append(Problem("Empty 'employee_id'", at(item, "employee_id")))
+            elif first != item.row:
+                problems.append(
+                    Problem(
+                        f"Duplicate employee_id {employee!r} on rows {first} and {item.row}; "
+                        "give each employee one row",
+                        at(item, "employee_id"),
+                    )
+                )
+        if len(cells) != width:
+            continue
+        row = _score_row(cells, columns, plan)
         try:
             plan.payout(row.target_bonus, row.scores, row.eligible)
         except SpecError as error:
-            raise SpecError(
-                Problem(
-                    p.message,
-                    Location(
-                        name,
-                        row=item.row,
-                        line=item.line,
-                        column=_column(p.location.path, columns),
-                        path=p.location.path,
-                    ),
-                )
-                for p in error.problems
-            ) from None
-        yield row
+            days = row.eligible is not None and "eligible_days" in columns
+            for problem in error.problems:
+                key = _score_column(problem.location.path, days=days)
+                problems.append(Problem(problem.message, at(item, key if key in columns else None)))
+            continue
+        rows.append(row)
+    return rows, problems
 
 
-def _column(path: Sequence[str | int], columns: Mapping[str, int]) -> int | None:
-    key = path[-1] if path else None
-    if isinstance(key, str) and key in columns:
-        return columns[key] + 1
-    if path and path[0] in columns:
-        return columns[str(path[0])] + 1
+def _score_row(cells: Sequence[str], columns: Mapping[str, int], plan: BonusPlan) -> PayoutRow:
+    """A row of the width of the header, as a :class:`PayoutRow`."""
+
+    def cell(key: str) -> str:
+        return cells[columns[key]] if key in columns else ""
+
+    eligible: object = None
+    if cell("eligible"):
+        eligible = cell("eligible")
+    elif cell("eligible_days"):
+        eligible = (cell("eligible_days"), cell("period_days"))
+    return PayoutRow(
+        cell("employee_id"),
+        cell("target_bonus"),
+        {c.name: cell(c.name) for c in plan.components},
+        eligible,
+    )
+
+
+def _score_column(path: Sequence[str | int], *, days: bool) -> str | None:
+    """The column of a payout problem's path."""
+    match tuple(path):
+        case ("scores", str(component)):
+            return component
+        case ("eligible", 0):
+            return "eligible_days"
+        case ("eligible", 1):
+            return "period_days"
+        case ("eligible",):
+            return "eligible_days" if days else "eligible"
+        case (str(key),):
+            return key
     return None
 
 
@@ -809,8 +993,10 @@ class BonusPlanSpec(SpecModel):
     """
 
     name: str = Field(min_length=1, description="The plan's name.")
-    preset: Literal["blended", "individual_only"] | None = Field(
-        default=None, description="Start from a preset."
+    preset: Annotated[Literal["blended", "individual_only"] | None, PresetName] = Field(
+        default=None,
+        description="Start from a preset (`individual-only` is read the same).",
+        json_schema_extra=also_accepts("individual-only"),
     )
     currency: str = Field(default="USD", description="ISO 4217 code.")
     components: TupleOf[Component] = Field(default=(), description="The components.")
@@ -818,6 +1004,14 @@ class BonusPlanSpec(SpecModel):
         default_factory=dict, description="Component name -> the metric it pays on."
     )
     functions: TupleOf[str] = Field(default=(), description="The functions paid on this plan.")
+    max_score: Amount = Field(
+        default=_MAX_SCORE,
+        ge=1,
+        description=(
+            "The highest plausible score, at least 1 (10: 1,000% attainment); "
+            "a score above it is refused, never capped."
+        ),
+    )
 
     def _invariants(self) -> Iterator[Problem]:
         if (self.preset is None) == (not self.components):
@@ -843,11 +1037,11 @@ class BonusPlanSpec(SpecModel):
             SpecError: The components do not make a plan (weights, names, currency).
         """
         if self.preset == "blended":
-            plan = BonusPlan.blended(self.name, self.currency)
+            plan = BonusPlan.blended(self.name, self.currency, max_score=self.max_score)
         elif self.preset == "individual_only":
-            plan = BonusPlan.individual_only(self.name, self.currency)
+            plan = BonusPlan.individual_only(self.name, self.currency, max_score=self.max_score)
         else:
-            plan = BonusPlan(self.name, self.currency, self.components)
+            plan = BonusPlan(self.name, self.currency, self.components, max_score=self.max_score)
         if not self.metrics:
             return plan
         return BonusPlan(
@@ -859,6 +1053,7 @@ class BonusPlanSpec(SpecModel):
                 else c
                 for c in plan.components
             ],
+            max_score=plan.max_score,
         )
 
 
@@ -941,6 +1136,9 @@ def _payout_arrays(
     n, k = target.shape[0] if target.ndim == 1 else -1, len(names)
     if target.ndim != 1 or any(c.shape != (n,) for c in columns):
         raise SpecError.single("target_bonus and scores need one value per employee")
+    implausible = list(_implausible_rows(plan, names, columns))
+    if implausible:
+        raise SpecError(implausible)
     unit = 10**plan.minor_unit
     money_scale = max(unit, 100)  # targets are read to the cent even where the unit is larger
     money, slow = _fixed(target, money_scale)
@@ -980,6 +1178,26 @@ def _payout_arrays(
         totals[i] = int(payout.total.scaleb(plan.minor_unit))
         lines[i] = [int(line.amount.scaleb(plan.minor_unit)) for line in payout.lines]
     return PayoutArrays(totals, lines, plan.currency, len(checked))
+
+
+def _implausible_rows(
+    plan: BonusPlan, names: Sequence[str], columns: list[Any]
+) -> Iterator[Problem]:
+    """Every score above ``max_score``, judged as :meth:`BonusPlan.payout` judges it."""
+    import numpy as np
+
+    bound = plan.max_score
+    # Near the bound, a float is read through its shortest decimal form, exactly.
+    near = float(bound) * (1 - 1e-9)
+    for name, column in zip(names, columns, strict=True):
+        with np.errstate(invalid="ignore"):
+            candidates = np.flatnonzero(np.isfinite(column) & (column > near))
+        for i in candidates:
+            score = Decimal(str(float(column[i])))
+            if score > bound:
+                yield Problem(
+                    _implausible(name, score, bound), Location(path=(int(i), "scores", name))
+                )
 
 
 def _round_lines(exact: list[Any], denominator: int) -> tuple[Any, Any]:

@@ -16,20 +16,31 @@ import attrs
 import click
 
 from alignkit._version import __version__
-from alignkit.alignment_file import DEFAULT_MAX_BYTES, AlignmentFile, json_schema, load
-from alignkit.diagnostics import Diagnostic, Report, Severity
+from alignkit.alignment_file import (
+    DEFAULT_MAX_BYTES,
+    AlignmentFile,
+    json_schema,
+    load,
+    problem_diagnostic,
+)
+from alignkit.alignment_file import check as check_file
+from alignkit.diagnostics import Diagnostic, Report
 from alignkit.errors import SpecError, UnknownNameError
 from alignkit.rules import RULES, get_rule
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from alignkit.bonus import BonusPlan
-    from alignkit.decision_rights import DecisionRights
+    from alignkit.decision_rights import Decision, DecisionRights, Delegation, Role, Scheme
+    from alignkit.org import Org
 
 __all__ = ["STARTER", "main"]
 
 _FORMATS: Final = ("text", "json", "github", "sarif")
 
 STARTER: Final = """\
+# yaml-language-server: $schema=https://alignkit.readthedocs.io/en/latest/alignment.schema.json
 # alignment.yaml: your organisation's alignment, written down and checked.
 # Check it with `alignkit check alignment.yaml`; see `alignkit schema` for every key.
 version: 1
@@ -111,7 +122,7 @@ def check(
     unreadable = False
     for name in files:
         try:
-            found.extend(load(name, max_bytes=max_bytes).check())
+            found.extend(check_file(name, max_bytes=max_bytes))
         except SpecError as error:
             unreadable = True
             found.extend(_problem_diagnostics(error, name))
@@ -133,20 +144,9 @@ def check(
 def _problem_diagnostics(error: SpecError, name: str) -> list[Diagnostic]:
     out = []
     for problem in error.problems:
-        location = problem.location
-        if location.file is None:
-            location = attrs.evolve(location, file=name)
-        code = problem.code or "AK012"
-        out.append(
-            Diagnostic(
-                code,
-                Severity.ERROR,
-                problem.message,
-                location=location,
-                hint=RULES[code].fix if code in RULES else None,
-                name=RULES[code].name if code in RULES else None,
-            )
-        )
+        if problem.location.file is None:
+            problem = attrs.evolve(problem, location=attrs.evolve(problem.location, file=name))  # noqa: PLW2901
+        out.append(problem_diagnostic(problem))
     return out
 
 
@@ -197,19 +197,37 @@ def rights() -> None:
 
 
 _SCHEMES: Final = ("raci", "rapid", "daci")
+_AT_EXAMPLE: Final = "2026-01-15T12:00:00+00:00"
 
 
 @rights.command("import")
 @click.argument("sheet", type=click.Path(path_type=str))
-@click.option("--scheme", type=click.Choice(_SCHEMES), default="raci", show_default=True)
-def rights_import(sheet: str, scheme: str) -> None:
-    """Turn a RACI/RAPID/DACI spreadsheet (CSV) into a decision_rights section (YAML)."""
+@click.option(
+    "--scheme",
+    "scheme_name",
+    metavar="NAME",
+    help="The sheet's letters: raci, rapid, daci, or the custom scheme of --file. "
+    " [default: the scheme of --file, else raci]",
+)
+@click.option(
+    "--file",
+    "alignment",
+    type=click.Path(path_type=str),
+    help="An alignment file whose decision_rights section defines the scheme (custom ones too).",
+)
+def rights_import(sheet: str, scheme_name: str | None, alignment: str | None) -> None:
+    """Turn a decision rights spreadsheet (CSV) into a decision_rights section (YAML).
+
+    The sheet's letters are read in a built-in scheme (raci, rapid, daci) or in the
+    scheme, custom or not, that the decision_rights section of --file defines.
+    """
     import yaml
 
-    from alignkit.decision_rights import DecisionRights, Scheme
+    from alignkit.decision_rights import DecisionRights
 
+    scheme = _import_scheme(scheme_name, alignment)
     try:
-        matrix = DecisionRights.from_csv(sheet, scheme=Scheme.named(scheme))
+        matrix = DecisionRights.from_csv(sheet, scheme=scheme)
     except SpecError as error:
         _fail(error, sheet)
     click.echo(
@@ -221,6 +239,31 @@ def rights_import(sheet: str, scheme: str) -> None:
         ),
         nl=False,
     )
+
+
+def _import_scheme(name: str | None, alignment: str | None) -> Scheme:
+    """The scheme ``--scheme`` names: a built-in one, or the one ``--file`` defines."""
+    from alignkit.decision_rights import Scheme
+
+    wanted = name.strip().lower() if name is not None else None
+    if alignment is not None:
+        _, matrix = _load_rights(alignment)
+        own = matrix.scheme
+        if wanted is None or wanted == own.name.lower():
+            return own
+        if wanted in _SCHEMES:
+            return Scheme.named(wanted)
+        *others, last = dict.fromkeys((own.name, *_SCHEMES))
+        choices = f"{', '.join(others)} or {last}"
+        message = f"{alignment} defines the scheme {own.name!r}, not {name!r}; use {choices}"
+        raise click.BadParameter(message, param_hint="'--scheme'")
+    try:
+        return Scheme.named(wanted or "raci")
+    except UnknownNameError as error:
+        text = str(error)
+        text += " " if text.endswith("?") else ". "
+        text += "A custom scheme is read from the decision_rights of the file given with --file"
+        raise click.BadParameter(text, param_hint="'--scheme'") from None
 
 
 def _fail(error: SpecError, name: str) -> NoReturn:
@@ -239,25 +282,64 @@ def _load_rights(path: str) -> tuple[AlignmentFile, DecisionRights]:
     return file, file.decision_rights
 
 
+def _parse_at(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> dt.datetime | None:
+    """``--at``: an ISO 8601 time with a UTC offset."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        msg = f"{value!r} is not an ISO 8601 time; write it like {_AT_EXAMPLE}"
+        raise click.BadParameter(msg) from None
+    if at.tzinfo is None or at.utcoffset() is None:
+        msg = f"{value!r} has no UTC offset; write it like {_AT_EXAMPLE}"
+        raise click.BadParameter(msg)
+    return at
+
+
 @rights.command("show")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option(
-    "--decision", "decision_id", help="Who decides, does, agrees, is consulted, informed."
+    "--decision",
+    "decision_id",
+    metavar="ID",
+    help="Who decides, does, agrees, is consulted, informed.",
 )
-@click.option("--party", help="Every decision a person or function holds a role in.")
-def rights_show(file: str, decision_id: str | None, party: str | None) -> None:
-    """Answer who decides, who must be consulted and informed, and what a party holds."""
+@click.option(
+    "--party",
+    metavar="PARTY",
+    help="What a person, function or team may do in each decision: decide, or a role "
+    "held directly, through their function or through a team.",
+)
+@click.option(
+    "--at",
+    metavar="TIME",
+    callback=_parse_at,
+    help=f"Answer as of TIME, with a UTC offset ({_AT_EXAMPLE}); a delegation counts "
+    "until it ends.  [default: now]",
+)
+def rights_show(
+    file: str, decision_id: str | None, party: str | None, at: dt.datetime | None
+) -> None:
+    """Answer who decides, who must be consulted and informed, and what a party may do."""
+    import datetime as dt
+
     from alignkit.decision_rights import ROLE_ORDER, Role
 
     loaded, matrix = _load_rights(file)
     org = loaded.org
+    when = at if at is not None else dt.datetime.now(dt.UTC)
     if decision_id is not None:
         try:
             decision = matrix.decision(decision_id)
         except UnknownNameError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"{decision.id}: {decision.title}")
-        deciders = ", ".join(sorted(matrix.deciders(decision.id, org)))
+        deciders = ", ".join(sorted(matrix.deciders(decision.id, org, when)))
         click.echo(f"  decides:      {decision.accountable} ({deciders})")
         for role in ROLE_ORDER[1:]:
             named = decision.parties(role)
@@ -269,19 +351,188 @@ def rights_show(file: str, decision_id: str | None, party: str | None) -> None:
                 line += f" ({len(people)} {'person' if len(people) == 1 else 'people'})"
             click.echo(line)
     if party is not None:
-        held = matrix.roles_of(party)
-        person = org.get_person(party)
-        function = person.function if person is not None else None
-        via = matrix.roles_of(function) if function is not None else {}
-        if not held and not via:
-            click.echo(f"{party} holds no role in any decision.")
-        for source, table in ((party, held), (function, via)):
-            for decision_id_held, roles in table.items():
-                names = "/".join(r.value for r in ROLE_ORDER if r in roles)
-                suffix = "" if source == party else f" (through {source})"
-                click.echo(f"{decision_id_held}: {names}{suffix}")
+        _check_party(party, loaded, matrix)
+        lines = _party_lines(party, loaded, matrix, when)
+        click.echo("\n".join(lines) if lines else f"{party} holds no role in any decision.")
     if decision_id is None and party is None:
         click.echo(matrix.to_markdown())
+
+
+def _check_party(party: str, loaded: AlignmentFile, matrix: DecisionRights) -> None:
+    """Refuse a party that is nobody: not in the org, no team, named by no decision."""
+    from alignkit._suggest import suggest
+
+    org = loaded.org
+    teams = {team.name for team in loaded.teams}
+    named = {p for d in matrix.decisions for p in d.all_parties()}
+    named.update(p for g in matrix.delegations for p in (g.from_party, g.to_party))
+    if org.is_party(party) or party in teams or party in named:
+        return
+    known = sorted(org.person_ids | org.function_names | teams | named)
+    if suggest(party, known) is None:
+        by_name = {person.name.casefold(): person for person in org.people}
+        close = suggest(party.casefold(), by_name)
+        if close is not None:
+            person = by_name[close]
+            raise click.ClickException(
+                f"Unknown party {party!r}; did you mean {person.id!r} ({person.name})?"
+            )
+    raise click.ClickException(str(UnknownNameError.for_name("party", party, known)))
+
+
+def _party_lines(
+    party: str, loaded: AlignmentFile, matrix: DecisionRights, at: dt.datetime
+) -> list[str]:
+    """One line per decision ``party`` takes part in, saying what they may do there.
+
+    A person *decides* exactly where :meth:`DecisionRights.can_decide` allows it: as
+    the accountable person, as the head of the accountable function, or by an active
+    delegation. A role their function or team holds is shown as the group's, with
+    the person named as its head or a member.
+    """
+    is_person = loaded.org.get_person(party) is not None
+    groups = _groups_of(party, loaded) if is_person else []
+    lines = []
+    for decision in matrix.decisions:
+        active = _active_delegations(matrix, decision, at)
+        if is_person:
+            clauses = _person_clauses(party, groups, decision, loaded.org, matrix, active, at)
+        else:
+            clauses = _group_clauses(party, decision, loaded.org, active)
+        if clauses:
+            lines.append(f"{decision.id}: {'; '.join(clauses)}")
+    return lines
+
+
+def _active_delegations(
+    matrix: DecisionRights, decision: Decision, at: dt.datetime
+) -> list[Delegation]:
+    """The delegations that let someone else take ``decision`` at ``at``."""
+    return [
+        g
+        for g in matrix.delegations
+        if g.from_party == decision.accountable
+        and g.active(at)
+        and (
+            g.decision == decision.id
+            if g.decision is not None
+            else decision.category is not None and g.category == decision.category
+        )
+    ]
+
+
+def _person_clauses(
+    person: str,
+    groups: list[tuple[str, bool]],
+    decision: Decision,
+    org: Org,
+    matrix: DecisionRights,
+    active: list[Delegation],
+    at: dt.datetime,
+) -> list[str]:
+    from alignkit.decision_rights import Role
+
+    clauses = []
+    if matrix.can_decide(person, decision.id, org, at):
+        clauses.append("decides" + _why_decides(person, decision, org, active))
+        head = org.head(decision.accountable)
+        if decision.accountable == person or (head is not None and head.id == person):
+            clauses.extend(f"delegated to {_party(org, g.to_party)}{_until(g)}" for g in active)
+    direct = decision.roles_of(person) - {Role.ACCOUNTABLE}
+    if direct:
+        clauses.append(_roles(direct))
+    for group, is_head in groups:
+        held = decision.roles_of(group)
+        if is_head:
+            held -= {Role.ACCOUNTABLE}  # shown as "decides (as head of ...)"
+            if held:
+                clauses.append(f"{group} holds {_roles(held)} (you are its head)")
+        elif held:
+            note = "you are a member"
+            if Role.ACCOUNTABLE in held:
+                note += "; " + _decided_by(group, org, [g for g in active if g.to_party != person])
+            clauses.append(f"{group} holds {_roles(held)} ({note})")
+    return clauses
+
+
+def _group_clauses(party: str, decision: Decision, org: Org, active: list[Delegation]) -> list[str]:
+    from alignkit.decision_rights import Role
+
+    clauses = []
+    held = decision.roles_of(party)
+    if held:
+        text = _roles(held)
+        if Role.ACCOUNTABLE in held:
+            text += f" ({_decided_by(party, org, active)})"
+        clauses.append(text)
+    head = org.head(party)
+    clauses.extend(
+        f"may decide by delegation from {_party(org, g.from_party)}{_until(g)}"
+        + (f" (its head {_party(org, head.id)})" if head is not None else "")
+        for g in active
+        if g.to_party == party
+    )
+    return clauses
+
+
+def _why_decides(person: str, decision: Decision, org: Org, active: list[Delegation]) -> str:
+    if decision.accountable == person:
+        return " (accountable)"
+    head = org.head(decision.accountable)
+    if head is not None and head.id == person:
+        return f" (as head of {decision.accountable})"
+    for g in active:
+        via = f"by delegation from {_party(org, g.from_party)}{_until(g)}"
+        if g.to_party == person:
+            return f" ({via})"
+        delegate_head = org.head(g.to_party)
+        if delegate_head is not None and delegate_head.id == person:
+            return f" (as head of {g.to_party}, {via})"
+    return ""
+
+
+def _decided_by(group: str, org: Org, delegates: list[Delegation]) -> str:
+    """Who decides for ``group``, which holds a decision: its head and any delegate."""
+    head = org.head(group)
+    if head is not None:
+        others = [f"{_party(org, g.to_party)} by delegation{_until(g)}" for g in delegates]
+        return f"its head {_party(org, head.id)} decides" + "".join(f", and {o}" for o in others)
+    if delegates:
+        others = [f"{_party(org, g.to_party)} decides by delegation{_until(g)}" for g in delegates]
+        return "it has no head; " + " and ".join(others)
+    return "it has no head, so nobody may decide it"
+
+
+def _groups_of(person: str, loaded: AlignmentFile) -> list[tuple[str, bool]]:
+    """The functions and teams ``person`` belongs to or heads, and whether they head it."""
+    org = loaded.org
+    own = org.person(person).function
+    head = org.head(own)
+    groups = {own: head is not None and head.id == person}
+    for function in org.functions:
+        head = org.head(function.name)
+        if head is not None and head.id == person:
+            groups.setdefault(function.name, True)
+    for team in loaded.teams:
+        if any(member.id == person for member in team.members):
+            groups.setdefault(team.name, False)
+    groups.pop(person, None)
+    return list(groups.items())
+
+
+def _roles(roles: frozenset[Role]) -> str:
+    from alignkit.decision_rights import ROLE_ORDER
+
+    return "/".join(role.value for role in ROLE_ORDER if role in roles)
+
+
+def _party(org: Org, party: str) -> str:
+    """A person id in backticks; a function or team by its name."""
+    return f"`{party}`" if org.get_person(party) is not None else party
+
+
+def _until(delegation: Delegation) -> str:
+    return f" until {delegation.until.isoformat()}" if delegation.until is not None else ""
 
 
 @rights.command("export")
@@ -309,6 +560,44 @@ def bonus() -> None:
     """Bonus plans: compute exact payouts from an HR export."""
 
 
+class _Amount(click.ParamType[object]):
+    """A non-negative decimal amount of money, read exactly (never through a float)."""
+
+    name = "amount"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> object:
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            amount: Decimal | None = Decimal(str(value).strip())
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite():
+            self.fail(f"{value!r} is not a decimal amount", param, ctx)
+        if amount < 0:
+            self.fail(f"{value!r} is negative", param, ctx)
+        return amount + 0  # -0 is 0
+
+
+class _Currency(click.ParamType[str]):
+    """An ISO 4217 code whose minor unit alignkit knows, in any case."""
+
+    name = "currency"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        from alignkit.bonus import MINOR_UNITS
+
+        code = str(value).strip().upper()
+        if code not in MINOR_UNITS:
+            known = ", ".join(sorted(MINOR_UNITS))
+            self.fail(f"{value!r} is not a currency alignkit knows; use one of {known}", param, ctx)
+        return code
+
+
 @bonus.command("compute")
 @click.argument("plan_name", metavar="PLAN")
 @click.argument("scores", type=click.Path(path_type=str))
@@ -324,24 +613,46 @@ def bonus() -> None:
     type=click.Path(path_type=str),
     help="An alignment file whose bonus_plans define PLAN; otherwise PLAN is a preset.",
 )
-@click.option("--currency", default="USD", show_default=True, help="For a preset plan.")
-@click.option("--pool", help="Scale payouts pro rata if their total exceeds this amount.")
+@click.option(
+    "--currency",
+    type=_Currency(),
+    default="USD",
+    show_default=True,
+    help="For a preset plan: an ISO 4217 code.",
+)
+@click.option(
+    "--pool",
+    type=_Amount(),
+    help="Scale payouts pro rata if their total exceeds this amount (exact, not negative).",
+)
 def bonus_compute(
     plan_name: str,
     scores: str,
     output: str | None,
     alignment: str | None,
     currency: str,
-    pool: str | None,
+    pool: object,
 ) -> None:
     """Compute every employee's payout from SCORES.csv.
 
     SCORES.csv has employee_id, target_bonus, one column per component, and optionally
-    eligible (a fraction) or eligible_days and period_days. PLAN is blended or
-    individual_only, or a plan of the alignment file given with --file.
+    eligible (a fraction) or eligible_days and period_days; one row per employee, scores
+    as fractions (1.10 for 110%). PLAN is blended or individual_only, or a plan of the
+    alignment file given with --file.
+
+    Every bad row is reported with its row and column, and nothing is written; the
+    exit code is then 2.
     """
     from alignkit.bonus import read_scores_csv, scale_to_pool, write_payouts_csv
 
+    context = click.get_current_context()
+    if alignment is not None and (
+        context.get_parameter_source("currency") is not click.core.ParameterSource.DEFAULT
+    ):
+        raise click.UsageError(
+            "--currency is for a preset plan; a plan from --file has its own `currency:`",
+            context,
+        )
     try:
         plan = _find_plan(plan_name, alignment, currency)
         rows = list(read_scores_csv(scores, plan))
@@ -384,8 +695,9 @@ def _find_plan(name: str, alignment: str | None, currency: str) -> BonusPlan:
         known = ", ".join(spec.name for spec in file.bonus_plans) or "none"
         raise click.ClickException(f"{alignment} has no bonus plan {name!r} (it has: {known})")
     presets = {"blended": BonusPlan.blended, "individual_only": BonusPlan.individual_only}
-    if name not in presets:
+    preset = presets.get(name.strip().replace("-", "_"))
+    if preset is None:
         raise click.ClickException(
             f"Unknown plan {name!r}: use blended or individual_only, or --file FILE"
         )
-    return presets[name](name, currency)
+    return preset(name, currency)

@@ -48,6 +48,9 @@ from pydantic import (
     BaseModel,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
 )
 
 from alignkit._csvsafe import escape_cell, unescape_cell
@@ -318,6 +321,22 @@ _BUILTIN: Final = {"raci": Scheme.RACI, "rapid": Scheme.RAPID, "daci": Scheme.DA
 _BUILTIN_NAMES: Final = frozenset(name.upper() for name in _BUILTIN)
 
 
+def _schemes_with_letter(role: Role) -> str:
+    """Which built-in schemes write ``role``, and with which letter, as advice.
+
+    >>> _schemes_with_letter(Role.AGREE)
+    'use rapid, which has one (A), or a custom scheme'
+    """
+    having = [(s.name, s.letter(role)) for s in _BUILTIN.values() if s.letter(role) is not None]
+    if not having:
+        return "use a custom scheme that has one"
+    if len(having) == 1:
+        name, letter = having[0]
+        return f"use {name}, which has one ({letter}), or a custom scheme"
+    named = [f"{name} ({letter})" for name, letter in having]
+    return f"use {', '.join(named[:-1])} or {named[-1]}, which have one, or a custom scheme"
+
+
 def parse_cell(cell: str, scheme: Scheme) -> tuple[frozenset[Role], list[str]]:
     """The roles in one spreadsheet cell, and the tokens that are not letters.
 
@@ -359,6 +378,21 @@ _FIELD_OF: Final = {v: k for k, v in _ROLE_BY_FIELD.items()}
 _ALL_FIELDS: Final = ("accountable", *_FIELD_NAMES)
 
 
+def _accountable_problem(decision_id: str | None, parties: Sequence[str]) -> str:
+    """The one wording for a decision without exactly one accountable party.
+
+    >>> print(_accountable_problem("ship-code", ["reviewer", "lead"]))
+    Decision `ship-code` has 2 accountable parties (`reviewer`, `lead`); exactly one party is accountable for a decision
+    """  # noqa: E501 - a doctest's output line
+    which = f"Decision `{decision_id}`" if decision_id else "This decision"
+    if not parties:
+        found = "has no accountable party"
+    else:
+        names = ", ".join(f"`{p}`" for p in parties)
+        found = f"has {len(parties)} accountable parties ({names})"
+    return f"{which} {found}; exactly one party is accountable for a decision"
+
+
 class Decision(SpecModel):
     """One decision and who holds which duty in it.
 
@@ -392,6 +426,26 @@ class Decision(SpecModel):
     agree: TupleOf[_PartyName] = Field(default=(), description="Who must sign off (a veto).")
     consulted: TupleOf[_PartyName] = Field(default=(), description="Who gives input before.")
     informed: TupleOf[_PartyName] = Field(default=(), description="Who is told after.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accountable_always_checked(cls, data: Any) -> Any:  # noqa: ANN401 - raw input
+        # A missing `accountable` gets the same message as an empty one, naming the decision.
+        if isinstance(data, Mapping) and "accountable" not in data:
+            return {**data, "accountable": None}
+        return data
+
+    @field_validator("accountable", mode="before")
+    @classmethod
+    def _exactly_one_accountable(cls, value: Any, info: ValidationInfo) -> Any:  # noqa: ANN401
+        if isinstance(value, list | tuple):
+            if len(value) != 1:
+                names = [str(v) for v in value]
+                raise ValueError(_accountable_problem(info.data.get("id"), names))
+            return value[0]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError(_accountable_problem(info.data.get("id"), []))
+        return value
 
     def model_post_init(self, _context: Any, /) -> None:  # noqa: ANN401 - pydantic's hook
         """Default the title to the id."""
@@ -546,7 +600,7 @@ class DecisionRights(SpecModel):
                 if decision.parties(role) and self.scheme.letter(role) is None:
                     yield Problem(
                         f"The {self.scheme.name} scheme has no letter for {role.value}; "
-                        "use a scheme that has one (rapid for agree) or a custom scheme",
+                        + _schemes_with_letter(role),
                         Location(path=("decisions", index, _ROLE_FIELDS[role])),
                     )
 
@@ -1224,22 +1278,12 @@ def _decision_from_cells(
                 roles[_FIELD_OF[role]].append(party)
         if Role.ACCOUNTABLE in found:
             accountable_at.append(key)
-    letter = scheme.letter(Role.ACCOUNTABLE)
     if not roles["accountable"]:
-        problems.append(
-            Problem(f"Decision `{decision_id}` has no accountable party ({letter})", where)
-        )
+        problems.append(Problem(_accountable_problem(decision_id, []), where))
         return None
     if len(roles["accountable"]) > 1:
-        names = ", ".join(f"`{p}`" for p in roles["accountable"])
-        problems.extend(
-            Problem(
-                f"Decision `{decision_id}` has {len(accountable_at)} accountable parties "
-                f"({names}); exactly one decides",
-                locate(key),
-            )
-            for key in accountable_at
-        )
+        message = _accountable_problem(decision_id, roles["accountable"])
+        problems.extend(Problem(message, locate(key)) for key in accountable_at)
         return None
     if not ok:
         return None

@@ -29,8 +29,8 @@ Added in 0.1.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Final, final
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final, Protocol, final
 
 import attrs
 
@@ -45,8 +45,10 @@ __all__ = [
     "PathPart",
     # collections and rendering
     "Report",
+    "RuleDocs",
     "Severity",
     "format_path",
+    "register_rules",
 ]
 
 DOCS_URL: Final = "https://alignkit.readthedocs.io/en/latest"
@@ -244,10 +246,17 @@ class Diagnostic:
 
     @property
     def section(self) -> str:
-        """The alignment-file section the finding belongs to, for grouping output."""
+        """The area the finding's code belongs to (``"decision_rights"`` for ``DR006``).
+
+        Output is grouped by it, so a code always appears under its own area, wherever
+        the place it points at is; ``AK`` codes are about the file itself.
+        """
+        found = _SECTION_BY_PREFIX.get(self.code.rstrip("0123456789"))
+        if found is not None:
+            return found
         if self.location is not None and self.location.section is not None:
             return self.location.section
-        return _SECTION_BY_PREFIX.get(self.code.rstrip("0123456789"), "file")
+        return "file"
 
     @property
     def url(self) -> str:
@@ -300,6 +309,10 @@ _SECTION_BY_PREFIX: Final = {
     "VS": "value_streams",
     "GL": "glossary",
 }
+
+
+# Groups of text output follow the file's own order of sections.
+_SECTION_ORDER: Final = ("file", *dict.fromkeys(_SECTION_BY_PREFIX.values()))
 
 
 def _sort_key(diagnostic: Diagnostic) -> tuple[str, int, int]:
@@ -434,7 +447,10 @@ class Report(Sequence[Diagnostic]):
             sections: dict[str, list[Diagnostic]] = {}
             for diagnostic in self._diagnostics:
                 sections.setdefault(diagnostic.section, []).append(diagnostic)
-            for section, found in sections.items():
+            order = {name: i for i, name in enumerate(_SECTION_ORDER)}
+            for section, found in sorted(
+                sections.items(), key=lambda item: order.get(item[0], len(order))
+            ):
                 header = f"{_BOLD}[{section}]{_RESET}" if color else f"[{section}]"
                 blocks.append("\n".join([header, *(d.to_text(color=color) for d in found)]))
         else:
@@ -488,7 +504,23 @@ class Report(Sequence[Diagnostic]):
         return "\n".join(lines)
 
     def to_sarif(self) -> str:
-        """Render as a SARIF 2.1.0 log, for GitHub code scanning and other viewers."""
+        """Render as a SARIF 2.1.0 log, for GitHub code scanning and other viewers.
+
+        Each code that occurs is a rule of the driver (a SARIF ``reportingDescriptor``)
+        with its ``name``, ``shortDescription`` (the summary), ``fullDescription``
+        (*What it does*), ``helpUri`` (its page) and default level.
+
+        The documentation comes from the rules registered with :func:`register_rules`
+        (``alignkit.rules`` registers the built-in catalogue when it is imported).
+
+        >>> import json
+        >>> from alignkit.diagnostics import Diagnostic, Report
+        >>> from alignkit.rules import RULES
+        >>> log = json.loads(Report([RULES["ORG006"].diagnostic("No head")]).to_sarif())
+        >>> rule = log["runs"][0]["tool"]["driver"]["rules"][0]
+        >>> rule["name"], rule["shortDescription"]
+        ('function-without-head', {'text': 'A function has no head.'})
+        """
         import json
 
         used = sorted(self.codes)
@@ -498,9 +530,15 @@ class Report(Sequence[Diagnostic]):
             first.setdefault(d.code, d)
         rules = []
         for code in used:
-            entry: dict[str, Any] = {"id": code, "helpUri": f"{DOCS_URL}/rules/{code}/"}
-            if first[code].name is not None:
-                entry["name"] = first[code].name
+            known = _CATALOGUE.get(code)
+            entry: dict[str, Any] = {"id": code}
+            name = first[code].name or (known.name if known is not None else None)
+            if name is not None:
+                entry["name"] = name
+            if known is not None:
+                entry["shortDescription"] = {"text": known.summary}
+                entry["fullDescription"] = {"text": known.what}
+            entry["helpUri"] = f"{DOCS_URL}/rules/{code}/"
             entry["defaultConfiguration"] = {"level": _SARIF_LEVEL[first[code].severity]}
             rules.append(entry)
         results = []
@@ -542,6 +580,37 @@ class Report(Sequence[Diagnostic]):
             ],
         }
         return json.dumps(log, indent=2, ensure_ascii=False)
+
+
+class RuleDocs(Protocol):
+    """What renderers need of a rule's documentation (an :class:`alignkit.rules.Rule`)."""
+
+    @property
+    def name(self) -> str:
+        """The rule's kebab-case name."""
+
+    @property
+    def summary(self) -> str:
+        """One line: what is wrong."""
+
+    @property
+    def what(self) -> str:
+        """What the rule checks."""
+
+
+_CATALOGUE: dict[str, RuleDocs] = {}
+
+
+def register_rules(rules: Mapping[str, RuleDocs]) -> None:
+    """Make rules' documentation known to the renderers, by code.
+
+    SARIF output describes each code it reports with it. ``alignkit.rules`` registers
+    the built-in catalogue when it is imported; a tool with codes of its own can
+    register them the same way. Registering a code again replaces its entry.
+
+    Added in 0.1.
+    """
+    _CATALOGUE.update(rules)
 
 
 def _gh_data(text: str) -> str:

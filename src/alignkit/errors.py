@@ -15,13 +15,13 @@ Input that is valid but unwise is not an exception: it is a
 >>> from alignkit.errors import Problem, SpecError
 >>> from alignkit.diagnostics import Location
 >>> err = SpecError([
-...     Problem("Field required", Location("alignment.yaml", line=4, column=7)),
-...     Problem("Input should be a valid string", Location(path=("people", 1, "id"))),
+...     Problem("Missing required key 'org'", Location("alignment.yaml", line=4, column=7)),
+...     Problem("Expected text, got `7`", Location(path=("people", 1, "id"))),
 ... ])
 >>> print(err)
 2 problems:
-  alignment.yaml:4:7: Field required
-  people[1].id: Input should be a valid string
+  alignment.yaml:4:7: Missing required key 'org'
+  people[1].id: Expected text, got `7`
 >>> isinstance(err, ValueError)
 True
 
@@ -190,14 +190,30 @@ class TransitionError(AlignkitError, ValueError):
         self.allowed = tuple(allowed)
 
     @classmethod
-    def for_move(cls, state: str, move: str, allowed: Iterable[str]) -> TransitionError:
+    def for_move(
+        cls, state: str, move: str, allowed: Iterable[str], *, until: str | None = None
+    ) -> TransitionError:
         """The standard wording: the state, the move, and what is allowed instead.
+
+        Args:
+            state: The current state's name.
+            move: The move that was tried.
+            allowed: The moves allowed from ``state``.
+            until: When no move is allowed, what else moves the state on (an outside
+                event, say). Without it, a state with no moves is called final.
 
         >>> print(TransitionError.for_move("OPEN", "accept", ["submit", "withdraw"]))
         Cannot accept from state OPEN; allowed from OPEN: submit, withdraw
+        >>> print(TransitionError.for_move("PAUSED", "approve", [], until="the budget is set"))
+        Cannot approve from state PAUSED; allowed from PAUSED: nothing until the budget is set
         """
         allowed = tuple(allowed)
-        options = ", ".join(allowed) if allowed else "nothing (a final state)"
+        if allowed:
+            options = ", ".join(allowed)
+        elif until is not None:
+            options = f"nothing until {until}"
+        else:
+            options = "nothing (a final state)"
         return cls(
             f"Cannot {move} from state {state}; allowed from {state}: {options}",
             state=state,

@@ -62,7 +62,7 @@ from pydantic import (
     field_validator,
 )
 
-from alignkit._spec import SpecModel, TupleOf, declared_twice
+from alignkit._spec import PresetName, SpecModel, TupleOf, also_accepts, declared_twice
 from alignkit.diagnostics import Diagnostic, Location
 from alignkit.errors import (
     GateBlocked,
@@ -1162,7 +1162,7 @@ class HandoffState(enum.Enum):
 _S = HandoffState
 # move -> states it is allowed from -> state it leads to (None: stays)
 _MOVES: Final[dict[str, tuple[frozenset[HandoffState], HandoffState | None]]] = {
-    "submit": (frozenset({_S.OPEN, _S.FLAGGED}), _S.SUBMITTED),
+    "submit": (frozenset({_S.OPEN, _S.SUBMITTED, _S.FLAGGED}), _S.SUBMITTED),
     "flag": (frozenset({_S.SUBMITTED, _S.FLAGGED}), _S.FLAGGED),
     "resolve": (frozenset({_S.FLAGGED}), None),
     "accept": (frozenset({_S.SUBMITTED}), _S.ACCEPTED),
@@ -1172,6 +1172,7 @@ _MOVES: Final[dict[str, tuple[frozenset[HandoffState], HandoffState | None]]] = 
     "reassign": (frozenset({_S.OPEN, _S.SUBMITTED, _S.FLAGGED}), None),
 }
 _BLOCKED_BY_FLAGS: Final = frozenset({"submit", "accept"})
+_NEEDS_OPEN_FLAGS: Final = frozenset({"resolve"})
 _RECEIVING_MOVES: Final = frozenset({"flag", "resolve", "accept", "activate", "churn"})
 _SENDING_MOVES: Final = frozenset({"submit", "withdraw", "reassign"})
 
@@ -1268,11 +1269,15 @@ class Handoff:
         return len(self.history)
 
     def allowed_moves(self) -> tuple[str, ...]:
-        """The moves allowed now: while a red flag is open, neither submit nor accept."""
+        """The moves people may make now.
+
+        While a red flag is open, neither submit nor accept; resolve only then. A
+        withdrawn handoff has none: the CRM reopens it when the deal reaches the
+        trigger stage again.
+        """
         allowed = _allowed(self.state)
-        if self.open_flags:
-            return tuple(move for move in allowed if move not in _BLOCKED_BY_FLAGS)
-        return allowed
+        barred = _BLOCKED_BY_FLAGS if self.open_flags else _NEEDS_OPEN_FLAGS
+        return tuple(move for move in allowed if move not in barred)
 
     @property
     def last_event_at(self) -> dt.datetime | None:
@@ -1405,7 +1410,10 @@ class Notifier(Protocol):
     """
 
     def notify(self, handoff: Handoff, what: str) -> None:
-        """Called after ``what`` (``"opened"``, ``"submitted"``, ``"flagged"`` ...) happened."""
+        """Called after ``what`` (``"opened"``, ``"submitted"``, ``"flagged"`` ...) happened.
+
+        A resubmitted package is ``"submitted"`` again.
+        """
 
 
 OwnerRule = Callable[[DealEvent, "Org"], "str | None"]
@@ -1508,6 +1516,44 @@ class HandoffDesk:
     may share a store: a desk that acts on a stale view of a deal gets
     :class:`~alignkit.store.ConcurrencyError`, catches up with that deal, and the
     caller can try again; CRM events are retried automatically.
+
+    Sales can read the gate's verdict on what it submitted with :meth:`gate_result`,
+    and submit a new package in its place until Operations accepts:
+
+    >>> from alignkit.org import Function, Org, Person
+    >>> org = Org(
+    ...     functions=[Function("Sales", "ae-1"), Function("Operations", "onb-1")],
+    ...     people=[Person("ae-1", "Lee Park", "Sales"), Person("onb-1", "Ana Ruiz", "Operations")],
+    ... )
+    >>> at = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+    >>> desk = HandoffDesk(org)
+    >>> desk.receive(DealEvent("e1", "D-1", "Closed-Won", at, {"owner": "ae-1"})).state.name
+    'OPEN'
+    >>> draft = HandoffPackage("D-1", "Globex", "Sales", "Operations", owner="ae-1")
+    >>> print(desk.gate_result("D-1"))  # nothing submitted yet
+    None
+    >>> desk.submit("D-1", draft, "ae-1", at).state.name
+    'SUBMITTED'
+    >>> [failure.check for failure in desk.gate_result("D-1").failures]
+    ['scoping-document', 'signed-sow', 'success-criteria']
+    >>> complete = HandoffPackage(
+    ...     "D-1",
+    ...     "Globex",
+    ...     "Sales",
+    ...     "Operations",
+    ...     owner="ae-1",
+    ...     artifacts=[
+    ...         Artifact("scoping_document", status="complete"),
+    ...         Artifact("sow", status="signed", signed_by="Globex CFO", signed_at=at),
+    ...     ],
+    ...     success_criteria=[SuccessCriterion("Weekly active users", "wau", 200)],
+    ... )
+    >>> desk.submit("D-1", complete, "ae-1", at).package == complete
+    True
+    >>> desk.gate_result("D-1").passed
+    True
+    >>> desk.accept("D-1", "onb-1", at).state.name
+    'ACCEPTED'
 
     Added in 0.1.
     """
@@ -1744,15 +1790,7 @@ class HandoffDesk:
         handoff = self._latest(deal_id)
         allowed = handoff.allowed_moves()
         if move not in allowed:
-            if move in _BLOCKED_BY_FLAGS and handoff.state in _MOVES[move][0]:
-                open_ids = ", ".join(f.flag_id for f in handoff.open_flags)
-                raise TransitionError(
-                    f"Cannot {move} while red flags are open ({open_ids}); resolve them first",
-                    state=handoff.state.name,
-                    move=move,
-                    allowed=allowed,
-                )
-            raise TransitionError.for_move(handoff.state.name, move, allowed)
+            raise self._refusal(handoff, move, allowed)
         self._authorise(handoff, move, actor)
         data = dict(arguments(handoff)) if arguments is not None else {}
         _check_time(at, handoff)
@@ -1764,6 +1802,28 @@ class HandoffDesk:
         after = self.get(deal_id)
         self._notify(after, kind)
         return after
+
+    def _refusal(self, handoff: Handoff, move: str, allowed: tuple[str, ...]) -> TransitionError:
+        """Why ``move`` is refused, with what can still move the handoff on."""
+        state = handoff.state
+        if move in _BLOCKED_BY_FLAGS and state in _MOVES[move][0]:
+            open_ids = ", ".join(f.flag_id for f in handoff.open_flags)
+            return TransitionError(
+                f"Cannot {move} while red flags are open ({open_ids}); resolve them first",
+                state=state.name,
+                move=move,
+                allowed=allowed,
+            )
+        if move in _NEEDS_OPEN_FLAGS and state in _MOVES[move][0]:
+            return TransitionError(
+                f"Cannot {move}: no red flag is open", state=state.name, move=move, allowed=allowed
+            )
+        until = None
+        if state is HandoffState.WITHDRAWN:  # no move for people, but not final
+            until = (
+                f"the CRM reopens the withdrawn handoff (a new {self.trigger_stage} for the deal)"
+            )
+        return TransitionError.for_move(state.name, move, allowed, until=until)
 
     def _authorise(self, handoff: Handoff, move: str, actor: str) -> None:
         person = self.org.get_person(actor) if isinstance(actor, str) else None
@@ -1785,12 +1845,16 @@ class HandoffDesk:
         )
 
     def submit(self, deal_id: str, package: HandoffPackage, actor: str, at: dt.datetime) -> Handoff:
-        """Submit (or, after flags are resolved, resubmit) the package.
+        """Submit the package, or a new one in its place until the handoff is accepted.
 
         The package must be for this deal and go from the sending to the receiving
         function. If the handoff has an owner, the package names the same one
         (``reassign`` first to change it); if not, the package's owner (someone in the
         org, outside the receiving function) becomes the handoff's owner.
+
+        Submitting again (while submitted, or flagged once every flag is resolved)
+        replaces the package under the same rules, recorded as its own event; the
+        gate judges the new package (:meth:`gate_result`, :meth:`accept`).
 
         Raises:
             SpecError: The package does not belong to this handoff.
@@ -1873,6 +1937,29 @@ class HandoffDesk:
                 return {"flag_id": flag_id}
 
             return self._move(deal_id, "resolve", actor, at, arguments)
+
+    def gate_result(self, deal_id: str) -> GateResult | None:
+        """The desk's gate on the handoff's current package; ``None`` before one is submitted.
+
+        The gate's verdict as :meth:`accept` would reach it now, for the sender to
+        read after :meth:`submit`. The gate runs only when asked (never on a move or
+        a replay); a passing result is shared, and for a gate of built-in checks a
+        failure's reasons are worked out only when read. Asking records nothing and
+        changes nothing: only the receiving side accepts, and :meth:`accept` runs the
+        gate again.
+
+        Args:
+            deal_id: The CRM deal; the desk first catches up with the store, as a
+                move does, so the package is the one last submitted through any desk.
+
+        Raises:
+            UnknownNameError: No handoff was opened for that deal.
+
+        Added in 0.1.
+        """
+        with self._lock:
+            package = self._latest(deal_id).package
+        return None if package is None else self.gate.evaluate(package)
 
     def accept(self, deal_id: str, actor: str, at: dt.datetime) -> Handoff:
         """Accept the handoff: refused while the gate fails or a red flag is open.
@@ -1982,8 +2069,10 @@ class GateSpec(SpecModel):
     """
 
     name: str = Field(min_length=1, description="The gate's name.")
-    preset: Literal["minimum_viable"] | None = Field(
-        default=None, description="Start from a preset gate."
+    preset: Annotated[Literal["minimum_viable"] | None, PresetName] = Field(
+        default=None,
+        description="Start from a preset gate (`minimum-viable` is read the same).",
+        json_schema_extra=also_accepts("minimum-viable"),
     )
     checks: TupleOf[Annotated[CheckSpec, Field(discriminator="check")]] = Field(
         default=(), description="Declarative checks added after the preset's."

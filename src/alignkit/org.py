@@ -474,8 +474,33 @@ def _cycles(org: Org) -> Iterator[Diagnostic]:
             start = loop.index(first)
             ordered = loop[start:] + loop[:start]
             yield RULES["ORG002"].diagnostic(
-                "Reporting cycle: " + " → ".join([*ordered, first]),
+                _cycle_message(ordered),
                 path=("people", index.position[first], "manager"),
                 target=first,
             )
         done.update(walk)
+
+
+_CYCLE_SHOWN = 10
+"""A reporting cycle's message names at most this many people."""
+_ID_SHOWN = 40
+"""Longer ids are cut to this many characters in a cycle's message."""
+
+
+def _cycle_message(loop: list[str]) -> str:
+    """The loop from its first member back to them, short however long the loop is.
+
+    >>> _cycle_message(["x", "z", "y"])
+    'Reporting cycle: x → z → y → x'
+    >>> _cycle_message([f"p{i}" for i in range(12)])
+    'Reporting cycle of 12 people: p0 → p1 → p2 → p3 → p4 → p5 → p6 → p7 → p8 → p9 → ... and 2 more → p0'
+    """  # noqa: E501 - a doctest's output line
+    names = [p if len(p) <= _ID_SHOWN else p[: _ID_SHOWN - 1] + "…" for p in loop[:_CYCLE_SHOWN]]
+    if len(loop) <= _CYCLE_SHOWN:
+        return "Reporting cycle: " + " → ".join([*names, names[0]])
+    more = len(loop) - _CYCLE_SHOWN
+    return (
+        f"Reporting cycle of {len(loop)} people: "
+        + " → ".join(names)
+        + f" → ... and {more} more → {names[0]}"
+    )

@@ -21,7 +21,14 @@ from typing import Final, final
 
 import attrs
 
-from alignkit.diagnostics import DOCS_URL, Diagnostic, Location, PathPart, Severity
+from alignkit.diagnostics import (
+    DOCS_URL,
+    Diagnostic,
+    Location,
+    PathPart,
+    Severity,
+    register_rules,
+)
 from alignkit.errors import UnknownNameError
 
 __all__ = ["RULES", "Rule", "get_rule"]
@@ -45,6 +52,13 @@ class Rule:
         fix: The default ``help:`` line.
         options: Parameters that tune the rule, if any.
         removed: True for a retired code (kept so its meaning is never reused).
+        target: What the ``target:`` of an ``ignore:`` entry names for this code, the
+            same value a finding's ``target`` holds (``"the function's name"``).
+            Empty for a code that cannot be ignored: ``ignore:`` never silences a
+            finding about the alignment file itself (``AK`` codes).
+
+    >>> get_rule("ORG006").target
+    "the function's name"
 
     Added in 0.1.
     """
@@ -60,11 +74,21 @@ class Rule:
     fix: str
     options: str = ""
     removed: bool = False
+    target: str = attrs.field(default="", kw_only=True)
 
     @property
     def url(self) -> str:
         """The code's documentation page."""
         return f"{DOCS_URL}/rules/{self.code}/"
+
+    def _ignore_line(self) -> str:
+        """One line: the ``ignore:`` entry that silences this code, or why none can."""
+        if not self.target:
+            return (
+                "Cannot be ignored: `ignore:` never silences a finding about the "
+                "alignment file itself."
+            )
+        return f"Ignore with: `{{code: {self.code}, target: <{self.target}>}}`"
 
     def diagnostic(
         self,
@@ -94,6 +118,8 @@ class Rule:
             f"Severity: **{self.severity.value}**." + (" *Removed.*" if self.removed else ""),
             "",
             self.summary,
+            "",
+            self._ignore_line(),
             "",
             "## What it does",
             "",
@@ -130,6 +156,8 @@ class Rule:
                 "",
                 self.summary,
                 "",
+                self._ignore_line(),
+                "",
                 "What it does:",
                 _indent(self.what),
                 "",
@@ -155,14 +183,19 @@ def _indent(text: str) -> str:
 
 
 def get_rule(code: str) -> Rule:
-    """The rule for ``code`` (case-insensitive).
+    """The rule for ``code`` or for its name (both case-insensitive).
+
+    >>> get_rule("reporting-cycle").code
+    'ORG002'
 
     Raises:
-        UnknownNameError: No such code.
+        UnknownNameError: No such code or name; the nearest is suggested.
     """
-    found = RULES.get(code.strip().upper())
+    key = code.strip()
+    found = RULES.get(key.upper()) or _BY_NAME.get(key.lower())
     if found is None:
-        raise UnknownNameError.for_name("diagnostic code", code, RULES)
+        known = [*RULES, *_BY_NAME] if not key[-1:].isdigit() else RULES
+        raise UnknownNameError.for_name("diagnostic code or name", code, known)
     return found
 
 
@@ -284,12 +317,22 @@ ignore:
         summary="The file does not follow the alignment-file schema.",
         what=(
             "Reports wrong types, unknown keys (with the nearest valid key), "
-            "missing required keys and bad rows of a referenced CSV file. "
-            "Every such problem is listed; nothing else is checked; the exit code is 2."
+            "missing required keys and bad rows of a referenced CSV file, "
+            "each at its location. "
+            "A problem inside one item (a person, a function, a decision, a delegation, "
+            "a team, a plan, a gate, an `ignore:` entry) leaves that item out, "
+            "while every other item and section is still checked; the exit code is 1. "
+            "Only a file whose top level is unusable (not a mapping, or `version:` or "
+            "`org:` unusable) is checked no further; the exit code is then 2."
         ),
-        why="A typo in a key would otherwise be ignored and its setting silently lost.",
-        example="version: 1\norg:\n  functions: []\n  poeple: []\n",
-        use_instead="version: 1\norg:\n  functions: []\n  people: []\n",
+        why=(
+            "A typo in a key would otherwise be ignored and its setting silently lost. "
+            "Leaving out only the broken item keeps one typo from hiding every other finding."
+        ),
+        example=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manger: ceo}\n",
+        use_instead=_ORG_HEAD
+        + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
         fix="Run `alignkit schema` for the shape of the file",
     ),
     # -- ORG: the organisation -------------------------------------------------------
@@ -308,13 +351,17 @@ ignore:
         use_instead=_ORG_HEAD
         + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
         fix="Use the id of someone in `org.people`, or leave `manager:` out at the top",
+        target="the person's id",
     ),
     Rule(
         code="ORG002",
         name="reporting-cycle",
         severity=Severity.ERROR,
         summary="Reporting lines go round in a circle.",
-        what="Reports each cycle of `manager:` links once, listing everyone in it.",
+        what=(
+            "Reports each cycle of `manager:` links once, listing the people in it "
+            "(the first 10 of a longer cycle, and how many more)."
+        ),
         why=(
             "In a cycle nobody is at the top, so an escalation would go round forever "
             "instead of reaching someone who can decide."
@@ -324,6 +371,7 @@ ignore:
         use_instead=_ORG_HEAD
         + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
         fix="Break the cycle: the top of the org has no manager",
+        target="the id of the cycle's first person in the file",
     ),
     Rule(
         code="ORG003",
@@ -342,6 +390,7 @@ ignore:
         + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n"
         + "    - {id: sam-ortiz, name: Sam Ortiz, function: Sales, manager: vp-sales}\n",
         fix="Give each person a unique id",
+        target="the duplicated person id",
     ),
     Rule(
         code="ORG004",
@@ -358,6 +407,7 @@ ignore:
         use_instead=_ORG_HEAD
         + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
         fix="Use the id of someone in `org.people`",
+        target="the function's name",
     ),
     Rule(
         code="ORG005",
@@ -373,6 +423,7 @@ ignore:
         + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n"
         + "    - {id: ae-1, name: Lee Park, function: Sales, manager: vp-sales}\n",
         fix="Declare the function under `org.functions`, or fix the spelling",
+        target="the person's id",
     ),
     Rule(
         code="ORG006",
@@ -389,6 +440,7 @@ ignore:
         use_instead=_ORG_HEAD
         + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
         fix="Name the function's leader under `head:`",
+        target="the function's name",
     ),
     Rule(
         code="ORG007",
@@ -405,6 +457,7 @@ ignore:
         use_instead=_ORG_HEAD
         + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
         fix="Make the head a member of the function, or ignore this with a reason",
+        target="the function's name",
     ),
     Rule(
         code="ORG008",
@@ -418,6 +471,7 @@ ignore:
         use_instead=_ORG_HEAD
         + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
         fix="Keep one declaration per function",
+        target="the function's name",
     ),
     Rule(
         code="ORG009",
@@ -431,6 +485,7 @@ ignore:
         use_instead=_ORG_HEAD
         + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
         fix="Remove the function, or add its people",
+        target="the function's name",
     ),
     Rule(
         code="ORG010",
@@ -446,6 +501,7 @@ ignore:
         use_instead=_ORG_HEAD
         + "    - {id: vp-sales, name: Sam Okafor, function: Sales, manager: ceo}\n",
         fix="Give the person an id that is not a function name",
+        target="the person's id",
     ),
 )
 
@@ -497,6 +553,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
         example=_decisions(_LAUNCH.replace("consulted: [Sales]", "consulted: [Sales, Legal]")),
         use_instead=_decisions(_LAUNCH),
         fix="Name a person id or a function from `org`",
+        target="the unknown party, as written",
     ),
     Rule(
         code="DR002",
@@ -508,6 +565,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
         example=_decisions(_LAUNCH.replace("responsible: [IT], ", "")),
         use_instead=_decisions(_LAUNCH),
         fix="Name who does the work under `responsible:`",
+        target="the decision id",
     ),
     Rule(
         code="DR003",
@@ -524,6 +582,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
         example=_decisions(_LAUNCH.replace("consulted: [Sales]", "consulted: [Sales, Marketing]")),
         use_instead=_decisions(_LAUNCH),
         fix="Remove the accountable party from `consulted:` and `informed:`",
+        target="the decision id",
     ),
     Rule(
         code="DR004",
@@ -542,6 +601,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
         ),
         use_instead=_decisions(_LAUNCH),
         fix="Consult fewer parties; inform the rest after the decision",
+        target="the decision id",
         options="`max_consulted` (default 5).",
     ),
     Rule(
@@ -564,6 +624,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
             ]
         ),
         fix="Move decisions to the function that owns them, or delegate",
+        target="the id of the person who decides",
         options="`max_accountable_share` (default 0.25), `bottleneck_min_decisions` (default 8).",
     ),
     Rule(
@@ -579,6 +640,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
             "consulted: [Marketing], informed: [IT, Executive]}"
         ),
         fix="Give the function a role where it has a stake, or ignore this with a reason",
+        target="the function's name",
     ),
     Rule(
         code="DR007",
@@ -602,6 +664,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
             head=_DR_HEAD + "  owners: {pricing: Sales}\n",
         ),
         fix="Make the category's owner accountable, or delegate to it",
+        target="the decision id",
         options="`strategic_scopes` (default `strategic`).",
     ),
     Rule(
@@ -629,6 +692,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
             head=_RAPID_HEAD,
         ),
         fix="Turn most vetoes into consultation",
+        target="the party that must agree",
         options="`max_vetoes` (default 5).",
     ),
     Rule(
@@ -645,6 +709,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
         use_instead=_decisions(_LAUNCH)
         + _DELEGATION.format(decision="launch-integration", party="Marketing"),
         fix="Delegate from the accountable party",
+        target="the delegated decision id or category",
     ),
     Rule(
         code="DR010",
@@ -658,6 +723,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
         use_instead=_decisions(_LAUNCH)
         + _DELEGATION.format(decision="launch-integration", party="Marketing"),
         fix="Use the id of a decision, or a category decisions have",
+        target="the delegated decision id or category, as written",
     ),
     Rule(
         code="DR011",
@@ -672,6 +738,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
         ),
         use_instead=_decisions(_LAUNCH),
         fix="Name the function's head, or make a person accountable",
+        target="the decision id",
     ),
     Rule(
         code="DR012",
@@ -689,6 +756,7 @@ _DR_RULES: Final[tuple[Rule, ...]] = (
             head=_DR_HEAD + "  forums: {pricing: Revenue council}\n",
         ),
         fix="Use a category your decisions have",
+        target="the category, as written under owners or forums",
     ),
 )
 
@@ -715,6 +783,7 @@ _HO_RULES: Final[tuple[Rule, ...]] = (
         example=_HO_HEAD + "  gates:\n    - {name: enterprise}\n",
         use_instead=_HO_HEAD + "  gates:\n    - {name: enterprise, preset: minimum_viable}\n",
         fix="Start from `preset: minimum_viable` or list `checks:`",
+        target="the gate's name",
     ),
     Rule(
         code="HO002",
@@ -734,6 +803,7 @@ _HO_RULES: Final[tuple[Rule, ...]] = (
         + "  gates:\n    - name: enterprise\n      preset: minimum_viable\n"
         + "      checks: [{check: artifact_present, kind: security_review}]\n",
         fix="Fix the spelling, or declare the kind under `artifact_kinds:`",
+        target="the gate's name",
     ),
     Rule(
         code="HO003",
@@ -745,6 +815,7 @@ _HO_RULES: Final[tuple[Rule, ...]] = (
         example=_HO_HEAD + "  owner_rule: {function: Sale}\n",
         use_instead=_HO_HEAD + "  owner_rule: {function: Sales}\n",
         fix="Name a function from `org.functions`",
+        target="the function, as written in owner_rule",
     ),
     Rule(
         code="HO004",
@@ -756,6 +827,7 @@ _HO_RULES: Final[tuple[Rule, ...]] = (
         example=_HO_HEAD.replace("receiving: Operations", "receiving: Ops"),
         use_instead=_HO_HEAD,
         fix="Name a function from `org.functions`",
+        target="the function, as written in sending or receiving",
     ),
     Rule(
         code="HO005",
@@ -769,6 +841,7 @@ _HO_RULES: Final[tuple[Rule, ...]] = (
         use_instead=_HO_HEAD
         + "  gates:\n    - {name: light, preset: minimum_viable, drop: [signed-sow]}\n",
         fix="Use a check name of the preset: scoping-document, signed-sow, success-criteria, owner",
+        target="the gate's name",
     ),
 )
 
@@ -822,6 +895,7 @@ _SQ_RULES: Final[tuple[Rule, ...]] = (
         example=_team("{id: ae-1, function: Sales}, {id: onb-1, function: Operations}"),
         use_instead=_team(_POD3),
         fix="Add or move people, or pick the model that fits",
+        target="the team's name",
     ),
     Rule(
         code="SQ002",
@@ -836,6 +910,7 @@ _SQ_RULES: Final[tuple[Rule, ...]] = (
         ),
         use_instead=_team(_POD3),
         fix="Bring in people from the functions the outcome depends on",
+        target="the team's name",
     ),
     Rule(
         code="SQ003",
@@ -847,6 +922,7 @@ _SQ_RULES: Final[tuple[Rule, ...]] = (
         example=_team(_POD3, leader="vp-sales"),
         use_instead=_team(_POD3),
         fix="Name a member as `leader:`",
+        target="the team's name",
     ),
     Rule(
         code="SQ004",
@@ -869,6 +945,7 @@ _SQ_RULES: Final[tuple[Rule, ...]] = (
         + "{id: onb-1, function: Operations, allocation: 0.5}, "
         + "{id: csm-1, function: Support, allocation: 0.5}]\n",
         fix="Split the person's time with `allocation:` so it adds up to at most 1",
+        target="the person's id",
     ),
     Rule(
         code="SQ005",
@@ -888,6 +965,7 @@ _SQ_RULES: Final[tuple[Rule, ...]] = (
         + "decision_rights:\n  decisions:\n    - {id: set-discount, scope: pricing, "
         + "accountable: Sales, responsible: [activation-pod]}\n",
         fix="Give the decision to a team with more autonomy, or to its function",
+        target="the team's name",
         options="The scopes of each autonomy level: `AUTONOMY_SCOPES`, or `scopes:` on a model.",
     ),
     Rule(
@@ -903,6 +981,7 @@ _SQ_RULES: Final[tuple[Rule, ...]] = (
         ),
         use_instead=_team(_POD3),
         fix="Rebalance the team across functions",
+        target="the team's name",
     ),
     Rule(
         code="SQ007",
@@ -919,6 +998,7 @@ _SQ_RULES: Final[tuple[Rule, ...]] = (
         example=_team(_POD3, mission="Build the integration"),
         use_instead=_team(_POD3),
         fix="State the customer outcome and how it is measured",
+        target="the team's name",
         options="Pass your own `mission_check` to `Team.check` or `check_teams`.",
     ),
     Rule(
@@ -931,6 +1011,7 @@ _SQ_RULES: Final[tuple[Rule, ...]] = (
         example=_team(_POD3.replace("csm-1", "csm-2")),
         use_instead=_team(_POD3),
         fix="Use a person id from `org.people`",
+        target="the member's id, as written",
     ),
     Rule(
         code="SQ009",
@@ -944,6 +1025,7 @@ _SQ_RULES: Final[tuple[Rule, ...]] = (
         ),
         use_instead=_team(_POD3),
         fix="Use the function the org gives the person",
+        target="the member's id",
     ),
 )
 
@@ -965,6 +1047,7 @@ _BN_RULES: Final[tuple[Rule, ...]] = (
         use_instead=_BN_HEAD
         + "bonus_plans:\n  - {name: blended, preset: blended, functions: [Sales]}\n",
         fix="Blend in team and company components (the default is 40/30/20/10)",
+        target="the plan's name",
     ),
     Rule(
         code="BN002",
@@ -978,6 +1061,7 @@ _BN_RULES: Final[tuple[Rule, ...]] = (
         use_instead=_BN_HEAD
         + "bonus_plans:\n  - {name: blended, preset: blended, functions: [Sales]}\n",
         fix="Name a function from `org.functions`",
+        target="the plan's name",
     ),
     Rule(
         code="BN003",
@@ -993,6 +1077,7 @@ _BN_RULES: Final[tuple[Rule, ...]] = (
         + "bonus_plans:\n  - {name: a, preset: blended, functions: [Sales]}\n"
         + "  - {name: b, preset: blended, functions: [Operations]}\n",
         fix="Assign each function to one plan",
+        target="the function's name",
     ),
     Rule(
         code="IN001",
@@ -1021,6 +1106,7 @@ _BN_RULES: Final[tuple[Rule, ...]] = (
         + "  - {name: ops, preset: blended, "
         + "metrics: {individual: delivery_margin, company: nrr}, functions: [Operations]}\n",
         fix="Pay both on a shared outcome (a team or company metric)",
+        target="the two functions, as Sales/Operations, in bonus_plans order",
         options="Tensions are listed under `incentives.tensions`.",
     ),
 )
@@ -1029,3 +1115,7 @@ RULES: Final[Mapping[str, Rule]] = {
     rule.code: rule for rule in (*_RULES, *_DR_RULES, *_HO_RULES, *_SQ_RULES, *_BN_RULES)
 }
 """Every diagnostic code, in catalogue order."""
+
+_BY_NAME: Final[Mapping[str, Rule]] = {rule.name: rule for rule in RULES.values()}
+
+register_rules(RULES)

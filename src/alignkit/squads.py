@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, final
 import attrs
 from pydantic import Field, field_validator
 
-from alignkit._spec import SpecModel, TupleOf
+from alignkit._spec import SpecModel, TupleOf, also_accepts, suggest
 from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import Problem, SpecError
 
@@ -193,7 +193,12 @@ def _model(value: object) -> object:
     if isinstance(value, str):
         found = PRESETS.get(value.strip().lower())
         if found is None:
-            msg = f"Unknown team model {value!r}; use pod, squad, tribe or a mapping"
+            close = suggest(value.strip().lower(), PRESETS)
+            hint = f"did you mean {close!r}? " if close else ""
+            msg = (
+                f"Unknown team model {value!r}; {hint}The presets are pod, squad and tribe, "
+                "and a custom model is a mapping"
+            )
             raise ValueError(msg)
         return found
     return value
@@ -328,7 +333,10 @@ class Team(SpecModel):
     """
 
     name: str = Field(min_length=1, description="The team's name.")
-    model: TeamModel = Field(description="pod, squad, tribe, or a custom model.")
+    model: TeamModel = Field(
+        description="pod, squad, tribe, or a custom model.",
+        json_schema_extra=also_accepts("pod", "squad", "tribe"),
+    )
     mission: str = Field(default="", description="The customer outcome the team owns.")
     members: TupleOf[Member] = Field(default=(), description="Who is on the team.")
     leader: str | None = Field(default=None, description="The member who leads it.")
