@@ -375,6 +375,16 @@ class TestRights:
         ) in result.output
         assert f"{sheet}:2:3: AK012 error: Unknown letter 'X'" in result.output
 
+    def test_import_missing_sheet_is_unreadable(self, runner: CliRunner, tmp_path: Path):
+        """A sheet that is not there is AK010, with a hint about CSV files, exit 2."""
+        missing = tmp_path / "nope.csv"
+        result = runner.invoke(main, ["rights", "import", str(missing)])
+        assert result.exit_code == 2
+        assert result.output.splitlines()[:2] == [
+            f"{missing}: AK010 error: Cannot read the CSV file: No such file or directory",
+            "  help: Point alignkit at a UTF-8 CSV file with a header row",
+        ]
+
     def test_show_decision(self, runner: CliRunner):
         """Who decides, does, is consulted and informed."""
         result = runner.invoke(

@@ -93,6 +93,15 @@ def won(
     return DealEvent(event_id, deal, "Closed-Won", at, {"owner": "ae-1", **payload})
 
 
+# Changes that make a package belong to another handoff, and the field each is about.
+FOREIGN_PACKAGES = [
+    ({"deal_id": "D-9"}, "deal_id"),
+    ({"from_function": "Marketing"}, "from_function"),
+    ({"to_function": "IT"}, "to_function"),
+    ({"owner": "ae-2"}, "owner"),
+]
+
+
 class Recorder:
     def __init__(self) -> None:
         self.seen: list[tuple[str, str]] = []
@@ -630,15 +639,7 @@ class TestResubmission:
         fresh = HandoffDesk(ORG, store=SQLiteStore(tmp_path / "handoffs.db"))
         assert fresh.get("D-1") == accepted
 
-    @pytest.mark.parametrize(
-        ("change", "field"),
-        [
-            ({"deal_id": "D-9"}, "deal_id"),
-            ({"from_function": "Marketing"}, "from_function"),
-            ({"to_function": "IT"}, "to_function"),
-            ({"owner": "ae-2"}, "owner"),
-        ],
-    )
+    @pytest.mark.parametrize(("change", "field"), FOREIGN_PACKAGES)
     def test_the_new_package_must_belong_to_the_handoff(self, change: dict[str, str], field: str):
         """Deal, functions and owner are checked as on the first submission."""
         desk = HandoffDesk(ORG)
@@ -1339,15 +1340,7 @@ class TestOrderAndInput:
             desk.accept("D-1", "onb-1", T0)
         assert desk.accept("D-1", "onb-1", T0 + HOUR).accepted_at == T0 + HOUR
 
-    @pytest.mark.parametrize(
-        ("change", "field"),
-        [
-            ({"deal_id": "D-9"}, "deal_id"),
-            ({"from_function": "Marketing"}, "from_function"),
-            ({"to_function": "IT"}, "to_function"),
-            ({"owner": "ae-2"}, "owner"),
-        ],
-    )
+    @pytest.mark.parametrize(("change", "field"), FOREIGN_PACKAGES)
     def test_the_package_must_belong_to_the_handoff(self, change: dict[str, str], field: str):
         """Deal, functions and owner must match the handoff it is submitted to."""
         desk = HandoffDesk(ORG)

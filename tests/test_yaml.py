@@ -15,6 +15,7 @@ from alignkit import _yaml
 from alignkit._yaml import decode, parse_text
 from alignkit.alignment_file import loads
 from alignkit.errors import SpecError
+from tests.test_alignment_file import MINIMAL
 
 # PyYAML's and libyaml's own words, which must never reach users.
 PYYAML_WORDS = re.compile(
@@ -23,14 +24,6 @@ PYYAML_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-MINIMAL = """\
-version: 1
-org:
-  functions:
-    - {name: Executive, head: ceo}
-  people:
-    - {id: ceo, name: Dana Reyes, function: Executive}
-"""
 
 BOMB = "\n".join(
     ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]

@@ -14,6 +14,7 @@ from alignkit.errors import Problem, SpecError
 
 __all__ = [
     "CSV_COLUMNS",
+    "UNREADABLE",
     "CsvRow",
     "SparseRow",
     "read_people_csv",
@@ -28,18 +29,17 @@ CSV_COLUMNS: Final = ("id", "name", "function", "manager")
 
 _REQUIRED_COLUMNS: Final = ("id", "name", "function")
 
+UNREADABLE: Final = "AK010"
+"""The code of a CSV file that cannot be read at all, as for an alignment file."""
+
 
 def read_table(
     source: str | os.PathLike[str] | IO[str],
-    *,
-    unreadable_code: str | None = None,
 ) -> tuple[str, list[str], list[CsvRow], list[Problem]]:
     """Open ``source`` (a path or a text stream) and read it with :func:`read_rows`.
 
-    Args:
-        source: A path or a text stream.
-        unreadable_code: The code given to the problem of a file that cannot be read
-            at all (missing, not UTF-8, empty); ``None`` leaves it to the caller.
+    A file that cannot be read at all (missing, not UTF-8, empty) is a problem with
+    the code ``AK010``, as an unreadable alignment file is.
 
     Returns:
         The name used in locations, the header, the rows and any CSV-level problems.
@@ -51,16 +51,12 @@ def read_table(
         name = os.fspath(source)
         try:
             with Path(name).open(encoding="utf-8-sig", newline="") as stream:
-                return (name, *read_rows(stream, name, unreadable_code=unreadable_code))
+                return (name, *read_rows(stream, name))
         except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-            problem = Problem(
-                f"Cannot read the CSV file: {reason}", Location(name), code=unreadable_code
-            )
-            raise SpecError([problem]) from None
+            raise _unreadable(name, error) from None
     stream_name = getattr(source, "name", None)
     name = stream_name if isinstance(stream_name, str) else "<csv>"
-    return (name, *read_rows(source, name, unreadable_code=unreadable_code))
+    return (name, *read_rows(source, name))
 
 
 def read_people_csv(
@@ -92,7 +88,7 @@ def read_people_rows(
     Raises:
         SpecError: The file cannot be read, or its header lacks a required column.
     """
-    name, header, found, problems = read_table(source, unreadable_code="AK010")
+    name, header, found, problems = read_table(source)
     return _read_people(name, header, found, problems, prefix)
 
 
@@ -106,12 +102,10 @@ class CsvRow:
     cells: list[str]
 
 
-def read_rows(
-    stream: IO[str], name: str, *, unreadable_code: str | None = None
-) -> tuple[list[str], list[CsvRow], list[Problem]]:
+def read_rows(stream: IO[str], name: str) -> tuple[list[str], list[CsvRow], list[Problem]]:
     """The header, every non-blank record with its place, and any CSV-level problems.
 
-    ``unreadable_code`` is the code of the problem of an empty file.
+    An empty file is a problem with the code ``AK010``.
 
     Raises:
         SpecError: The file has no header row, or the header itself is malformed.
@@ -125,7 +119,7 @@ def read_rows(
         raise SpecError.single(f"Invalid CSV: {error}", Location(name, row=1)) from None
     if header is None:
         empty = "The CSV file is empty; expected a header row"
-        raise SpecError([Problem(empty, Location(name), code=unreadable_code)])
+        raise SpecError([Problem(empty, Location(name), code=UNREADABLE)])
     rows: list[CsvRow] = []
     problems: list[Problem] = []
     row = 1
@@ -251,8 +245,7 @@ def read_sparse(
         try:
             text = Path(name).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-            raise SpecError.single(f"Cannot read the CSV file: {reason}", Location(name)) from None
+            raise _unreadable(name, error) from None
     else:
         stream_name = getattr(source, "name", None)
         name = stream_name if isinstance(stream_name, str) else "<csv>"
@@ -277,7 +270,8 @@ def read_sparse(
     if lines and lines[-1] == "":
         lines.pop()
     if not lines:
-        raise SpecError.single("The CSV file is empty; expected a header row", Location(name))
+        empty = "The CSV file is empty; expected a header row"
+        raise SpecError([Problem(empty, Location(name), code=UNREADABLE)])
     header = lines[0].rstrip("\r").split(",")
     filled = re.compile(r"[^,]+")
     out: list[SparseRow] = []
@@ -300,3 +294,9 @@ def read_sparse(
 
 def _renamed(problem: Problem, name: str) -> Problem:
     return Problem(problem.message, attrs.evolve(problem.location, file=name), code=problem.code)
+
+
+def _unreadable(name: str, error: OSError | UnicodeDecodeError) -> SpecError:
+    reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+    message = f"Cannot read the CSV file: {reason}"
+    return SpecError([Problem(message, Location(name), code=UNREADABLE)])

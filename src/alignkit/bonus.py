@@ -82,7 +82,6 @@ Scope = Literal["individual", "team", "company", "discretionary"]
 _ONE: Final = Decimal(1)
 _ZERO: Final = Decimal(0)
 _MAX_SCORE: Final = Decimal(10)  # 1,000% attainment
-_UNREADABLE: Final = "AK010"  # the code of a file that cannot be read, as for YAML
 
 
 def to_decimal(value: object, where: Sequence[str | int] = ()) -> Decimal:
@@ -680,7 +679,7 @@ def read_scores_csv(
     """
     from alignkit._csvio import read_table
 
-    name, header, found, problems = read_table(source, unreadable_code=_UNREADABLE)
+    name, header, found, problems = read_table(source)
     columns, header_problems = _score_columns(header, plan, name)
     if header_problems:
         raise SpecError([*header_problems, *problems])
