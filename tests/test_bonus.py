@@ -1,25 +1,34 @@
-"""alignkit.bonus: plans, curves, exact payouts, pool scaling, nominations."""
+"""alignkit.bonus: plans, curves, exact payouts, pool scaling, nominations, CSV runs."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import math
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from alignkit.bonus import (
+    MAX_AMOUNT,
     BonusPlan,
     BonusPlanSpec,
     Component,
     Nomination,
+    Payout,
     PayoutCurve,
+    PayoutLine,
     PayoutRow,
+    PayoutSummary,
     allocate,
+    compute_payouts_csv,
     read_scores_csv,
     scale_to_pool,
     to_decimal,
@@ -540,7 +549,7 @@ class TestScoresCsv:
     def test_eligibility_columns_are_read_and_located(self):
         """An eligible fraction prorates; a bad one, or a bad day count, names its column."""
         rows = read(HEADER.rstrip("\n") + ",eligible\ne1,10000,1,1,1,1,0.5\n")
-        assert [(r.employee_id, r.eligible) for r in rows] == [("e1", "0.5")]
+        assert [(r.employee_id, r.eligible) for r in rows] == [("e1", Decimal("0.5"))]
         assert BLENDED.payout(rows[0].target_bonus, rows[0].scores, rows[0].eligible).total == (
             Decimal("5000.00")
         )
@@ -599,7 +608,7 @@ class TestScoresCsv:
 
     def test_a_huge_target_is_a_spec_error(self):
         """A target too large to pay exactly is refused at its cell, not a crash."""
-        with pytest.raises(SpecError, match="too large") as info:
+        with pytest.raises(SpecError, match=r"above 10\^15") as info:
             read(HEADER + "e1,1e30,1,1,1,1\n")
         assert where(info.value) == [("scores.csv", 2, 2)]
 
@@ -783,3 +792,840 @@ class TestScoresCsvProperties:
         with pytest.raises(SpecError, match="plausible maximum") as info:
             read(HEADER + "e1,1000," + ",".join(cells) + "\n")
         assert where(info.value) == [("scores.csv", 2, 3 + names.index(name))]
+
+
+# -- the range of amounts ----------------------------------------------------------------
+
+HUGE = ["1e26", "1" * 40, "1e999999", Decimal("1e26"), 10**40, 1e300]
+LIMIT = r"above 10\^15 \(1,000,000,000,000,000\), the largest"
+
+
+def paths(error: SpecError) -> list[tuple[str | int, ...]]:
+    """The path of every problem, in order."""
+    return [p.location.path for p in error.problems]
+
+
+class TestAmountRange:
+    @pytest.mark.parametrize("value", HUGE)
+    def test_a_huge_target_is_refused_at_its_field(self, value: object):
+        """Beyond 10^15, a target is a SpecError naming it, never a crash or a rounding."""
+        with pytest.raises(SpecError, match=LIMIT + " amount alignkit reads") as info:
+            BLENDED.payout(value, SCORES)
+        assert paths(info.value) == [("target_bonus",)]
+
+    @pytest.mark.parametrize("value", HUGE)
+    def test_a_huge_pool_is_refused(self, value: object):
+        """A pool beyond 10^15 is refused, not taken as "no limit"."""
+        with pytest.raises(SpecError, match=LIMIT) as info:
+            scale_to_pool([BLENDED.payout(100, SCORES)], value)
+        assert paths(info.value) == [("pool",)]
+
+    @pytest.mark.parametrize("value", HUGE)
+    @pytest.mark.parametrize("field", ["pool", "cap"])
+    def test_a_huge_allocation_is_refused(self, value: object, field: str):
+        """A pool or cap beyond 10^15 is a SpecError at its field, not a decimal Overflow."""
+        given: dict[str, object] = {"pool": 100, "cap": None, field: value}
+        with pytest.raises(SpecError, match=LIMIT) as info:
+            allocate(given["pool"], [Nomination("s1", "o1", "r")], ORG, given["cap"])
+        assert paths(info.value) == [(field,)]
+
+    @pytest.mark.parametrize("value", HUGE)
+    def test_a_huge_curve_point_is_refused(self, value: object):
+        """Curve points are numbers in range too: refused where they are written."""
+        with pytest.raises(SpecError, match=LIMIT + " number") as info:
+            PayoutCurve([(0, 0), (1, value)])
+        assert paths(info.value) == [("points", 1, 1)]
+
+    def test_too_many_decimals_are_refused(self):
+        """More than 30 digits after the point is refused; trailing zeros do not count."""
+        with pytest.raises(SpecError, match="more than 30 digits after the decimal point"):
+            BLENDED.payout("1e-31", SCORES)
+        assert to_decimal("1." + "0" * 40) == 1
+        assert to_decimal("-0") == 0
+        assert not to_decimal("-0").is_signed()
+
+    @pytest.mark.parametrize(
+        ("currency", "paid"),
+        [
+            ("USD", "1000000000000000.00"),
+            ("KWD", "1000000000000000.000"),
+            ("JPY", "1000000000000000"),
+        ],
+    )
+    def test_the_largest_amount_is_paid_exactly(self, currency: str, paid: str):
+        """10^15 is paid to the minor unit; a payout above it is refused at the target."""
+        plan = BonusPlan.individual_only(currency=currency)
+        assert str(plan.payout(MAX_AMOUNT, {"individual": 1}).total) == paid
+        with pytest.raises(SpecError, match="the largest amount alignkit pays") as info:
+            plan.payout(MAX_AMOUNT, {"individual": "1.0001"})
+        assert paths(info.value) == [("target_bonus",)]
+
+    def test_payouts_are_exact_beyond_28_digits(self):
+        """0.4999... (30 digits) of a cent pays nothing: no rounding to 28 digits on the way."""
+        score = "0.4" + "9" * 29
+        assert BonusPlan.individual_only().payout("0.01", {"individual": score}).total == 0
+
+    @pytest.mark.parametrize(("target", "paid"), [("0.03", "0.06"), ("0.21", "0.39")])
+    def test_a_slope_of_a_third_rounds_exactly(self, target: str, paid: str):
+        """5.5 x 1/3 of 0.03 is exactly 5.5 cents, so half up pays 6 (0.333... paid 5)."""
+        thirds = PayoutCurve([(0, 0), (3, 1)])
+        plan = BonusPlan("thirds", "USD", [Component("a", weight=1, curve=thirds)])
+        assert plan.payout(target, {"a": "5.5"}).total == Decimal(paid)
+        assert (
+            str(plan.payout(target, {"a": 1}).lines[0].factor) == "0.3333333333333333333333333333"
+        )
+
+    def test_eligible_days_round_exactly(self):
+        """1.83 for 5 of 366 days is exactly 2.5 cents, so half up pays 3."""
+        payout = BonusPlan.individual_only().payout("1.83", {"individual": 1}, eligible=(5, 366))
+        assert payout.total == Decimal("0.03")
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.decimals(min_value=0, max_value=MAX_AMOUNT, places=2),
+        st.fixed_dictionaries(
+            {c.name: st.decimals(min_value=0, max_value=10, places=6) for c in BLENDED.components}
+        ),
+        st.integers(1, 366).flatmap(lambda p: st.tuples(st.integers(0, p), st.just(p))),
+    )
+    @example(Decimal("0.61"), dict.fromkeys(SCORES, Decimal(1)), (57, 366))  # 9.5 cents exactly
+    @example(Decimal("3.05"), dict.fromkeys(SCORES, Decimal(1)), (87, 366))  # 72.5 cents exactly
+    def test_every_payout_in_range_is_the_exact_fraction(self, target, scores, eligible):
+        """The total is the rational value rounded half up once, or refused above 10^15."""
+        days, period = eligible
+        exact = sum(
+            Fraction(target) * Fraction(c.weight) * min(Fraction(scores[c.name]), Fraction(2))
+            for c in BLENDED.components
+        )
+        units = math.floor(exact * days / period * 100 + Fraction(1, 2))
+        if units > MAX_AMOUNT * 100:
+            with pytest.raises(SpecError, match="largest amount alignkit pays"):
+                BLENDED.payout(target, scores, eligible)
+            return
+        payout = BLENDED.payout(target, scores, eligible)
+        assert payout.total == Decimal(units) / 100
+        assert sum((line.amount for line in payout.lines), Decimal(0)) == payout.total
+
+    @settings(max_examples=100, deadline=None)
+    @given(
+        st.lists(st.decimals(min_value=0, max_value=MAX_AMOUNT, places=2), min_size=1, max_size=8),
+        st.decimals(min_value=0, max_value=MAX_AMOUNT, places=3),
+    )
+    def test_any_pool_in_range_is_met_to_the_cent(self, totals, pool):
+        """Scaled payouts add up to the pool (its whole cents), whatever their size."""
+        plan = BonusPlan.individual_only()
+        payouts = [plan.payout(t, {"individual": 1}) for t in totals]
+        scaled = scale_to_pool(payouts, pool)
+        if sum(totals) <= pool:
+            assert scaled == payouts
+        else:
+            whole_cents = Decimal(math.floor(pool * 100)) / 100
+            assert sum((p.total for p in scaled), Decimal(0)) == whole_cents
+            assert all(p.lines[0].amount == p.total for p in scaled)
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.lists(st.decimals(min_value=0, max_value=10**9, places=2), min_size=1, max_size=8),
+        st.decimals(min_value=0, max_value=10**9, places=2),
+    )
+    def test_remainders_are_compared_exactly(self, totals, pool):
+        """Each payout is the largest-remainder share of the pool, computed in fractions."""
+        plan = BonusPlan.individual_only()
+        payouts = [plan.payout(t, {"individual": 1}) for t in totals]
+        total = sum(Fraction(t) for t in totals)
+        if total <= pool:
+            return
+        exact = [Fraction(t) * Fraction(pool) / total * 100 for t in totals]
+        cents = [math.floor(e) for e in exact]
+        by_remainder = sorted(range(len(exact)), key=lambda i: (cents[i] - exact[i], i))
+        for i in by_remainder[: int(pool * 100) - sum(cents)]:
+            cents[i] += 1
+        scaled = scale_to_pool(payouts, pool)
+        assert [p.total for p in scaled] == [Decimal(c) / 100 for c in cents]
+
+
+# -- wrong types at every entry point ----------------------------------------------------
+
+
+def full(n: int) -> dict[str, list[float]]:
+    """Scores of 1 for every blended component, ``n`` employees."""
+    return {name: [1.0] * n for name in SCORES}
+
+
+_1 = Decimal(1)
+WRONG_TYPES = {
+    "payout scores None": (lambda: BLENDED.payout(100, None), ("scores",)),
+    "payout scores list": (lambda: BLENDED.payout(100, [1, 2]), ("scores",)),
+    "payout target None": (lambda: BLENDED.payout(None, SCORES), ("target_bonus",)),
+    "payout id int": (lambda: BLENDED.payout(100, SCORES, employee_id=5), ("employee_id",)),
+    "payout target percentage": (lambda: BLENDED.payout("100%", SCORES), ("target_bonus",)),
+    "payouts None": (lambda: list(BLENDED.payouts(None)), ()),
+    "payouts [None]": (lambda: list(BLENDED.payouts([None])), (0,)),
+    "payouts [5]": (lambda: list(BLENDED.payouts([5])), (0,)),
+    "payouts id None": (
+        lambda: list(BLENDED.payouts([{"employee_id": None, "target_bonus": 1, "scores": SCORES}])),
+        (0, "employee_id"),
+    ),
+    "payouts id list": (
+        lambda: list(BLENDED.payouts([PayoutRow(["x"], 1, SCORES)])),  # type: ignore[arg-type]
+        (0, "employee_id"),
+    ),
+    "payouts scores None": (
+        lambda: list(BLENDED.payouts([{"employee_id": "a", "target_bonus": 1, "scores": None}])),
+        (0, "scores"),
+    ),
+    "payouts unknown key": (
+        lambda: list(
+            BLENDED.payouts([{"employee_id": "a", "target_bonus": 1, "scores": SCORES, "x": 1}])
+        ),
+        (0,),
+    ),
+    "allocate [None]": (lambda: allocate(1, [None], ORG), ("nominations", 0)),
+    "allocate None": (lambda: allocate(1, None, ORG), ("nominations",)),
+    "allocate half a mapping": (
+        lambda: allocate(1, [{"nominator": "s1", "reason": "r"}], ORG),
+        ("nominations", 0, "nominee"),
+    ),
+    "allocate org None": (lambda: allocate(1, [Nomination("s1", "o1", "r")], None), ("org",)),
+    "allocate currency list": (lambda: allocate(1, [], ORG, currency=["USD"]), ("currency",)),
+    "scale None": (lambda: scale_to_pool(None, 1), ("payouts",)),
+    "scale [None]": (lambda: scale_to_pool([None], 1), ("payouts", 0)),
+    "scale lines None": (
+        lambda: scale_to_pool([Payout(Decimal(1), None, "USD")], 0),  # type: ignore[arg-type]
+        ("payouts", 0, "lines"),
+    ),
+    "scale lines short": (
+        lambda: scale_to_pool([Payout(Decimal(2), (PayoutLine("a", _1, _1, _1, _1),), "USD")], 0),
+        ("payouts", 0, "lines"),
+    ),
+    "scale sub-cent": (
+        lambda: scale_to_pool([Payout(Decimal("0.001"), (), "USD")], 0),
+        ("payouts", 0, "total"),
+    ),
+    "arrays strings": (lambda: BLENDED.payout_arrays(np.array(["a"]), full(1)), ("target_bonus",)),
+    "arrays objects": (lambda: BLENDED.payout_arrays([object()], full(1)), ("target_bonus",)),
+    "arrays complex": (lambda: BLENDED.payout_arrays([1j], full(1)), ("target_bonus",)),
+    "arrays booleans": (lambda: BLENDED.payout_arrays([True], full(1)), ("target_bonus",)),
+    "arrays ragged": (
+        lambda: BLENDED.payout_arrays([[1.0], [1.0, 2.0]], full(1)),
+        ("target_bonus",),
+    ),
+    "arrays scores None": (lambda: BLENDED.payout_arrays([1.0], None), ("scores",)),
+    "arrays score text": (
+        lambda: BLENDED.payout_arrays([1.0], {**full(1), "team": "x"}),
+        ("scores", "team"),
+    ),
+    "arrays 2-D": (lambda: BLENDED.payout_arrays([1.0], {**full(1), "team": [[1.0]]}), ()),
+    "arrays huge int": (lambda: BLENDED.payout_arrays([10**400], full(1)), ("target_bonus",)),
+    "arrays huge float": (lambda: BLENDED.payout_arrays([1e300], full(1)), (0, "target_bonus")),
+}
+
+
+class TestWrongTypes:
+    @pytest.mark.parametrize("case", list(WRONG_TYPES), ids=list(WRONG_TYPES))
+    def test_a_wrong_type_is_a_located_spec_error(self, case: str):
+        """Wrong types give a SpecError at the bad value, never a TypeError or AttributeError."""
+        call, path = WRONG_TYPES[case]
+        with pytest.raises(SpecError) as info:
+            call()
+        assert paths(info.value)[0] == path
+
+    def test_nominations_may_be_mappings(self):
+        """A nomination's fields as a mapping count like a Nomination."""
+        allocation = allocate(10, [{"nominator": "s1", "nominee": "o1", "reason": "r"}], ORG)
+        assert [(a.nominee, a.amount) for a in allocation.awards] == [("o1", Decimal("10.00"))]
+
+    def test_an_integer_id_is_its_digits(self):
+        """HR ids are often numbers: an int id is read as its digits."""
+        row = {"employee_id": 42, "target_bonus": 1, "scores": SCORES}
+        assert [p.employee_id for p in BLENDED.payouts([row])] == ["42"]
+
+    def test_a_factor_is_asked_for_with_a_number(self):
+        """`factor` reads its attainment as any number is read."""
+        assert PayoutCurve.linear().factor(0.5) == Decimal("0.5")  # type: ignore[arg-type]
+        with pytest.raises(SpecError, match="Expected a number"):
+            PayoutCurve.linear().factor(None)  # type: ignore[arg-type]
+
+
+# Values as JSON, YAML or a careless caller would hand them over.
+_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.decimals()
+    | st.text(max_size=10)
+    | st.sampled_from(["1", "0.5", "110%", "1,5", "1,234", "1e999999", "-0", "sNaN", "1e-40"])
+    | st.sampled_from([c.name for c in BLENDED.components])
+)
+json_like = st.recursive(
+    _leaves,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.tuples(children, children)
+        | st.dictionaries(
+            st.text(max_size=6) | st.sampled_from([c.name for c in BLENDED.components]),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=12,
+)
+payout_rows = st.from_type(PayoutRow) | json_like
+
+
+def or_valid(value: object) -> st.SearchStrategy[object]:
+    """A valid ``value`` or anything: garbage in one argument at a time, often."""
+    return st.just(value) | json_like
+
+
+some_payouts = st.lists(st.from_type(Payout) | json_like, max_size=3) | json_like
+
+
+class TestOnlySpecErrors:
+    @settings(max_examples=150, deadline=None)
+    @given(or_valid(100), or_valid(SCORES), or_valid(None), or_valid(None))
+    def test_payout(self, target, scores, eligible, employee):
+        """`payout` raises only SpecError, or pays lines that add up."""
+        try:
+            payout = BLENDED.payout(target, scores, eligible, employee_id=employee)
+        except SpecError:
+            return
+        assert sum((line.amount for line in payout.lines), Decimal(0)) == payout.total
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(payout_rows, max_size=4) | json_like)
+    def test_payouts(self, rows):
+        """`payouts` raises only SpecError."""
+        with contextlib.suppress(SpecError):
+            list(BLENDED.payouts(rows))
+
+    @settings(max_examples=150, deadline=None)
+    @given(or_valid([BLENDED.payout(100, SCORES)]) | some_payouts, or_valid(50))
+    def test_scale_to_pool(self, payouts, pool):
+        """`scale_to_pool` raises only SpecError, or meets the pool."""
+        try:
+            scaled = scale_to_pool(payouts, pool)
+        except SpecError:
+            return
+        assert len(scaled) == len(payouts)
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        or_valid(100),
+        or_valid([Nomination("s1", "o1", "r")]),
+        or_valid(None),
+        or_valid("USD"),
+        st.sampled_from([ORG, None, "org"]),
+    )
+    def test_allocate(self, pool, nominations, cap, currency, org):
+        """`allocate` raises only SpecError."""
+        with contextlib.suppress(SpecError):
+            allocate(pool, nominations, org, cap, currency=currency)
+
+    @settings(max_examples=150, deadline=None)
+    @given(or_valid([1.0, 2.0]), or_valid(full(2)))
+    def test_payout_arrays(self, target, scores):
+        """`payout_arrays` raises only SpecError."""
+        with contextlib.suppress(SpecError):
+            BLENDED.payout_arrays(target, scores)
+
+    @settings(max_examples=150, deadline=None)
+    @given(json_like)
+    def test_to_decimal(self, value):
+        """`to_decimal` raises only SpecError, or gives a number in range."""
+        try:
+            number = to_decimal(value)
+        except SpecError:
+            return
+        assert 0 <= number <= MAX_AMOUNT
+
+    @settings(max_examples=150, deadline=None)
+    @given(or_valid([(0, 0), (1, 1)]), or_valid(None), or_valid(None), json_like)
+    def test_specs(self, points, threshold, cap, data):
+        """Curves, components and plans in an alignment file raise only SpecError."""
+        for build in (
+            lambda: PayoutCurve(points, threshold, cap),
+            lambda: Component("a", weight=threshold, curve=cap),
+            lambda: BonusPlan("p", components=points, max_score=cap),
+            lambda: BonusPlanSpec.model_validate(data),
+        ):
+            with contextlib.suppress(SpecError):
+                build()
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(max_size=300), st.booleans())
+    def test_compute_payouts_csv(self, body, decimal_comma):
+        """A payout run over any text raises only SpecError, and writes nothing then."""
+        out = io.StringIO()
+        try:
+            compute_payouts_csv(
+                io.StringIO(HEADER + body), BLENDED, out, decimal_comma=decimal_comma
+            )
+        except SpecError:
+            assert out.getvalue() == ""
+
+
+# -- the vectorised path never pays a wrong figure ---------------------------------------
+
+
+STEEP = BonusPlan(
+    "steep",
+    "USD",
+    [Component("a", weight=1, curve=PayoutCurve([(0, 0), ("0.0001", "100")]))],
+    max_score="1e10",
+)
+
+
+class TestPayoutArraysRange:
+    def test_a_steep_uncapped_curve_is_settled_exactly(self):
+        """Where int64 would overflow (a negative payout), the row is computed exactly."""
+        arrays = STEEP.payout_arrays(np.array([0.5, 0.51, 3.0]), {"a": np.array([1e9, 1e9, 1])})
+        assert [arrays.total(i) for i in range(3)] == [
+            Decimal("500000000000000.00"),
+            Decimal("510000000000000.00"),
+            Decimal("3000000.00"),  # 3 x (100 / 0.0001)
+        ]
+        assert arrays.checked == 2
+
+    def test_a_payout_above_the_range_is_refused_at_its_row(self):
+        """The vectorised path refuses what `payout` refuses, at the row's index."""
+        with pytest.raises(SpecError, match="the largest amount alignkit pays") as info:
+            STEEP.payout_arrays(np.array([1.0, 20.0]), {"a": np.array([1.0, 1e9])})
+        assert paths(info.value) == [(1, "target_bonus")]
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(
+                st.one_of(
+                    st.decimals(min_value=0, max_value=MAX_AMOUNT, places=2).map(float),
+                    st.floats(min_value=0, max_value=1e16),
+                ),
+                st.one_of(
+                    st.decimals(min_value=0, max_value=10**9, places=4).map(float),
+                    st.floats(min_value=0, max_value=1e9),
+                ),
+            ),
+            min_size=1,
+            max_size=12,
+        ),
+        st.sampled_from(["0.0001", "0.0003", "1", "7"]),
+        st.sampled_from(["1", "100", "12345.6789"]),
+        st.none() | st.sampled_from(["2", "1e9", "1e15"]),
+    )
+    def test_equals_payout_anywhere_in_range(self, rows, width, rise, cap):
+        """payout_arrays gives what payout gives, even on steep curves and huge values."""
+        curve = PayoutCurve([(0, 0), (width, rise)], cap=cap)
+        plan = BonusPlan("p", "USD", [Component("a", weight=1, curve=curve)], max_score="1e9")
+        expected = []
+        for target, score in rows:
+            try:
+                expected.append(plan.payout(target, {"a": score}).total)
+            except SpecError:
+                with pytest.raises(SpecError):
+                    plan.payout_arrays([t for t, _ in rows], {"a": [s for _, s in rows]})
+                return
+        arrays = plan.payout_arrays([t for t, _ in rows], {"a": [s for _, s in rows]})
+        assert [arrays.total(i) for i in range(len(rows))] == expected
+        assert (arrays.lines.sum(axis=1) == arrays.totals).all()
+
+
+# -- numbers read the way the person meant -----------------------------------------------
+
+
+class TestScoresNumbers:
+    @pytest.mark.parametrize(
+        ("cell", "message"),
+        [
+            (
+                "10000,50",
+                (
+                    "'10000,50' has a decimal comma; write 10000.50 "
+                    "(or read the sheet with decimal commas)"
+                ),
+            ),
+            (
+                "10.000,00",
+                (
+                    "'10.000,00' has a decimal comma; write 10000.00 "
+                    "(or read the sheet with decimal commas)"
+                ),
+            ),
+            ("1,234", "'1,234' is ambiguous: write 1234 or 1.234"),
+            ("10 000", "Expected a number, got '10 000'; write it like 10000.50"),
+            ("12,34,567", "Expected a number, got '12,34,567'; write it like 10000.50"),
+            ("100%", "'100%' is a percentage; write the amount itself, like 10000.50"),
+        ],
+    )
+    def test_a_target_is_read_as_meant_or_refused(self, cell: str, message: str):
+        """Separators that could mean two things are refused at the cell, with the form to use."""
+        with pytest.raises(SpecError) as info:
+            read(HEADER + f'e1,"{cell}",1,1,1,1\n')
+        assert [(p.message, p.location.column) for p in info.value.problems] == [(message, 2)]
+
+    def test_thousands_separators_that_cannot_be_a_decimal_comma_are_read(self):
+        """A comma before a decimal point, or two of them, groups thousands."""
+        rows = read(HEADER + 'e1,"10,000.50",1,1,1,1\ne2,"1,234,567",1,1,1,1\n')
+        assert [r.target_bonus for r in rows] == [Decimal("10000.50"), Decimal(1234567)]
+
+    def test_a_percentage_is_read_where_a_fraction_is_meant(self):
+        """110% in a score column is 1.10; 50% eligible is half the period."""
+        (row,) = read(HEADER.rstrip("\n") + ",eligible\ne1,1000,110%,1,1,1,50%\n")
+        assert (row.scores["individual"], row.eligible) == (Decimal("1.1"), Decimal("0.5"))
+
+    def test_a_number_of_days_is_never_a_percentage(self):
+        """A percentage where days are counted is refused at its cell."""
+        with pytest.raises(SpecError) as info:
+            read(HEADER.rstrip("\n") + ",eligible_days,period_days\ne1,100,1,1,1,1,30%,365\n")
+        assert [(p.message, p.location.column) for p in info.value.problems] == [
+            ("'30%' is a percentage; write the number of days itself, like 10000.50", 7)
+        ]
+
+    def test_a_sheet_with_decimal_commas(self):
+        """With decimal_comma, 10.000,50 is ten thousand and a half; a point is refused."""
+        text = HEADER + 'e1,"10.000,50","1,10",1,1,110%\ne2,"10000,5",1,1,1,"0,5"\n'
+        rows = read_scores_csv(io.StringIO(text), BLENDED, decimal_comma=True)
+        assert [
+            (r.target_bonus, r.scores["individual"], r.scores["silo_buster"]) for r in rows
+        ] == [
+            (Decimal("10000.50"), Decimal("1.10"), Decimal("1.1")),
+            (Decimal("10000.5"), Decimal(1), Decimal("0.5")),
+        ]
+        with pytest.raises(SpecError) as info:
+            list(
+                read_scores_csv(
+                    io.StringIO(HEADER + "e1,1.234,1.5,1,1,1\n"), BLENDED, decimal_comma=True
+                )
+            )
+        assert [(p.message, p.location.column) for p in info.value.problems] == [
+            ("'1.234' is ambiguous: write 1234 or 1,234", 2),
+            ("'1.5' has a decimal point; write 1,5", 3),
+        ]
+
+    def test_a_blank_id_and_a_repeated_score_column_are_refused(self):
+        """One reader refuses both, for reading and for a payout run alike."""
+        for run in (
+            read,
+            lambda text: compute_payouts_csv(io.StringIO(text), BLENDED, io.StringIO()),
+        ):
+            with pytest.raises(SpecError, match="Empty 'employee_id'"):
+                run(HEADER + " ,1,1,1,1,1\n")
+            with pytest.raises(SpecError, match="Duplicate column 'team'"):
+                run(HEADER.rstrip("\n") + ",team\ne1,1,1,1,1,1,1\n")
+
+
+# -- a payout run over a whole file ------------------------------------------------------
+
+
+def scores_file(tmp_path: Path, rows: str, header: str = HEADER) -> Path:
+    path = tmp_path / "scores.csv"
+    path.write_text(header + rows, encoding="utf-8")
+    return path
+
+
+class TestComputePayoutsCsv:
+    def test_writes_what_write_payouts_csv_writes(self, tmp_path: Path):
+        """Streamed, the file is the one the object path writes, byte for byte."""
+        rows = "=cmd,10000,1.2,0.5,1.0,0\ne2,5000,1,1,1,1\ne3,123.45,0.33333,1,2.5,110%\n"
+        scores = scores_file(tmp_path, rows)
+        out = tmp_path / "payouts.csv"
+        summary = compute_payouts_csv(scores, BLENDED, out)
+        payouts = list(BLENDED.payouts(read_scores_csv(scores, BLENDED)))
+        assert out.read_text(encoding="utf-8") == write_payouts_csv(payouts, BLENDED)
+        assert out.read_text(encoding="utf-8").splitlines()[1].startswith("'=cmd,USD,8300.00")
+        assert summary == PayoutSummary(
+            3,
+            sum((p.total for p in payouts), Decimal(0)).quantize(Decimal("0.01")),
+            "USD",
+            False,
+            1,
+        )
+
+    def test_nothing_is_written_when_the_last_row_repeats_an_id(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        """Earlier chunks are computed, but the file is replaced only if the whole run succeeds."""
+        import alignkit.bonus
+
+        monkeypatch.setattr(alignkit.bonus, "_CHUNK", 2)
+        scores = scores_file(
+            tmp_path, "".join(f"e{i},100,1,1,1,1\n" for i in range(6)) + "e0,1,1,1,1,1\n"
+        )
+        out = tmp_path / "payouts.csv"
+        out.write_text("last run\n", encoding="utf-8")
+        with pytest.raises(SpecError, match="Duplicate employee_id 'e0' on rows 2 and 8"):
+            compute_payouts_csv(scores, BLENDED, out)
+        assert out.read_text(encoding="utf-8") == "last run\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["payouts.csv", "scores.csv"]
+
+    def test_a_stream_gets_the_whole_file_or_nothing(self):
+        """Written to a stream, the payouts come at the end, and not at all on an error."""
+        out = io.StringIO()
+        with pytest.raises(SpecError):
+            compute_payouts_csv(io.StringIO(HEADER + "e1,1,1,1,1,1\ne2,1,x,1,1,1\n"), BLENDED, out)
+        assert out.getvalue() == ""
+
+    def test_an_interrupted_run_leaves_nothing(self, tmp_path: Path):
+        """Whatever stops a run, the old file stays and no temporary file is left."""
+        scores = scores_file(tmp_path, "e1,1,1,1,1,1\n")
+        out = tmp_path / "payouts.csv"
+        out.write_text("last run\n", encoding="utf-8")
+
+        def stop(_: int) -> None:
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            compute_payouts_csv(scores, BLENDED, out, progress=stop)
+        assert out.read_text(encoding="utf-8") == "last run\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["payouts.csv", "scores.csv"]
+
+    def test_an_unwritable_output_is_an_os_error(self, tmp_path: Path):
+        """A folder that does not exist cannot be written: OSError, nothing left behind."""
+        scores = scores_file(tmp_path, "e1,1,1,1,1,1\n")
+        with pytest.raises(FileNotFoundError):
+            compute_payouts_csv(scores, BLENDED, tmp_path / "no" / "payouts.csv")
+
+    def test_an_existing_file_keeps_its_permissions(self, tmp_path: Path):
+        """Replacing a payout file keeps who may read it."""
+        scores = scores_file(tmp_path, "e1,1,1,1,1,1\n")
+        out = tmp_path / "payouts.csv"
+        out.write_text("", encoding="utf-8")
+        out.chmod(0o600)
+        compute_payouts_csv(scores, BLENDED, out)
+        assert (out.stat().st_mode & 0o777, out.read_text().count("\n")) == (0o600, 2)
+
+    def test_progress_counts_every_character(self, tmp_path: Path):
+        """The progress callback sees every character of the file, line by line."""
+        text = "e1,1,1,1,1,1\n\ne2,2,1,1,1,1\n"
+        scores = scores_file(tmp_path, text)
+        seen: list[int] = []
+        compute_payouts_csv(scores, BLENDED, io.StringIO(), progress=seen.append)
+        assert sum(seen) == len(HEADER + text)
+        assert len(seen) == 4
+
+    def test_more_than_a_thousand_problems_are_counted(self):
+        """A hostile file's problems are kept to a thousand, and the rest counted."""
+        body = "".join(f"e{i},x,1,1,1,1\n" for i in range(1_005))
+        with pytest.raises(SpecError) as info:
+            compute_payouts_csv(io.StringIO(HEADER + body), BLENDED, io.StringIO())
+        assert len(info.value.problems) == 1_001
+        assert info.value.problems[-1].message == (
+            "5 more problems are not shown; fix the ones above and run again"
+        )
+
+    def test_an_unreadable_file_part_way_through_is_ak010(self, tmp_path: Path):
+        """Bytes that are not UTF-8 after the first chunk are AK010, and nothing is written."""
+        scores = tmp_path / "scores.csv"
+        scores.write_bytes(
+            HEADER.encode() + b"e1,1,1,1,1,1\n" * 3_000 + "é,1,1,1,1,1\n".encode("latin-1")
+        )
+        out = io.StringIO()
+        with pytest.raises(SpecError, match="not UTF-8") as info:
+            compute_payouts_csv(scores, BLENDED, out)
+        assert [p.code for p in info.value.problems] == ["AK010"]
+        assert out.getvalue() == ""
+
+    def test_a_pool_is_met_exactly(self):
+        """Over the pool, the rows are scaled as scale_to_pool scales them, exactly."""
+        text = HEADER + "e1,100,1,1,1,1\ne2,100,1,1,1,1\ne3,100.01,1,1,1,1\n"
+        out = io.StringIO()
+        summary = compute_payouts_csv(io.StringIO(text), BLENDED, out, pool="200.005")
+        payouts = list(BLENDED.payouts(read_scores_csv(io.StringIO(text), BLENDED)))
+        assert out.getvalue() == write_payouts_csv(scale_to_pool(payouts, "200.005"), BLENDED)
+        assert (summary.total, summary.scaled) == (Decimal("200.00"), True)
+        with pytest.raises(SpecError, match="is a percentage") as info:
+            compute_payouts_csv(io.StringIO(text), BLENDED, io.StringIO(), pool="10%")
+        assert paths(info.value) == [("pool",)]
+
+    def test_within_the_pool_nothing_is_scaled(self):
+        """A pool above the total changes nothing."""
+        out = io.StringIO()
+        summary = compute_payouts_csv(
+            io.StringIO(HEADER + "e1,100,1,1,1,1\n"), BLENDED, out, pool=100
+        )
+        assert (summary.total, summary.scaled) == (Decimal("100.00"), False)
+        assert out.getvalue().splitlines()[1] == "e1,USD,100.00,40.00,30.00,20.00,10.00"
+
+    def test_summary_is_immutable(self):
+        """A summary is a frozen value."""
+        summary = PayoutSummary(1, Decimal(1), "USD", False, 0)
+        with pytest.raises(AttributeError):
+            summary.count = 2  # type: ignore[misc]
+
+
+_plain = st.decimals(min_value=0, max_value=12, places=4).map(str)
+_money = st.decimals(min_value=0, max_value=10**6, places=2).map(str)
+_odd = st.sampled_from(
+    [
+        "110%",
+        "1,234.5",
+        "1e3",
+        "1.23456",
+        "0.333333333333333333",
+        "",
+        "x",
+        "-1",
+        "1,5",
+        "  2 ",
+        "1_0",
+        "٣",
+    ]
+)
+_targets = st.one_of(
+    _money, _money, st.sampled_from(["1e3", "0.001", "5000000000000000", "1e15", "10,000.5"])
+)
+
+
+@st.composite
+def runs(draw: st.DrawFn) -> tuple[BonusPlan, str, bool]:
+    """A plan, a scores sheet for it (mostly plain, some odd cells) and its decimal mark."""
+    curve = draw(
+        st.sampled_from(
+            [
+                PayoutCurve.linear(),
+                PayoutCurve([(0.5, 0.25), (1, 1), (1.5, 2)], threshold=0.5, cap=2.5),
+                PayoutCurve([(0, 0), (3, 1)]),
+                PayoutCurve([(0, 0), ("0.0001", "100")]),
+            ]
+        )
+    )
+    plan = BonusPlan(
+        "p",
+        draw(st.sampled_from(["USD", "JPY", "KWD"])),
+        [Component("a", weight="0.7", curve=curve), Component("b", weight="0.3")],
+        max_score=draw(st.sampled_from(["10", "1e9"])),
+    )
+    eligibility = draw(st.sampled_from(["", ",eligible", ",eligible_days,period_days"]))
+    decimal_comma = draw(st.booleans())
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    out.write("employee_id,target_bonus,a,b" + eligibility + "\n")
+    for i in range(draw(st.integers(0, 12))):
+        cells = [draw(st.sampled_from([f"e{i}", f"e{i}", "e0"])), draw(_targets)]
+        cells += [draw(st.one_of(_plain, _plain, _plain, _odd)) for _ in range(2)]
+        if eligibility == ",eligible":
+            cells.append(draw(st.sampled_from(["", "0.5", "1", "50%"])))
+        elif eligibility:
+            cells += draw(st.sampled_from([["", ""], ["73", "365"], ["5", "366"], ["3", "0"]]))
+        if decimal_comma:
+            cells = [c.replace(".", ",") if draw(st.booleans()) else c for c in cells]
+        writer.writerow(cells)
+    return plan, out.getvalue(), decimal_comma
+
+
+def outcome(plan: BonusPlan, text: str, **options: object) -> tuple[str, object]:
+    """The file a run writes and its summary (without `checked`), or its problems."""
+    out = io.StringIO()
+    try:
+        summary = compute_payouts_csv(io.StringIO(text), plan, out, **options)  # type: ignore[arg-type]
+    except SpecError as error:
+        return "", [(str(p.location), p.message) for p in error.problems]
+    return out.getvalue(), attrs.evolve(summary, checked=0)
+
+
+class TestRunProperties:
+    @settings(max_examples=200, deadline=None)
+    @given(runs(), st.sampled_from([1, 3, 50_000]))
+    def test_the_fast_path_writes_the_exact_path_s_file(self, run, chunk):
+        """With or without NumPy, a run writes the same bytes, or reports the same problems."""
+        import sys
+
+        import alignkit.bonus
+
+        plan, text, decimal_comma = run
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(alignkit.bonus, "_CHUNK", chunk)
+            fast = outcome(plan, text, decimal_comma=decimal_comma)
+            patch.setitem(sys.modules, "numpy", None)
+            exact = outcome(plan, text, decimal_comma=decimal_comma)
+        assert fast == exact
+
+    @settings(max_examples=150, deadline=None)
+    @given(runs(), st.decimals(min_value=0, max_value=10**6, places=3))
+    def test_a_run_pays_what_the_object_path_pays(self, run, pool):
+        """The streamed file is write_payouts_csv of the object path, scaled to any pool."""
+        plan, text, decimal_comma = run
+        try:
+            rows = list(read_scores_csv(io.StringIO(text), plan, decimal_comma=decimal_comma))
+        except SpecError as error:
+            assert outcome(plan, text, decimal_comma=decimal_comma)[1] == [
+                (str(p.location), p.message) for p in error.problems
+            ]
+            return
+        payouts = scale_to_pool(list(plan.payouts(rows)), pool)
+        written, summary = outcome(plan, text, decimal_comma=decimal_comma, pool=pool)
+        assert written == write_payouts_csv(payouts, plan)
+        assert isinstance(summary, PayoutSummary)
+        assert summary.total == sum((p.total for p in payouts), Decimal(0)).quantize(
+            Decimal(1).scaleb(-plan.minor_unit)
+        )
+
+
+class TestEdges:
+    def test_a_cell_too_long_to_be_a_number(self):
+        """A cell of hundreds of characters is not read as a number at all."""
+        with pytest.raises(SpecError, match="Expected a number, got a cell of 150 characters"):
+            read(HEADER + "e1," + "1" * 150 + ",1,1,1,1\n")
+
+    def test_a_number_too_long_to_show(self):
+        """An int too long to print is described, not printed."""
+        with pytest.raises(SpecError, match="a number too long to show is above 10"):
+            to_decimal(10**5000)
+
+    def test_a_header_the_csv_module_cannot_read(self):
+        """A header cell beyond the csv module's field limit is a located SpecError."""
+        with pytest.raises(SpecError, match="a cell is longer than the 131,072 characters"):
+            compute_payouts_csv(io.StringIO("x" * 200_000 + "\n"), BLENDED, io.StringIO())
+
+    def test_a_payout_amount_must_be_a_decimal(self):
+        """scale_to_pool refuses a payout whose total is not an amount in its currency."""
+        with pytest.raises(SpecError, match="Expected an amount in USD of at most 2 decimals"):
+            scale_to_pool([Payout(1.0, (), "USD")], 0)  # type: ignore[arg-type]
+        with pytest.raises(SpecError, match="Unknown currency 'XYZ'"):
+            scale_to_pool([Payout(Decimal(0), (), "XYZ")], 0)
+        with pytest.raises(SpecError, match="got Decimal\\('NaN'\\)") as info:
+            scale_to_pool([Payout(Decimal("NaN"), (), "USD")], 0)
+        assert paths(info.value) == [("payouts", 0, "total")]
+
+    def test_curves_too_steep_together(self):
+        """Two curves whose common width makes int64 overflow are settled exactly."""
+        plan = BonusPlan(
+            "p",
+            "USD",
+            [
+                Component("a", weight="0.5", curve=PayoutCurve([(0, 0), ("0.0001", "5e13")])),
+                Component("b", weight="0.5", curve=PayoutCurve([(0, 0), ("0.0003", "1")])),
+            ],
+        )
+        arrays = plan.payout_arrays([0.01, 2.0], {"a": [0.0, 1e-9], "b": [1.0, 0.0003]})
+        assert [arrays.total(0), arrays.total(1)] == [
+            plan.payout(0.01, {"a": 0.0, "b": 1.0}).total,
+            plan.payout(2.0, {"a": 1e-9, "b": 0.0003}).total,
+        ]
+        assert arrays.checked == 2
+
+    @pytest.mark.parametrize(
+        ("curve", "scores"),
+        [
+            (PayoutCurve([(0, 0), ("0.00001", "1")]), [0.0, 0.5, 1.0, 2.5]),  # finer than 0.0001
+            (PayoutCurve([(1, "1.5")]), [0.0, 0.5, 1.0, 2.5]),  # one point
+            (PayoutCurve([(0, 0), ("0.0001", "1e15")]), [0.0, 1e-10, 1e-8, 1e-5]),  # too steep
+            (PayoutCurve([(0, 0), (1, 1)], cap="1e15"), [0.0, 0.5, 1.0, 2.5]),  # far cap
+            (PayoutCurve([(0, 0), ("0.0001", "1e15")]), [0.0, 0.5, 1.0, 2.5]),  # above 10^15
+        ],
+    )
+    def test_every_curve_equals_payout(self, curve: PayoutCurve, scores: list[float]):
+        """Curves the integers cannot follow are settled exactly, row by row."""
+        plan = BonusPlan("p", "USD", [Component("a", weight=1, curve=curve)], max_score=100)
+        targets = [0.01, 1.0, 10.0, 12345.67]
+        expected = []
+        for target, score in zip(targets, scores, strict=True):
+            try:
+                expected.append(plan.payout(target, {"a": score}).total)
+            except SpecError:
+                with pytest.raises(SpecError):
+                    plan.payout_arrays(targets, {"a": scores})
+                return
+        arrays = plan.payout_arrays(targets, {"a": scores})
+        assert [arrays.total(i) for i in range(4)] == expected

@@ -68,7 +68,7 @@ class TestEveryBadRow:
         assert result.exit_code == 2
         assert result.stdout == ""
         assert result.stderr.splitlines() == [
-            f"{scores}:2:3: AK012 error: Expected a number, got 'lots'",
+            f"{scores}:2:3: AK012 error: Expected a number, got 'lots'; write it like 10000.50",
             HINT,
             (
                 f"{scores}:3:3: AK012 error: Score 110 for `individual` is above the plausible "
@@ -185,3 +185,125 @@ class TestOptions:
             "e1,EUR,75.01,30.01,22.50,15.00,7.50",
             "e2,EUR,75.00,30.00,22.50,15.00,7.50",
         ]
+
+
+ABOVE = "is above 10^15 (1,000,000,000,000,000), the largest amount alignkit pays"
+
+
+class TestHugeInput:
+    @pytest.mark.parametrize(
+        ("value", "reason"),
+        [
+            ("1e999999", f"'1e999999' {ABOVE}"),
+            ("1" * 40, f"'{'1' * 40}' {ABOVE}"),
+            ("1e-31", "'1e-31' has more than 30 digits after the decimal point"),
+        ],
+    )
+    def test_a_pool_out_of_range_is_a_usage_error(
+        self, runner: CliRunner, tmp_path: Path, value: str, reason: str
+    ):
+        """A pool beyond 10^15 is refused by the option, not taken as no limit."""
+        scores = sheet(tmp_path, "e1,100,1,1,1,1\n")
+        result = compute(runner, "blended", str(scores), f"--pool={value}")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr == f"{USAGE}\nError: Invalid value for '--pool': {reason}\n"
+
+    @pytest.mark.parametrize("target", ["1e26", "1" * 40, "1e999999"])
+    def test_a_target_out_of_range_is_refused_at_its_cell(
+        self, runner: CliRunner, tmp_path: Path, target: str
+    ):
+        """A huge target exits 2 naming its cell; nothing is written."""
+        scores = sheet(tmp_path, f"e1,100,1,1,1,1\ne2,{target},1,1,1,1\n")
+        result = compute(runner, "blended", str(scores))
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr.splitlines()[0] == (
+            f"{scores}:3:2: AK012 error: '{target}' is above 10^15 (1,000,000,000,000,000), "
+            "the largest amount alignkit reads"
+        )
+
+
+class TestDecimalComma:
+    def test_a_decimal_comma_is_refused_without_the_flag(self, runner: CliRunner, tmp_path: Path):
+        """10000,50 is never read as 1000050: exit 2 at the cell, with the form to use."""
+        scores = sheet(tmp_path, 'e1,"10000,50",1,1,1,1\n')
+        result = compute(runner, "blended", str(scores))
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[0] == (
+            f"{scores}:2:2: AK012 error: '10000,50' has a decimal comma; write 10000.50 "
+            "(or read the sheet with decimal commas)"
+        )
+
+    def test_the_flag_reads_decimal_commas(self, runner: CliRunner, tmp_path: Path):
+        """With --decimal-comma, 10.000,50 is ten thousand and fifty cents."""
+        scores = sheet(tmp_path, 'e1,"10.000,50","1,2","0,5",1,0\n')
+        result = compute(runner, "blended", str(scores), "--decimal-comma")
+        assert result.exit_code == 0
+        assert result.stdout.splitlines()[1] == "e1,USD,8300.42,4800.24,1500.08,2000.10,0.00"
+
+
+class TestAtomicOutput:
+    def test_a_late_duplicate_leaves_the_old_file_and_no_temporary(
+        self, runner: CliRunner, tmp_path: Path
+    ):
+        """The duplicate is found after every other row was computed; nothing is replaced."""
+        rows = "".join(f"e{i},100,1,1,1,1\n" for i in range(200)) + "e7,100,1,1,1,1\n"
+        scores = sheet(tmp_path, rows)
+        out = tmp_path / "payouts.csv"
+        out.write_text("last run\n", encoding="utf-8")
+        result = compute(runner, "blended", str(scores), "-o", str(out))
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[0] == (
+            f"{scores}:202:1: AK012 error: Duplicate employee_id 'e7' on rows 9 and 202; "
+            "give each employee one row"
+        )
+        assert out.read_text(encoding="utf-8") == "last run\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["payouts.csv", "scores.csv"]
+
+    def test_standard_output_gets_nothing_on_an_error(self, runner: CliRunner, tmp_path: Path):
+        """Printed payouts come all at once at the end, so a bad last row prints none."""
+        scores = sheet(tmp_path, "e1,100,1,1,1,1\ne2,100,1,1,1,x\n")
+        result = compute(runner, "blended", str(scores))
+        assert (result.exit_code, result.stdout) == (2, "")
+
+    def test_the_file_and_standard_output_agree(self, runner: CliRunner, tmp_path: Path):
+        """-o writes exactly what is printed without it."""
+        scores = sheet(tmp_path, "e1,100,1,1,1,1\ne2,12.34,0.5,1.5,110%,1\n")
+        printed = compute(runner, "blended", str(scores))
+        out = tmp_path / "payouts.csv"
+        written = compute(runner, "blended", str(scores), "-o", str(out))
+        assert (printed.exit_code, written.exit_code) == (0, 0)
+        assert out.read_text(encoding="utf-8") == printed.stdout
+        assert written.stderr == f"Wrote 2 payouts totalling 111.97 USD to {out}\n"  # 100 + 11.97
+
+
+class TestProgress:
+    def test_a_bar_on_a_terminal(
+        self, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        """On a terminal, a big file gets a progress bar on standard error."""
+        import click.testing
+
+        import alignkit.cli
+
+        monkeypatch.setattr(alignkit.cli, "_PROGRESS_FROM", 10)
+        monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda _: True)
+        scores = sheet(tmp_path, "".join(f"e{i},100,1,1,1,1\n" for i in range(3_000)))
+        out = tmp_path / "payouts.csv"
+        result = compute(runner, "blended", str(scores), "-o", str(out))
+        assert result.exit_code == 0
+        assert "Computing payouts" in result.stderr
+        assert "100%" in result.stderr
+        assert result.stderr.endswith(f"Wrote 3000 payouts totalling 300000.00 USD to {out}\n")
+
+    def test_no_bar_off_a_terminal(
+        self, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        """Off a terminal (a pipe, a log), there is no bar, however big the file."""
+        import alignkit.cli
+
+        monkeypatch.setattr(alignkit.cli, "_PROGRESS_FROM", 10)
+        scores = sheet(tmp_path, "e1,100,1,1,1,1\n")
+        result = compute(runner, "blended", str(scores))
+        assert (result.exit_code, result.stderr) == (0, "")

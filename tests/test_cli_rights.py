@@ -452,3 +452,83 @@ class TestShowDelegations:
                 d.id for d in matrix.decisions if matrix.can_decide(person.id, d.id, file.org, when)
             }
             assert shown == allowed, person.id
+
+
+ODD_NAMES_SHEET = (
+    "Decision,#title,yes,null,'#x,-x,é,a: b\n"
+    'ship,"Ship it, now",A,R,C,I,,\n'
+    '"2026-01-15",,A,,,,C,R\n'
+)
+ODD_NAMES_SECTION = """\
+decision_rights:
+  scheme: raci
+  decisions:
+  - id: ship
+    title: Ship it, now
+    accountable: 'yes'
+    responsible:
+    - 'null'
+    consulted:
+    - '#x'
+    informed:
+    - -x
+  - id: '2026-01-15'
+    accountable: 'yes'
+    responsible:
+    - 'a: b'
+    consulted:
+    - é
+"""
+
+ODD_FILE = """\
+version: 1
+org: {}
+decision_rights:
+  decisions:
+    - id: "\\x1fship"
+      title: "two\\rlines =1+1"
+      category: " padded "
+      accountable: "Finance\\x1c"
+      responsible: ["=HYPERLINK(1)", "Sales;=cmd", "'quoted"]
+      consulted: ["a,b", "say \\"hi\\""]
+"""
+
+
+class TestImportAnyText:
+    def test_names_needing_quotes(self, runner: CliRunner, tmp_path: Path):
+        """Names YAML would misread are quoted as PyYAML quotes them, and load back."""
+        sheet = tmp_path / "odd.csv"
+        sheet.write_text(ODD_NAMES_SHEET, encoding="utf-8")
+        result = runner.invoke(main, ["rights", "import", str(sheet)])
+        assert (result.exit_code, result.output) == (0, ODD_NAMES_SECTION)
+        loaded = loads("version: 1\norg: {}\n" + result.output).decision_rights
+        assert loaded is not None
+        assert loaded.parties("2026-01-15", Role.RESPONSIBLE) == {"a: b"}
+
+    def test_unclosed_quote_exits_2_at_its_cell(self, runner: CliRunner, tmp_path: Path):
+        """A quote never closed is an error at its cell, not a party swallowing the sheet."""
+        sheet = tmp_path / "broken.csv"
+        sheet.write_text('Decision,"Finance,IT\nship,A,R\n', encoding="utf-8")
+        result = runner.invoke(main, ["rights", "import", str(sheet)])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"{sheet}:1:2: AK012 error: Invalid CSV: the quote that opens this cell is never "
+            'closed; close it, or double each quote inside a quoted cell ("")\n'
+            "  help: Fix the cell shown; the header row names the columns\n"
+            "\n"
+            "Found 1 error, 0 warnings, 0 info.\n"
+        )
+
+    def test_export_then_import_gives_the_same_matrix(self, runner: CliRunner, tmp_path: Path):
+        """Exported CSV, saved and imported again, is the same matrix, whatever the text."""
+        alignment = tmp_path / "alignment.yaml"
+        alignment.write_text(ODD_FILE, encoding="utf-8")
+        exported = runner.invoke(main, ["rights", "export", str(alignment)])
+        assert exported.exit_code == 0
+        sheet = tmp_path / "rights.csv"
+        sheet.write_text(exported.stdout, encoding="utf-8", newline="")
+        imported = runner.invoke(main, ["rights", "import", str(sheet)])
+        assert imported.exit_code == 0
+        assert loads("version: 1\norg: {}\n" + imported.stdout).decision_rights == (
+            load(alignment).decision_rights
+        )

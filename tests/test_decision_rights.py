@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import datetime as dt
@@ -14,6 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alignkit import decision_rights
 from alignkit.alignment_file import loads
 from alignkit.decision_rights import (
     Decision,
@@ -769,3 +771,520 @@ class TestMissingLetterMessage:
                 "or daci (C), which have one, or a custom scheme"
             )
         ]
+
+
+# -- any text through the sheet, the table, Markdown and YAML ------------------------------
+
+# Unicode White_Space: what a name may not start or end with (the `\S` of NAME_PATTERN).
+WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+WHITE_SPACE += "\u2028\u2029\u202f\u205f\u3000"
+# Characters that stress CSV, formula escaping, Markdown and YAML quoting.
+TRICKY = [
+    *"\x1c\x1d\x1e\x1f\x00=+-@'#;,\"|\\:?!&*%`{}[]>é\u200b\U0001f600",
+    *("yes", "null", "1e3", "~", ": ", " #", "---", "0x1F", "2026-01-15"),
+]
+_edge = st.characters(blacklist_characters=WHITE_SPACE, blacklist_categories=("Cs",))
+_edges = _edge | st.sampled_from([t for t in TRICKY if t[0] not in WHITE_SPACE])
+_inside = st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",))
+_insides = st.lists(
+    _inside | st.sampled_from([" ", "\t", "\x85", "\u2028", *TRICKY]), max_size=6
+).map("".join)
+valid_names = (
+    _edges
+    | st.builds(lambda a, b, c: a + b + c, _edges, _insides, _edges)
+    | st.sampled_from(["yes", "null", "1e3", "-x", "#x", "=SUM(A1)", "a: b", "\x1fFinance"])
+).filter(lambda s: s[0] not in WHITE_SPACE and s[-1] not in WHITE_SPACE and s.strip())
+any_text = st.text(st.characters(blacklist_categories=("Cs",))) | st.lists(
+    st.sampled_from([*TRICKY, " ", "\r", "\n", "\r\n", "\t", "a"])
+).map("".join)
+
+
+@st.composite
+def any_matrices(
+    draw: st.DrawFn,
+    names: st.SearchStrategy[str] = valid_names,
+    texts: st.SearchStrategy[str] = any_text,
+) -> DecisionRights:
+    """A matrix whose names are any valid names, and whose titles and categories any text."""
+    scheme = draw(st.sampled_from([Scheme.RACI, Scheme.RAPID, Scheme.DACI]))
+    parties = draw(st.lists(names, min_size=1, max_size=5, unique=True))
+    ids = draw(st.lists(names, max_size=5, unique=True))
+    rows = []
+    for decision_id in ids:
+        row: dict[str, object] = {"id": decision_id, "accountable": draw(st.sampled_from(parties))}
+        for field in ("responsible", "agree", "consulted", "informed"):
+            if scheme.letter(Role(field)) is not None:
+                row[field] = draw(st.lists(st.sampled_from(parties), unique=True, max_size=3))
+        for field in ("title", "category", "scope"):
+            if draw(st.booleans()):
+                row[field] = draw(texts.filter(bool))
+        rows.append(row)
+    return DecisionRights(scheme=scheme, decisions=rows)
+
+
+def _one_line(text: str) -> bool:
+    """No YAML line break, and short: PyYAML writes it on one line, as to_yaml does."""
+    return len(text) <= 6 and not any(c in text for c in "\n\x85\u2028\u2029")
+
+
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+UNCLOSED = (
+    "Invalid CSV: the quote that opens this cell is never closed; close it, "
+    'or double each quote inside a quoted cell ("")'
+)
+AFTER_QUOTE = (
+    "Invalid CSV: text after the closing quote of a quoted cell; "
+    'quote the whole cell and double each quote inside it ("")'
+)
+
+
+class TestCsvAnyText:
+    @settings(max_examples=300)
+    @given(any_matrices())
+    def test_round_trip_for_any_names(self, rights: DecisionRights):
+        """from_csv(to_csv(m)) == m for any valid names and any titles and categories."""
+        text = rights.to_csv()
+        assert DecisionRights.from_csv(io.StringIO(text), scheme=rights.scheme) == rights
+
+    @pytest.mark.parametrize(
+        "decision",
+        [
+            {"id": "\x1fship", "accountable": "Finance\x1c"},
+            {"id": "ship", "accountable": "a", "title": "line\rbreak =1+1"},
+            {"id": "ship", "accountable": "a", "title": "  padded  ", "category": " data "},
+            {"id": "ship", "accountable": "a", "title": 'say "hi", then\r\nleave'},
+            {"id": "ship;=1", "accountable": "a;", "title": ";'=x"},
+            {"id": "\x00=1", "accountable": "a"},
+        ],
+    )
+    def test_round_trip_examples(self, decision: dict[str, str], tmp_path: Path):
+        """Edge names and titles survive the sheet, through a stream and through a file."""
+        rights = DecisionRights(decisions=[decision])
+        assert DecisionRights.from_csv(io.StringIO(rights.to_csv())) == rights
+        path = tmp_path / "rights.csv"
+        path.write_text(rights.to_csv(), encoding="utf-8", newline="")
+        assert DecisionRights.from_csv(path) == rights
+
+    def test_bare_carriage_return_is_quoted(self):
+        """A title holding a bare CR is quoted, so no reader starts a row inside it."""
+        rights = DecisionRights(decisions=[{"id": "d", "accountable": "a", "title": "x\r=1+1"}])
+        assert rights.to_csv() == 'Decision,#title,a\nd,"x\r=1+1",A\n'
+        assert [len(r) for r in csv.reader(io.StringIO(rights.to_csv(), newline=""))] == [3, 3]
+
+    def test_formula_after_a_semicolon_is_escaped(self):
+        """Locales that split at ``;`` see no formula in any field either."""
+        rights = DecisionRights.from_table({"d": {"Sales;=HYPERLINK(1)": "A"}})
+        assert rights.to_csv() == "Decision,Sales;'=HYPERLINK(1)\nd,A\n"
+        assert DecisionRights.from_csv(io.StringIO(rights.to_csv())) == rights
+
+    def test_custom_letters_that_look_like_formulas(self):
+        """A custom scheme's letters are escaped and read back like any cell."""
+        scheme = Scheme("signs", {"+": Role.ACCOUNTABLE, "-": Role.INFORMED})
+        rights = DecisionRights.from_table({"d": {"a": "+", "b": "-"}}, scheme=scheme)
+        assert rights.to_csv() == "Decision,a,b\nd,'+,'-\n"
+        assert DecisionRights.from_csv(io.StringIO(rights.to_csv()), scheme=scheme) == rights
+
+    def test_unquoted_cells_are_trimmed_quoted_cells_kept(self):
+        """Spaces around an unquoted cell are a typing slip; inside quotes they are meant."""
+        sheet = 'Decision,#title, Finance ,"IT"\n ship , "  Ship it  " , A ,"R"\n'
+        rights = DecisionRights.from_csv(io.StringIO(sheet))
+        assert rights.decision("ship").title == '"  Ship it  "'
+        assert rights.accountable("ship") == "Finance"
+        quoted = 'Decision,#title,Finance\nship,"  Ship it  ",A\n'
+        assert DecisionRights.from_csv(io.StringIO(quoted)).decision("ship").title == (
+            "  Ship it  "
+        )
+
+    @pytest.mark.parametrize(
+        ("sheet", "where", "message"),
+        [
+            (
+                'Decision,"Finance,IT\nship,A,R\n',
+                (1, 1, 2),
+                UNCLOSED,
+            ),
+            (
+                'Decision,a,b\nd1,A,"R\nd2,A,C\n',
+                (2, 2, 3),
+                UNCLOSED,
+            ),
+            (
+                'Decision,#title,a\nd1,"two\nlines",A\nd2,"x"y,A\n',
+                (3, 4, 2),
+                AFTER_QUOTE,
+            ),
+        ],
+    )
+    def test_broken_quotes_are_located_errors(
+        self, sheet: str, where: tuple[int, int, int], message: str
+    ):
+        """A quote never closed, or text after one, is an error at its row, line and column."""
+        with pytest.raises(SpecError) as info:
+            DecisionRights.from_csv(io.StringIO(sheet))
+        found = [(p.location.row, p.location.line, p.location.column) for p in info.value.problems]
+        assert (found, [p.message for p in info.value.problems]) == ([where], [message])
+
+    def test_rows_after_a_multi_line_cell_keep_their_lines(self):
+        """Rows count records, lines count physical lines: both are reported."""
+        sheet = 'Decision,#title,a,b\nd1,"one\r\ntwo\rthree",A,\nd2,,R,X\n'
+        with pytest.raises(SpecError) as info:
+            DecisionRights.from_csv(io.StringIO(sheet))
+        assert [
+            (p.location.row, p.location.line, p.location.column) for p in info.value.problems
+        ] == [(3, 5, 4), (3, 5, 1)]
+
+    def test_bare_carriage_returns_end_rows(self):
+        """Old Mac sheets end rows with a bare CR, outside quotes."""
+        rights = DecisionRights.from_csv(io.StringIO("Decision,a,b\rd1,A,R\rd2,R,A"))
+        assert (rights.accountable("d1"), rights.accountable("d2")) == ("a", "b")
+
+    @settings(max_examples=300)
+    @given(any_text)
+    def test_any_text_raises_only_spec_error(self, text: str):
+        """Whatever the text, from_csv gives a matrix or a SpecError."""
+        with contextlib.suppress(SpecError):
+            DecisionRights.from_csv(io.StringIO(text))
+
+    @given(any_text)
+    def test_any_sheet_body_raises_only_spec_error(self, body: str):
+        """Whatever follows a good header, from_csv gives a matrix or a SpecError."""
+        with contextlib.suppress(SpecError):
+            DecisionRights.from_csv(io.StringIO("Decision,#title,a,b\n" + body))
+
+
+class TestMarkdownAnyText:
+    @staticmethod
+    def cells(line: str) -> list[str]:
+        """A row's cells: split at each unescaped ``|``, padding removed, unescaped."""
+        unescape = {"\\\\": "\\", "\\|": "|", "\\n": "\n", "\\r": "\r"}
+        found, cell, k = [], "", 0
+        while k < len(line):
+            pair = line[k : k + 2]
+            if pair in unescape:
+                cell, k = cell + unescape[pair], k + 2
+            elif line[k] == "|":
+                found.append(cell)
+                cell, k = "", k + 1
+            else:
+                cell, k = cell + line[k], k + 1
+        assert found[0] == ""
+        assert cell == ""
+        assert all(c[:1] == " " and c[-1:] == " " for c in found[1:])
+        return [c[1:-1] for c in found[1:]]
+
+    @settings(max_examples=200)
+    @given(any_matrices())
+    def test_each_decision_is_one_row_and_reads_back(self, rights: DecisionRights):
+        """Every decision is one line; unescaping a cell gives its text back exactly."""
+        lines = rights.to_markdown().split("\n")
+        assert len(lines) == len(rights.decisions) + 2
+        header = self.cells(lines[0])
+        assert header == ["Decision", "Title", *rights._party_columns()]
+        for decision, line in zip(rights.decisions, lines[2:], strict=True):
+            row = self.cells(line)
+            assert len(row) == len(header)
+            assert row[:2] == [decision.id, decision.title]
+            assert row[2:] == [dict(rights._cells(decision)).get(p, "") for p in header[2:]]
+
+    def test_line_breaks_are_escaped(self):
+        """A title on two lines stays in one row."""
+        rights = DecisionRights(decisions=[{"id": "d", "accountable": "a|b", "title": "x\ny\\"}])
+        assert rights.to_markdown().split("\n")[2] == "| d | x\\ny\\\\ | A |"
+
+
+class TestFromTableTypes:
+    @pytest.mark.parametrize(
+        ("table", "path", "message"),
+        [
+            (
+                {"d": {"p": None}},
+                ("d", "p"),
+                'The cell for `p` holds letters as text ("A/R"), not None',
+            ),
+            ({"d": {"p": 1}}, ("d", "p"), 'The cell for `p` holds letters as text ("A/R"), not 1'),
+            ({"d": {1: "A"}}, ("d", 1), "A party is named by text, not 1"),
+            ({"d": {None: "A"}}, ("d", "None"), "A party is named by text, not None"),
+            ({1: {"p": "A"}}, (1,), "A decision id is text, not 1"),
+            ({"d": ["p"]}, ("d",), "Decision `d` needs a mapping of parties to letters, not ['p']"),
+            ({"d": None}, ("d",), "Decision `d` needs a mapping of parties to letters, not None"),
+        ],
+    )
+    def test_wrong_types_are_located_spec_errors(self, table, path, message):
+        """A cell, party or id that is not text is a SpecError at its place, never a crash."""
+        with pytest.raises(SpecError) as info:
+            DecisionRights.from_table(table)
+        assert [(p.location.path, p.message) for p in info.value.problems] == [(path, message)]
+
+    def test_every_wrong_cell_is_listed(self):
+        """Good decisions still go through; every bad one is listed."""
+        with pytest.raises(SpecError) as info:
+            DecisionRights.from_table({"a": {"x": "A"}, "b": {"x": 2}, "c": {"x": "A", "y": []}})
+        assert [p.location.path for p in info.value.problems] == [("b", "x"), ("c", "y")]
+
+    def test_not_a_mapping(self):
+        """A table that is not a mapping says what is expected."""
+        with pytest.raises(
+            SpecError,
+            match=r"Expected a mapping of decision ids to \{party: letters\}, got \['d'\]",
+        ):
+            DecisionRights.from_table(["d"])  # type: ignore[arg-type]
+
+    @settings(max_examples=300)
+    @given(json_like)
+    def test_any_json_raises_only_spec_error(self, table):
+        """Whatever JSON-like data comes in, from_table gives a matrix or a SpecError."""
+        with contextlib.suppress(SpecError):
+            DecisionRights.from_table(table)
+
+    @settings(max_examples=100)
+    @given(st.dictionaries(st.text(max_size=4), st.dictionaries(st.text(max_size=4), json_like)))
+    def test_any_cells_raise_only_spec_error(self, table):
+        """Deeper: any values under any decision and party."""
+        with contextlib.suppress(SpecError):
+            DecisionRights.from_table(table)
+
+
+class TestSchemeTypes:
+    @pytest.mark.parametrize(
+        ("args", "kwargs", "path", "message"),
+        [
+            ((1, {"A": "accountable"}), {}, ("name",), "A scheme's name is text, not 1"),
+            (
+                ("x", None),
+                {},
+                ("letters",),
+                "A scheme's letters map each letter to a role, not None",
+            ),
+            (
+                ("x", {"A": "boss"}),
+                {},
+                ("letters", "A"),
+                "'boss' is not a role; use accountable, responsible, agree, consulted, informed",
+            ),
+            (
+                ("x", {"A": []}),
+                {},
+                ("letters", "A"),
+                "[] is not a role; use accountable, responsible, agree, consulted, informed",
+            ),
+            (("x", {" ": "accountable"}), {}, ("letters", " "), "A scheme letter is empty"),
+            (
+                ("x", {"A": "accountable"}),
+                {"words": {"A": 1}},
+                ("words", "A"),
+                "A scheme's words map letters to words, not 'A' to 1",
+            ),
+            (
+                ("x", {"A": "accountable"}),
+                {"words": [1]},
+                ("words",),
+                "A scheme's words map letters to words, not [1]",
+            ),
+        ],
+    )
+    def test_wrong_types_are_located_spec_errors(self, args, kwargs, path, message):
+        """A scheme built from bad data is a SpecError at the bad part."""
+        with pytest.raises(SpecError) as info:
+            Scheme(*args, **kwargs)
+        assert [(p.location.path, p.message) for p in info.value.problems] == [(path, message)]
+
+    @settings(max_examples=300)
+    @given(json_like, json_like, json_like)
+    def test_any_json_raises_only_spec_error(self, name, letters, words):
+        """Whatever JSON-like data comes in, Scheme gives a scheme or a SpecError."""
+        with contextlib.suppress(SpecError):
+            Scheme(name, letters, words=words)
+
+    @settings(max_examples=200)
+    @given(st.dictionaries(json_like.filter(lambda x: isinstance(x, str | int | None)), json_like))
+    def test_any_letters_raise_only_spec_error(self, letters):
+        """Any mapping of letters to anything."""
+        with contextlib.suppress(SpecError):
+            Scheme("x", letters)
+
+
+class TestYamlAnyText:
+    @staticmethod
+    def pyyaml(rights: DecisionRights) -> str:
+        data = {"decision_rights": rights.to_data()}
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+    @settings(max_examples=300)
+    @given(any_matrices())
+    def test_loads_back_equal(self, rights: DecisionRights):
+        """yaml.safe_load of to_yaml() is to_data(), and the file loads the same matrix."""
+        text = rights.to_yaml()
+        assert yaml.safe_load(text) == {"decision_rights": rights.to_data()}
+        assert yaml.load(text, Loader=yaml.CSafeLoader) == {"decision_rights": rights.to_data()}
+        assert loads("version: 1\norg: {}\n" + text).decision_rights == rights
+
+    @settings(max_examples=200)
+    @given(any_matrices(valid_names.filter(_one_line), any_text.filter(_one_line)))
+    def test_same_text_as_pyyaml(self, rights: DecisionRights):
+        """Where PyYAML keeps a value on one line, to_yaml writes the very same text."""
+        assert rights.to_yaml() == self.pyyaml(rights)
+
+    @pytest.mark.parametrize(
+        ("name", "written"),
+        [
+            ("yes", "'yes'"),
+            ("null", "'null'"),
+            ("1e3", "1e3"),
+            ("1.5", "'1.5'"),
+            ("1.5e+3", "'1.5e+3'"),
+            ("on", "'on'"),
+            ("0x1F", "'0x1F'"),
+            ("2026-01-15", "'2026-01-15'"),
+            ("~", "'~'"),
+            ("a: b", "'a: b'"),
+            ("a #b", "'a #b'"),
+            ("#a", "'#a'"),
+            ("-a", "-a"),
+            ("- a", "'- a'"),
+            ("=Sales", "=Sales"),
+            ("=", "'='"),
+            ("it's", "it's"),
+            ("'q'", "'''q'''"),
+            ("tab\there", '"tab\\there"'),
+            ("\x1fx", '"\\x1Fx"'),
+            ("é€", "é€"),
+            ("\U0001f600", "\U0001f600"),
+            ("a\U0001f600\x00", '"a\\U0001F600\\0"'),
+            ("---", "'---'"),
+            ("a\ufeff", '"a\\uFEFF"'),
+        ],
+    )
+    def test_quotes_as_pyyaml_does(self, name: str, written: str):
+        """Names needing quotes get PyYAML's quotes; the rest stay plain."""
+        rights = DecisionRights(decisions=[{"id": "d", "accountable": name}])
+        assert f"    accountable: {written}\n" in rights.to_yaml()
+        assert rights.to_yaml() == self.pyyaml(rights)
+
+    def test_long_values_stay_on_one_line(self):
+        """PyYAML folds long values; to_yaml keeps them whole, and they load the same."""
+        title = " ".join(["word"] * 40)
+        rights = DecisionRights(decisions=[{"id": "d", "accountable": "a", "title": title}])
+        assert f"    title: {title}\n" in rights.to_yaml()
+        assert yaml.safe_load(rights.to_yaml()) == yaml.safe_load(self.pyyaml(rights))
+
+    @settings(max_examples=100)
+    @given(
+        st.dictionaries(any_text, valid_names, max_size=3),
+        st.dictionaries(any_text, valid_names, max_size=3),
+    )
+    def test_owners_forums_and_delegations(self, owners, forums):
+        """Any category as a key (PyYAML writes the hard ones), delegations with times."""
+        rights = DecisionRights(
+            decisions=[{"id": "d", "accountable": "a", "category": "c"}],
+            owners=owners,
+            forums=forums,
+        ).delegate("d", "a", "b", until=NOW)
+        assert yaml.safe_load(rights.to_yaml()) == {"decision_rights": rights.to_data()}
+        assert loads("version: 1\norg: {}\n" + rights.to_yaml()).decision_rights == rights
+
+    def test_custom_scheme_and_no_decisions(self):
+        """A custom scheme is written as a mapping; no decisions as an empty list."""
+        scheme = Scheme("yes-no", {"Y": Role.ACCOUNTABLE, "N": Role.INFORMED})
+        assert DecisionRights(scheme=scheme).to_yaml() == (
+            "decision_rights:\n"
+            "  scheme:\n"
+            "    name: yes-no\n"
+            "    letters:\n"
+            "      Y: accountable\n"
+            "      N: informed\n"
+            "  decisions: []\n"
+        )
+
+    @settings(max_examples=100)
+    @given(any_matrices())
+    def test_to_data_is_model_dump(self, rights: DecisionRights):
+        """to_data() reads the fields directly, and gives what model_dump gives."""
+        expected = []
+        for decision in rights.decisions:
+            row = decision.model_dump(mode="json", exclude_defaults=True)
+            if row.get("title") == decision.id:
+                del row["title"]
+            expected.append(row)
+        assert rights.to_data()["decisions"] == expected
+
+    def test_thousands_of_decisions(self):
+        """A large matrix is written in chunks that join up to PyYAML's text."""
+        rights = DecisionRights(
+            decisions=[
+                {"id": f"d{k}", "accountable": f"p{k % 7}", "informed": ["yes", f"q{k}"]}
+                for k in range(5000)
+            ]
+        )
+        assert rights.to_yaml() == self.pyyaml(rights)
+
+    def test_same_text_without_the_direct_path(self, monkeypatch: pytest.MonkeyPatch):
+        """Were a decision to hold more than text, its data would go the general way."""
+        rights = DecisionRights(
+            decisions=[{"id": "d", "accountable": "yes", "title": "T", "consulted": ["b", "c"]}]
+        )
+        expected = rights.to_yaml()
+        monkeypatch.setattr(decision_rights, "_text_fields", lambda: None)
+        assert rights.to_data()["decisions"] == [
+            {"id": "d", "title": "T", "accountable": "yes", "consulted": ["b", "c"]}
+        ]
+        assert rights.to_yaml() == expected == self.pyyaml(rights)
+
+    def test_fields_other_than_text_are_noticed(self, monkeypatch: pytest.MonkeyPatch):
+        """A field that is not text turns the direct path off."""
+        assert decision_rights._text_fields.__wrapped__() is not None
+        monkeypatch.setattr(decision_rights, "_text_kind", lambda _: None)
+        assert decision_rights._text_fields.__wrapped__() is None
+
+    @pytest.mark.parametrize("data", [{"k": 1}, {"k": None}, {"k": [["nested"]]}, {"k": [{}]}])
+    def test_other_data_is_left_to_pyyaml(self, data: dict[str, object]):
+        """The direct writer refuses what it does not write as PyYAML would."""
+        with pytest.raises(decision_rights._NotSimple):
+            decision_rights._YamlWriter().mapping(data, 0, "")
+
+
+class TestSheetCells:
+    def test_quoted_empty_cells_are_blank(self):
+        """``""`` is a blank cell, like an empty one."""
+        rights = DecisionRights.from_csv(io.StringIO('Decision,a,b\nd,A,""\n""\n'))
+        assert rights.to_table() == {"d": {"a": "A"}}
+
+    def test_trailing_commas_without_a_final_line_break(self):
+        """A last row with more commas than the header is too wide, even unterminated."""
+        with pytest.raises(SpecError, match="Row has 4 cells but the header has 3"):
+            DecisionRights.from_csv(io.StringIO("Decision,a,b\nd,A,,"))
+        assert DecisionRights.from_csv(io.StringIO("Decision,a,b\nd,A,")).to_table() == {
+            "d": {"a": "A"}
+        }
+
+    def test_letters_with_spaces_and_case(self):
+        """A quoted cell keeps its spaces, and letters are still read in any case."""
+        rights = DecisionRights.from_csv(io.StringIO('Decision,a,b\nd," a ",r / c\n'))
+        assert rights.to_table() == {"d": {"a": "A", "b": "R/C"}}
+
+    def test_spaces_after_a_closing_quote_are_allowed(self):
+        """Spaces between a closing quote and the comma are not text after the quote."""
+        rights = DecisionRights.from_csv(io.StringIO('Decision,a,b\nd,"A" ,R\n'))
+        assert rights.to_table() == {"d": {"a": "A", "b": "R"}}
+
+    def test_invalid_names_are_placed_at_their_row(self):
+        """A name the model refuses (quoted spaces around it) is reported at its row."""
+        with pytest.raises(SpecError) as info:
+            DecisionRights.from_csv(io.StringIO('Decision,a\nok,A\n" d ",A\n'), scheme=Scheme.RACI)
+        assert [(str(p.location), p.message) for p in info.value.problems] == [
+            ("<csv>:3:1", "Must be non-empty text without surrounding spaces or line breaks"),
+        ]
+
+    def test_letters_unescaping_could_change_take_the_general_path(self):
+        """A custom letter holding ``;`` is read (and written) whole."""
+        scheme = Scheme("semi", {"A;B": Role.ACCOUNTABLE, "C": Role.CONSULTED})
+        rights = DecisionRights.from_csv(io.StringIO("Decision,a,b\nd,A;B,C\n"), scheme=scheme)
+        assert rights.to_table() == {"d": {"a": "A;B", "b": "C"}}
+        assert DecisionRights.from_csv(io.StringIO(rights.to_csv()), scheme=scheme) == rights

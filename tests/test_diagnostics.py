@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+import unicodedata
 
 import attrs
 import pytest
@@ -217,7 +219,11 @@ class TestReport:
         ]
 
     def test_github_annotations_escape_data(self):
-        """Workflow commands escape newlines, commas and colons where GitHub requires."""
+        """Workflow commands escape %, commas and colons where GitHub requires.
+
+        A line break inside a message or hint is shown escaped, as in every format,
+        so a finding is one annotation with its `help:` on the annotation's second line.
+        """
         diagnostic = Diagnostic(
             "ORG001",
             "error",
@@ -229,7 +235,7 @@ class TestReport:
             "::notice title=ORG009::ORG009 Function `Legal` has no members",
             (
                 "::error file=dir%3Ax%2Cy.yaml,line=2,col=3,title=ORG001::"
-                "ORG001 50%25 of a, b%0Ahelp: fix%0Ait"
+                "ORG001 50%25 of a, b%0Ahelp: fix\\nit"
             ),
         ]
 
@@ -290,3 +296,52 @@ class TestReport:
             attrs.evolve(d, location=Location("a.yaml", line=i + 1)) for i, d in enumerate(found)
         ]
         assert Report(placed).to_text() == Report(reversed(placed)).to_text()
+
+
+class TestOutputCannotBeHijacked:
+    NAME = "Sales\n::error file=x::INJECTED\x1b[2J\x07\u202e"
+
+    def finding(self) -> Diagnostic:
+        return Diagnostic(
+            "ORG006",
+            "warning",
+            f"Function `{self.NAME}` has no head",
+            location=Location("a\nb.yaml", line=3, column=5),
+            hint=f"Name `{self.NAME}`'s head",
+        )
+
+    @pytest.mark.parametrize("color", [False, True])
+    def test_text_output_escapes_control_characters(self, color: bool):
+        """A quoted name cannot add a line, move the cursor, ring a bell or flip the text."""
+        text = Report([self.finding()]).to_text(color=color)
+        lines = text.splitlines()
+        assert not [line for line in lines if line.startswith("::")]
+        body = text.replace("\x1b[0m", "").replace("\x1b[1m", "").replace("\x1b[2m", "")
+        body = re.sub(r"\x1b\[1;3\dm", "", body)
+        assert not [c for c in body if unicodedata.category(c) in ("Cc", "Cf") and c != "\n"]
+        assert "Sales\\n::error file=x::INJECTED\\x1b[2J\\x07\\u202e" in text
+
+    def test_github_output_is_one_command_per_finding(self):
+        """Every finding is one workflow command: %, CR and LF are escaped as GitHub requires."""
+        found = Diagnostic("ORG006", "warning", "100% `a\r\nb`", location=Location("x.yaml"))
+        output = Report([self.finding(), found]).to_github()
+        lines = output.splitlines()
+        assert len(lines) == 2
+        assert all(line.startswith(("::warning ",)) for line in lines)
+        assert "100%25" in lines[1]
+        assert not [c for c in output if unicodedata.category(c) in ("Cc", "Cf") and c != "\n"]
+
+    @given(st.text())
+    def test_printable_leaves_no_control_character(self, text: str):
+        """Whatever is quoted, the rendered line holds no control or format character."""
+        from alignkit.diagnostics import printable
+
+        shown = printable(text)
+        assert not [
+            c
+            for c in shown
+            if unicodedata.category(c) == "Cc"
+            or c in "\u2028\u2029\u200e\u200f"
+            or "\u202a" <= c <= "\u202e"
+            or "\u2066" <= c <= "\u2069"
+        ]

@@ -8,6 +8,7 @@ import pickle
 import attrs
 import pytest
 
+import alignkit.errors
 from alignkit.diagnostics import Location
 from alignkit.errors import (
     AlignkitError,
@@ -15,6 +16,7 @@ from alignkit.errors import (
     PermissionDenied,
     Problem,
     SpecError,
+    StoreError,
     TransitionError,
     UnknownNameError,
 )
@@ -170,3 +172,26 @@ class TestOtherErrors:
         """GateBlocked keeps the gate's result for the caller to show."""
         result = object()
         assert GateBlocked("failed", result=result).result is result
+
+
+class TestStoreError:
+    def test_names_the_file_what_is_wrong_and_what_to_do(self):
+        """One wording: the file, the reason in plain words, then the hint."""
+        err = StoreError.for_store("events.db", "the file is damaged", hint="restore a backup")
+        assert str(err) == "Event store 'events.db': the file is damaged; restore a backup"
+        assert (err.path, err.reason) == ("events.db", "the file is damaged")
+        assert str(StoreError.for_store("e.db", "closed")) == "Event store 'e.db': closed"
+
+    def test_is_an_os_error_and_ours(self):
+        """A file that cannot be used is an OSError; callers may also catch AlignkitError."""
+        err = StoreError.for_store("events.db", "the file is read-only")
+        assert isinstance(err, OSError)
+        assert isinstance(err, AlignkitError)
+        assert err.errno is None
+        assert "StoreError (OSError)" in (alignkit.errors.__doc__ or "")
+
+    def test_pickles(self):
+        """The path and the reason survive a process boundary."""
+        err = StoreError.for_store("events.db", "the file is damaged", hint="restore a backup")
+        clone = pickle.loads(pickle.dumps(err))
+        assert (str(clone), clone.path, clone.reason) == (str(err), err.path, err.reason)

@@ -60,6 +60,7 @@ def test_package_exports():
             "Report",
             "Severity",
             "SpecError",
+            "StoreError",
             "TransitionError",
             "UnknownNameError",
             "__version__",

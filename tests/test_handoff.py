@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
@@ -1755,3 +1756,322 @@ def test_unknown_key_in_a_check_is_matched_against_that_check():
             }
         )
     assert info.value.problems[0].location.path == ("gates", 0, "checks", 0, "patern")
+
+
+# -- CRM numbers, ids and times: only SpecError ---------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=12)
+    | st.sampled_from(
+        ["²", "\u0661\u0662", "1_000", " 7 ", "-1", "dealstage", "Opportunity", "closedwon"]
+    )
+    | st.integers(4300, 4400).map(lambda digits: 10**digits),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
+    max_leaves=15,
+)
+
+
+@st.composite
+def hubspot_events(draw: st.DrawFn) -> object:
+    """A HubSpot stage change with any of its fields replaced by any JSON value."""
+    event: dict[str, object] = dict(TestCrmPayloadTypes.HUBSPOT)
+    for key in draw(st.lists(st.sampled_from(sorted(event)), unique=True)):
+        event[key] = draw(json_values)
+    return event
+
+
+@st.composite
+def salesforce_events(draw: st.DrawFn) -> object:
+    """A Salesforce change event with any header field or the stage replaced by any JSON."""
+    payload = TestCrmPayloadTypes.salesforce()
+    header = payload["ChangeEventHeader"]
+    assert isinstance(header, dict)
+    for key in draw(st.lists(st.sampled_from(sorted(header)), unique=True)):
+        header[key] = draw(json_values | st.lists(json_values, max_size=3))
+    if draw(st.booleans()):
+        payload["StageName"] = draw(json_values)
+    wrap = draw(st.sampled_from(["bare", "event", "cometd"]))
+    if wrap == "event":
+        return {"payload": payload}
+    if wrap == "cometd":
+        return {"channel": "/data/OpportunityChangeEvent", "data": {"payload": payload}}
+    return payload
+
+
+HUGE = 10**5000
+
+
+def case_id(value: object) -> str:
+    """A short test id for any parameter (pytest's own fails on a huge number)."""
+    text = value if isinstance(value, str) else type(value).__name__
+    return text if len(text) <= 20 and text.isprintable() else f"{type(value).__name__}-long"
+
+
+class TestCrmNumbersAndIds:
+    @pytest.mark.parametrize(
+        ("key", "value"),
+        [
+            ("eventId", HUGE),
+            ("eventId", "x" * 256),
+            ("eventId", "1\x002"),
+            ("eventId", "é"),
+            ("eventId", -1),
+            ("objectId", "\u0661\u0662\u0663"),
+            ("objectId", 10**25),
+            ("occurredAt", "²"),
+            ("occurredAt", "\u0661\u0667\u0669\u0665"),
+            ("occurredAt", "1_795_424_400_000"),
+            ("occurredAt", HUGE),
+            ("occurredAt", "9" * 5000),
+            ("occurredAt", float("inf")),
+            ("occurredAt", -1),
+            ("occurredAt", 10**19),
+            ("propertyValue", HUGE),
+        ],
+        ids=case_id,
+    )
+    def test_hubspot_numbers_and_ids_are_checked(self, key: str, value: object):
+        """Digits beyond ASCII, huge numbers and odd text are SpecErrors at their field."""
+        with pytest.raises(SpecError) as info:
+            DealEvent.from_hubspot({**TestCrmPayloadTypes.HUBSPOT, key: value})
+        assert info.value.problems[0].location.path == (key,)
+        assert len(str(info.value)) < 300  # the value is shown cut short
+
+    @pytest.mark.parametrize(
+        ("key", "value"),
+        [
+            ("sequenceNumber", "²"),
+            ("sequenceNumber", "\u0661\u0662"),
+            ("sequenceNumber", HUGE),
+            ("sequenceNumber", "9" * 5000),
+            ("sequenceNumber", "+1"),
+            ("sequenceNumber", "1_0"),
+            ("sequenceNumber", -1),
+            ("transactionKey", HUGE),
+            ("transactionKey", "tk\n1"),
+            ("commitTimestamp", "²"),
+            ("commitTimestamp", HUGE),
+            ("recordIds", ["006\x00A"]),
+            ("recordIds", ["0065é"]),
+            ("recordIds", ["x" * 256]),
+        ],
+        ids=case_id,
+    )
+    def test_salesforce_numbers_and_ids_are_checked(self, key: str, value: object):
+        """The header's numbers and ids are checked the same way as HubSpot's."""
+        with pytest.raises(SpecError) as info:
+            DealEvent.from_salesforce(TestCrmPayloadTypes.salesforce(**{key: value}))
+        assert info.value.problems[0].location.path == ("ChangeEventHeader", key)
+
+    def test_numbers_as_text_and_padded_ids_still_read(self):
+        """ASCII digits in text, with spaces around, are numbers; ids are trimmed."""
+        hubspot = {**TestCrmPayloadTypes.HUBSPOT, "eventId": " 42 ", "occurredAt": "1795424400000"}
+        event = DealEvent.from_hubspot(hubspot)
+        assert (event.event_id, event.occurred_at) == (
+            "42",
+            dt.datetime.fromtimestamp(1795424400, tz=dt.UTC),
+        )
+        numbers = {**hubspot, "occurredAt": 1795424400000.0, "propertyValue": 1234567}
+        event = DealEvent.from_hubspot(numbers)  # a custom pipeline's stage id, say
+        assert (event.stage, event.occurred_at.year) == ("1234567", 2026)
+        salesforce = TestCrmPayloadTypes.salesforce(sequenceNumber=" 12 ", recordIds=[" 006A "])
+        assert DealEvent.from_salesforce(salesforce).event_id == "tk-1:12"
+        assert DealEvent.from_salesforce(salesforce).deal_id == "006A"
+
+    @settings(max_examples=300, deadline=None)
+    @given(json_values | hubspot_events())
+    def test_hubspot_readers_raise_only_spec_errors(self, payload: object):
+        """Any JSON into from_hubspot and all_from_hubspot: events, or SpecError."""
+        for read in (DealEvent.from_hubspot, lambda p: DealEvent.all_from_hubspot([p, p])):
+            with contextlib.suppress(SpecError):
+                read(payload)  # type: ignore[operator]
+        with contextlib.suppress(SpecError):
+            DealEvent.all_from_hubspot(payload)  # type: ignore[arg-type]
+
+    @settings(max_examples=300, deadline=None)
+    @given(json_values | salesforce_events())
+    def test_salesforce_readers_raise_only_spec_errors(self, payload: object):
+        """Any JSON into from_salesforce and all_from_salesforce: events, or SpecError."""
+        for read in (DealEvent.from_salesforce, DealEvent.all_from_salesforce):
+            try:
+                found = read(payload)  # type: ignore[arg-type]
+            except SpecError:
+                continue
+            for event in found if isinstance(found, list) else [found]:
+                assert event.deal_id.isascii()
+                assert event.deal_id.isprintable()
+
+
+# -- patterns of field_present checks ----------------------------------------------------
+
+
+def field_check(pattern: str) -> dict[str, object]:
+    return {
+        "gates": [
+            {"name": "g", "checks": [{"check": "field_present", "field": "x", "pattern": pattern}]}
+        ]
+    }
+
+
+class TestPatterns:
+    @pytest.mark.parametrize(
+        ("pattern", "message"),
+        [
+            ("a{4294967295}", "repetition number is too large"),
+            ("(" * 3000 + ")" * 3000, "at most 1,000 characters, not 6,000"),
+            ("(" * 499 + "a" + ")" * 499, "Not a valid regular expression .maximum recursion"),
+            ("x" * 1001, "at most 1,000 characters, not 1,001"),
+            ("(?P<a>x)(?P=\u0661)", "Not a valid regular expression"),
+            ("A-[0-9", "Not a valid regular expression"),
+        ],
+        ids=case_id,
+    )
+    def test_bad_patterns_are_spec_errors_at_the_pattern(self, pattern: str, message: str):
+        """A pattern Python cannot compile, or a too long one, is a SpecError at `pattern`."""
+        with pytest.raises(SpecError, match=message) as info:
+            HandoffsSection.model_validate(field_check(pattern))
+        assert info.value.problems[0].location.path == ("gates", 0, "checks", 0, "pattern")
+        with pytest.raises(SpecError, match=message) as direct:
+            FieldPresent(field="x", pattern=pattern)
+        assert direct.value.problems[0].location.path == ("pattern",)
+
+    def test_the_longest_pattern_is_taken(self):
+        """1,000 characters is the limit, not beyond it; no pattern at all is fine too."""
+        check = FieldPresent(field="x", pattern="a" * 1000)
+        assert check(package(fields={"x": "a" * 1000})).passed
+        assert FieldPresent(field="x", pattern=None)(package(fields={"x": "b"})).passed
+
+    def test_a_pattern_python_warns_about_is_taken_quietly(self):
+        """`[[a]` compiles (with a FutureWarning from re); no warning escapes the check."""
+        check = FieldPresent(field="x", pattern="[[a]")
+        assert check(package(fields={"x": "["})).passed
+        assert not check(package(fields={"x": "b"})).passed
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=40))
+    def test_any_text_is_a_pattern_or_a_spec_error(self, pattern: str):
+        """Any text: a check that runs, or a SpecError at the pattern."""
+        try:
+            check = FieldPresent(field="x", pattern=pattern)
+        except SpecError as error:
+            assert error.problems[0].location.path == ("pattern",)
+            return
+        outcome = check(package(fields={"x": "D-1"}))
+        assert outcome.passed == (re.fullmatch(pattern, "D-1") is not None)
+
+
+# -- every public constructor: a value, or SpecError ---------------------------------------
+
+anything = (
+    json_values
+    | st.datetimes(timezones=st.none() | st.just(dt.UTC))
+    | st.dates()
+    | st.binary(max_size=4)
+    | st.builds(object)
+    | st.sampled_from([float("nan"), "signed", "complete", "sow", T0])
+)
+# A check's kind is text here: pydantic reports a huge number as a union's tag through
+# sys.unraisablehook, which pytest turns into a failure (the SpecError is still raised).
+check_dicts = st.fixed_dictionaries(
+    {
+        "check": st.sampled_from(
+            [
+                "field_present",
+                "artifact_present",
+                "artifact_signed",
+                "criteria_measurable",
+                "owner_assigned",
+            ]
+        )
+        | st.text(max_size=8)
+    },
+    optional=dict.fromkeys(
+        ("kind", "field", "pattern", "name", "statuses", "by", "before", "minimum"), anything
+    ),
+)
+artifact_dicts = st.fixed_dictionaries(
+    {"kind": anything}, optional={"status": anything, "signed_by": anything, "signed_at": anything}
+)
+
+
+class TestConstructorsTakeAnyInput:
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(anything, min_size=1, max_size=6))
+    def test_artifact(self, arguments: list[object]):
+        """Artifact(...) with any values: an artifact, or SpecError."""
+        with contextlib.suppress(SpecError):
+            assert Artifact(*arguments).kind  # type: ignore[arg-type]
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(anything, min_size=1, max_size=4))
+    def test_success_criterion(self, arguments: list[object]):
+        """SuccessCriterion(...) with any values: a criterion, or SpecError."""
+        with contextlib.suppress(SpecError):
+            assert SuccessCriterion(*arguments).description  # type: ignore[arg-type]
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.lists(anything, min_size=4, max_size=5),
+        st.lists(anything | artifact_dicts, max_size=3) | anything,
+        st.lists(anything | st.fixed_dictionaries({"description": anything}), max_size=2)
+        | anything,
+        anything,
+    )
+    def test_handoff_package(
+        self, arguments: list[object], artifacts: object, criteria: object, fields: object
+    ):
+        """HandoffPackage(...) with any values: a package, or SpecError."""
+        with contextlib.suppress(SpecError):
+            made = HandoffPackage(
+                *arguments, artifacts=artifacts, success_criteria=criteria, fields=fields
+            )  # type: ignore[arg-type]
+            assert hash(made) == hash(HandoffPackage.model_validate(made.model_dump()))
+
+    def test_fields_nested_too_deeply(self):
+        """Fields nested past 100 levels (or holding themselves) are refused, not a crash."""
+        nested: list[object] = []
+        inner = nested
+        for _ in range(150):
+            inner.append([])
+            inner = inner[0]  # type: ignore[assignment]
+        looped: dict[str, object] = {}
+        looped["self"] = looped
+        for fields in ({"deep": nested}, looped):
+            with pytest.raises(SpecError, match="at most 100 levels deep") as info:
+                package(fields=fields)
+            assert info.value.problems[0].location.path == ("fields",)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(anything, min_size=4, max_size=5))
+    def test_deal_event(self, arguments: list[object]):
+        """DealEvent(...) with any values: an event, or SpecError naming a field."""
+        try:
+            made = DealEvent(*arguments)  # type: ignore[arg-type]
+        except SpecError as error:
+            assert error.problems[0].location.path[0] in {
+                "event_id",
+                "deal_id",
+                "stage",
+                "occurred_at",
+                "payload",
+            }
+        else:
+            assert made.occurred_at.tzinfo is not None
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.fixed_dictionaries(
+            {"name": anything, "checks": st.lists(check_dicts, max_size=3)},
+            optional={"preset": anything, "drop": anything},
+        )
+    )
+    def test_gate_specs(self, gate: dict[str, object]):
+        """A gate with any checks, as an alignment file may hold: a section, or SpecError."""
+        with contextlib.suppress(SpecError):
+            HandoffsSection.model_validate({"gates": [gate]}).gate()

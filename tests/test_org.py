@@ -357,7 +357,7 @@ class TestFromCsv:
     def test_malformed_csv(self):
         """A cell beyond the csv module's field limit is reported, not raised as csv.Error."""
         huge = "x" * 200_000
-        with pytest.raises(SpecError, match="Invalid CSV: field larger than field limit"):
+        with pytest.raises(SpecError, match="a cell is longer than the 131,072 characters"):
             Org.from_csv(io.StringIO(f"id,name,function\na,{huge},X\n"))
         with pytest.raises(SpecError, match="Invalid CSV"):
             Org.from_csv(io.StringIO(f"{huge},name,function\n"))
@@ -426,3 +426,27 @@ class TestLongReportingCycle:
         )
         assert len(finding.message) <= 520
         assert finding.target == ids[0]
+
+
+class TestCsvQuotes:
+    def test_an_unclosed_quote_is_an_error_not_a_swallowed_file(self, tmp_path: Path):
+        """A quote never closed would make one cell of the rest of the file: it is refused."""
+        path = tmp_path / "people.csv"
+        path.write_text('id,name,function\n"p1,Ann,Sales\np2,Bo,Sales\np3,Cy,Sales\n')
+        with pytest.raises(SpecError) as info:
+            Org.from_csv(path)
+        (problem,) = info.value.problems
+        assert (problem.location.line, problem.message) == (
+            2,
+            (
+                "Invalid CSV: the quote that opens this cell is never closed; close it, "
+                'or double each quote inside a quoted cell ("")'
+            ),
+        )
+
+    def test_text_after_a_closing_quote_is_an_error(self, tmp_path: Path):
+        """`"Ann" Lee` is not one cell: say how to write it."""
+        path = tmp_path / "people.csv"
+        path.write_text('id,name,function\np1,"Ann" Lee,Sales\n')
+        with pytest.raises(SpecError, match="text after the closing quote"):
+            Org.from_csv(path)

@@ -8,10 +8,13 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from alignkit._spec import SpecModel, describe_error
 from alignkit.alignment_file import AlignmentFile, from_data
+from alignkit.decision_rights import Decision
 from alignkit.errors import SpecError
 
 BASE: dict[str, Any] = {
@@ -404,3 +407,61 @@ class TestNoPydanticWording:
             AlignmentFile.model_validate({**BASE, "teams": [{"name": "t", "model": 3}]})
         for problem in info.value.problems:
             assert not [word for word in PYDANTIC_WORDS if word in problem.message]
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=10**4000, max_value=10**4400)
+    | st.floats()
+    | st.text(max_size=30)
+    | st.dates()
+    | st.datetimes(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=12,
+)
+
+
+class TestEverySpecTakesAnything:
+    @pytest.mark.parametrize("model", _spec_models(), ids=lambda m: m.__name__)
+    @settings(max_examples=25, deadline=None)
+    @given(data=st.data())
+    def test_model_validate_gives_a_spec_or_a_spec_error(self, model: type[SpecModel], data):
+        """Arbitrary data, with each field's own name as keys, never escapes as another error."""
+        keys = st.sampled_from([*model.model_fields, "unknown"])
+        payload = data.draw(st.dictionaries(keys, json_values, max_size=6) | json_values)
+        try:
+            model.model_validate(payload)
+        except SpecError as error:
+            assert error.problems
+            assert all(p.message for p in error.problems)
+
+
+class TestShowingWhatWasFound:
+    def test_deep_nesting_is_shown_shortened(self):
+        """A value nested thousands deep is summarised, not a RecursionError."""
+        value: list[object] = []
+        for _ in range(5000):
+            value = [value]
+        with pytest.raises(SpecError) as info:
+            from_data({**BASE, "org": {"functions": [{"name": value}]}})
+        assert info.value.problems[0].message == "Expected text; got a list `[[[[...]]]]`"
+
+    def test_an_object_that_cannot_be_printed_is_named_by_its_type(self):
+        """Whatever was passed, the message is built: a failing __str__ does not escape."""
+
+        class Unprintable:
+            def __str__(self) -> str:
+                raise ValueError
+
+        with pytest.raises(SpecError, match="got `a Unprintable`"):
+            Decision(id="d", accountable=Unprintable())  # type: ignore[arg-type]
+
+    def test_long_lists_show_their_first_items(self):
+        """A list of thousands is shown as its first few."""
+        with pytest.raises(SpecError) as info:
+            from_data({**BASE, "org": {"functions": [{"name": list(range(5000))}]}})
+        assert info.value.problems[0].message == (
+            "Expected text; got a list `[0, 1, 2, 3, 4, 5, 6, 7, ...]`"
+        )

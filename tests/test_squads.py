@@ -131,6 +131,17 @@ class TestRecommend:
             recommend("fast")  # type: ignore[arg-type]
         with pytest.raises(SpecError, match="at least 1"):
             recommend("simple", headcount=0)
+        with pytest.raises(SpecError, match="at most 10,000,000"):
+            recommend("simple", headcount=10**400)
+
+    @given(st.from_type(object), st.one_of(st.none(), st.from_type(object)))
+    def test_any_arguments_give_a_recommendation_or_a_spec_error(self, cycle, headcount):
+        """Wrong types are refused in words, never a TypeError."""
+        try:
+            model, _ = recommend(cycle, headcount)
+        except SpecError:
+            return
+        assert model.name in ("pod", "squad", "tribe")
 
 
 class TestMission:
@@ -319,12 +330,29 @@ class TestFormTeams:
         assert formation.teams[0].size == 5
         mapped = form_teams([{"id": f"p{i}", "function": f"F{i % 3}"} for i in range(6)], POD)
         assert [t.size for t in mapped.teams] == [3, 3]
-        with pytest.raises(SpecError, match="has no 'function'"):
+        with pytest.raises(SpecError, match="has no `function`"):
             form_teams([{"id": "a"}], POD)
         with pytest.raises(SpecError, match="on the roster twice"):
             form_teams([Member("a", "X"), Member("a", "Y"), Member("b", "X")], POD)
         with pytest.raises(SpecError, match="Unknown team model"):
             form_teams(ORG.people, "crew")
+
+    @pytest.mark.parametrize(
+        ("roster", "model", "message"),
+        [
+            (None, POD, "The roster must be a list of people, got NoneType"),
+            ("abc", POD, "The roster must be a list of people, got str"),
+            ([1], POD, "A roster entry is a Member, a Person, an (id, function) pair"),
+            ([("a", 3)], POD, "A roster entry needs its `function` as text, got 3"),
+            ([("a", "X")], None, "The model must be a TeamModel or a preset's name"),
+            ([("a", "X")], 3, "The model must be a TeamModel or a preset's name"),
+        ],
+    )
+    def test_wrong_types_are_spec_errors(self, roster: object, model: object, message: str):
+        """Whatever is passed, the answer is a SpecError that says what was expected."""
+        with pytest.raises(SpecError) as info:
+            form_teams(roster, model)  # type: ignore[arg-type]
+        assert info.value.problems[0].message.startswith(message)
 
     @settings(max_examples=120, deadline=None)
     @given(

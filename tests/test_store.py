@@ -4,19 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
+import shlex
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alignkit.errors import SpecError
-from alignkit.store import ConcurrencyError, MemoryStore, NewEvent, SQLiteStore, Store
+from alignkit.errors import AlignkitError, SpecError, StoreError
+from alignkit.store import (
+    ConcurrencyError,
+    MemoryStore,
+    NewEvent,
+    SQLiteStore,
+    Store,
+    StoredEvent,
+    _no_wal,
+)
 
 AT = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
 
@@ -254,3 +270,868 @@ def test_event_data_must_be_json(kind: str, tmp_path: Path):
     assert store.read_all() == []
     store.append("a", [event("4", x=(1, 2))], expected_version=0)
     assert store.read("a")[0].data == {"x": [1, 2]}  # as JSON gives it back, in both
+
+
+# -- the store fails clearly ---------------------------------------------------------------
+
+FORMAT_0_SCHEMA = """
+CREATE TABLE events (
+    position INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE,
+    stream TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    UNIQUE (stream, version)
+);
+"""
+"""The table as the first release wrote it: no checksum, no application id."""
+
+
+def filled(path: Path, n: int = 12) -> list[StoredEvent]:
+    """A closed store file at ``path`` with ``n`` events over three streams."""
+    with SQLiteStore(path) as store:
+        for i in range(n):
+            stream = "abc"[i % 3]
+            store.append(
+                stream,
+                [event(f"e{i}", note=f"event number {i}", n=i)],
+                expected_version=store.version(stream),
+            )
+        return store.read_all()
+
+
+def edit(path: Path, sql: str, *parameters: object) -> None:
+    """Change the file behind the store's back, as another program would."""
+    db = sqlite3.connect(path)
+    try:
+        db.execute(sql, parameters)
+        db.commit()
+    finally:
+        db.close()
+
+
+def around_constraints(path: Path, sql: str, *parameters: object) -> None:
+    """Change the file past its NOT NULL constraints, which are then put back."""
+    db = sqlite3.connect(path, isolation_level=None)
+    (schema,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'events'").fetchone()
+    db.execute("PRAGMA writable_schema = ON")
+    loose = schema.replace(" NOT NULL", "")
+    db.execute("UPDATE sqlite_master SET sql = ? WHERE name = 'events'", (loose,))
+    db.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute(sql, parameters)
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute("UPDATE sqlite_master SET sql = ? WHERE name = 'events'", (schema,))
+    db.close()
+
+
+def read_everything(store: SQLiteStore) -> object:
+    """Every way of reading the store, in one value."""
+    return (
+        store.read_all(),
+        [store.read(stream) for stream in "abc"],
+        [store.version(stream) for stream in "abc"],
+        list(store.streams()),
+    )
+
+
+class TestStoreError:
+    def test_a_truncated_file_is_damaged(self, tmp_path: Path):
+        """Half a store file: a StoreError naming the file, not sqlite3.DatabaseError."""
+        path = tmp_path / "events.db"
+        filled(path, 60)
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+        with pytest.raises(StoreError, match="the file is damaged") as info:
+            read_everything(SQLiteStore(path))
+        assert info.value.path == str(path)
+        assert str(path) in str(info.value)
+
+    def test_random_bytes_are_not_a_store(self, tmp_path: Path):
+        """A file of random bytes is not an SQLite database, so not a store."""
+        path = tmp_path / "noise.db"
+        path.write_bytes(random.Random(7).randbytes(8192))  # noqa: S311 - test data
+        with pytest.raises(StoreError, match="not an alignkit event store: it is not an SQLite"):
+            SQLiteStore(path)
+        with pytest.raises(StoreError, match="not an alignkit event store"):
+            SQLiteStore(path, read_only=True)
+
+    @pytest.mark.parametrize(
+        ("schema", "tables"),
+        [
+            ("CREATE TABLE people (id TEXT, name TEXT)", "people"),
+            (
+                "CREATE TABLE events (id INTEGER, what TEXT); CREATE TABLE users (id)",
+                "events, users",
+            ),
+        ],
+    )
+    def test_another_programs_database_is_left_alone(
+        self, tmp_path: Path, schema: str, tables: str
+    ):
+        """A foreign SQLite file is refused unchanged: no table added, no WAL switched on."""
+        path = tmp_path / "theirs.db"
+        db = sqlite3.connect(path)
+        db.executescript(schema)
+        db.close()
+        before = path.read_bytes()
+        with pytest.raises(
+            StoreError, match=f"not an alignkit event store .it holds the tables {tables}"
+        ):
+            SQLiteStore(path)
+        assert path.read_bytes() == before
+
+    def test_another_programs_application_id_is_refused(self, tmp_path: Path):
+        """A file another program marked as its own is not taken over, even when empty."""
+        path = tmp_path / "theirs.db"
+        edit(path, "PRAGMA application_id = 1234")
+        with pytest.raises(StoreError, match="it belongs to another program"):
+            SQLiteStore(path)
+
+    def test_data_that_is_not_json_names_the_event(self, tmp_path: Path):
+        """An event row edited to hold broken JSON: which event, which stream, what is wrong."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, "UPDATE events SET data = '{\"n\": ' WHERE position = 5")
+        store = SQLiteStore(path)
+        message = "event 5 of stream 'b' holds data that is not JSON"
+        with pytest.raises(StoreError, match=message):
+            store.read_all()
+        with pytest.raises(StoreError, match=message):
+            store.read("b")
+        assert [e.position for e in store.read("a")] == [1, 4, 7, 10]  # the rest is readable
+
+    @pytest.mark.parametrize(
+        ("column", "value", "message"),
+        [
+            ("at", None, "holds a value of the wrong type"),
+            ("data", None, "holds a value of the wrong type"),
+            ("event_id", None, "holds a value of the wrong type"),
+            ("stream", b"b", "holds a value of the wrong type"),
+            ("version", "two", "holds a value of the wrong type"),
+            ("at", "yesterday", "holds a time that is not a time"),
+            ("data", "[1, 2]", "holds a value of the wrong type"),
+            ("data", "[" * 100_000 + "]" * 100_000, "holds data nested too deeply to read"),
+        ],
+        ids=lambda value: value if isinstance(value, str) and len(value) < 40 else "value",
+    )
+    def test_wrong_values_in_a_row_are_damage(
+        self, tmp_path: Path, column: str, value: object, message: str
+    ):
+        """NULLs and values of the wrong type, written around the constraints: StoreError."""
+        path = tmp_path / "events.db"
+        filled(path)
+        around_constraints(path, f"UPDATE events SET {column} = ? WHERE position = 2", value)  # noqa: S608
+        with pytest.raises(StoreError, match=f"event 2 of stream .* {message}"):
+            SQLiteStore(path).read_all()
+
+    def test_a_version_that_is_not_a_number_is_damage(self, tmp_path: Path):
+        """The stream's version, read for an append, is checked too."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, "UPDATE events SET version = 'x' WHERE position = 10")
+        store = SQLiteStore(path)
+        with pytest.raises(StoreError, match="stream 'a' has a version that is not a number"):
+            store.version("a")
+        with pytest.raises(StoreError, match="stream 'a' has a version that is not a number"):
+            store.append("a", [event("new")], expected_version=4)
+
+    def test_a_gap_in_a_stream_is_damage(self, tmp_path: Path):
+        """A missing event (a stream's versions skip one) is reported, not folded over."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, "DELETE FROM events WHERE position = 4")
+        with pytest.raises(StoreError, match="stream 'a' has no event at version 2"):
+            SQLiteStore(path).read("a")
+
+    def test_a_newer_format_is_refused(self, tmp_path: Path):
+        """A store written by a later alignkit says so, instead of being misread."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, "PRAGMA user_version = 99")
+        with pytest.raises(StoreError, match="format 99, written by a newer alignkit; upgrade"):
+            SQLiteStore(path)
+
+    def test_a_closed_store_says_so(self, tmp_path: Path):
+        """Using a closed store is a StoreError, not sqlite3.ProgrammingError."""
+        store = SQLiteStore(tmp_path / "events.db")
+        store.close()
+        with pytest.raises(StoreError, match="the store is closed"):
+            store.read_all()
+        with pytest.raises(StoreError, match="the store is closed"):
+            store.append("a", [event("1")], expected_version=0)
+        with pytest.raises(StoreError, match="the store is closed"):
+            store.append_many([("a", [event("1"), event("2")], 0)])
+
+    def test_a_folder_is_not_a_store(self, tmp_path: Path):
+        """A path that names a folder cannot be opened: StoreError, naming it."""
+        with pytest.raises(StoreError, match="the file cannot be opened"):
+            SQLiteStore(tmp_path)
+
+    def test_a_stream_that_is_not_text_is_damage(self, tmp_path: Path):
+        """Listing the streams checks them too."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, "UPDATE events SET stream = ? WHERE position = 2", b"b")
+        with pytest.raises(StoreError, match="an event's stream is not text"):
+            list(SQLiteStore(path).streams())
+
+    @pytest.mark.parametrize(
+        ("name", "reason", "hint"),
+        [
+            ("SQLITE_BUSY", "another connection kept the file locked too long", ""),
+            ("SQLITE_FULL", "the disk is full", ""),
+            ("SQLITE_IOERR_WRITE", "the file could not be read or written", ""),
+            ("SQLITE_READONLY", "the file is read-only", "open it with read_only=True to read it"),
+            ("SQLITE_CORRUPT", "the file is damaged", "restore it from a backup"),
+            ("SQLITE_CANTOPEN", "the file cannot be opened", "open it with read_only=True"),
+            ("SQLITE_MISUSE", "SQLite failed", ""),
+        ],
+    )
+    def test_each_sqlite_failure_reads_plainly(
+        self, tmp_path: Path, name: str, reason: str, hint: str
+    ):
+        """What SQLite reports by code is said in words, with what to do where it helps."""
+        failure = sqlite3.OperationalError("what SQLite says")
+        failure.sqlite_errorname = name  # type: ignore[attr-defined]
+        with SQLiteStore(tmp_path / "events.db") as store:
+            error = store._failure(failure, "append")
+        assert error.reason == f"cannot append: {reason} (what SQLite says)"
+        assert str(error).endswith(f"{hint}" if hint else "(what SQLite says)")
+
+    def test_text_that_is_not_utf8_is_damage(self, tmp_path: Path):
+        """Bytes that are no UTF-8 in a text column: StoreError, not UnicodeDecodeError."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, "UPDATE events SET kind = CAST(x'ff' AS TEXT) WHERE position = 3")
+        with pytest.raises(StoreError, match="text that is not UTF-8"):
+            SQLiteStore(path).read_all()
+
+    def test_a_store_whose_table_was_changed(self, tmp_path: Path):
+        """Our file, but its table is not the one alignkit makes: damaged, not misread."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, "ALTER TABLE events ADD COLUMN extra TEXT")
+        with pytest.raises(StoreError, match="its events table is not one alignkit writes"):
+            SQLiteStore(path)
+
+    def test_a_write_ahead_log_left_over_keeps_the_fallback_off(self, tmp_path: Path):
+        """Immutable reading is only for a file that is the whole store (no WAL content)."""
+        path = tmp_path / "events.db"
+        wal = tmp_path / "events.db-wal"
+        assert _no_wal(path)
+        wal.write_bytes(b"")
+        assert _no_wal(path)
+        wal.write_bytes(b"unfinished")
+        assert not _no_wal(path)
+
+    def test_a_folder_that_cannot_be_made(self, tmp_path: Path):
+        """A path under a file: StoreError naming the path."""
+        (tmp_path / "plain").write_text("not a folder")
+        with pytest.raises(StoreError, match="its folder cannot be created"):
+            SQLiteStore(tmp_path / "plain" / "events.db")
+
+    def test_store_error_is_an_os_error(self, tmp_path: Path):
+        """Callers catch it as an OSError (a file that cannot be used) or as ours."""
+        path = tmp_path / "noise.db"
+        path.write_bytes(b"\x00" * 4096)
+        with pytest.raises(OSError, match=r"noise\.db"):
+            SQLiteStore(path)
+        with pytest.raises(AlignkitError):
+            SQLiteStore(path)
+
+
+store_bytes: dict[str, bytes] = {}
+
+
+def a_store_file() -> bytes:
+    """The bytes of a small, closed store file (made once)."""
+    if "file" not in store_bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "events.db"
+            filled(path, 30)
+            store_bytes["file"] = path.read_bytes()
+    return store_bytes["file"]
+
+
+@st.composite
+def damaged(draw: st.DrawFn) -> bytes:
+    """A store file with random bytes changed, or cut short."""
+    data = bytearray(a_store_file())
+    if draw(st.booleans()):
+        for _ in range(draw(st.integers(1, 8))):
+            offset = draw(st.integers(0, len(data) - 1))
+            data[offset] ^= draw(st.integers(1, 255))
+    else:
+        data = data[: draw(st.integers(0, len(data) - 1))]
+    return bytes(data)
+
+
+class TestDamagedFiles:
+    @settings(max_examples=150, deadline=None)
+    @given(damaged(), st.booleans())
+    def test_damage_is_a_store_error_or_nothing(self, data: bytes, read_only: bool):
+        """Opening, reading and appending to a damaged file raise only StoreError."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "events.db"
+            path.write_bytes(data)
+            try:
+                with SQLiteStore(path, read_only=read_only) as store:
+                    read_everything(store)
+                    if not read_only:
+                        store.append("d", [event("fresh")], expected_version=store.version("d"))
+            except StoreError as error:
+                assert error.path == str(path)
+
+    def test_every_bit_flip_in_an_event_is_caught(self, tmp_path: Path):
+        """Flip each bit of one event's stored text: each read fails, or reads the original.
+
+        SQLite keeps no checksums of its own; without the store's, most of these flips
+        read back as different data, silently.
+        """
+        path = tmp_path / "events.db"
+        original = filled(path)
+        data = path.read_bytes()
+        start = data.index(b"event number 7")
+        end = start + len(b"event number 7")
+        silent = []
+        for offset in range(start - 24, end + 2):  # the row's other fields, and its data
+            for bit in range(8):
+                flipped = bytearray(data)
+                flipped[offset] ^= 1 << bit
+                copy = tmp_path / f"flip-{offset}-{bit}.db"
+                copy.write_bytes(bytes(flipped))
+                try:
+                    with SQLiteStore(copy, read_only=True) as store:
+                        if store.read_all() != original:
+                            silent.append((offset, bit))
+                except StoreError:
+                    pass
+        assert silent == []
+
+
+# -- read-only stores ----------------------------------------------------------------------
+
+
+class TestReadOnly:
+    def test_reads_a_read_only_file_and_changes_nothing(self, tmp_path: Path):
+        """chmod 0444: read_only=True reads every event; the file stays byte for byte."""
+        path = tmp_path / "events.db"
+        events = filled(path)
+        path.chmod(0o444)
+        before = path.read_bytes()
+        with SQLiteStore(path, read_only=True) as store:
+            assert store.read_only
+            assert store.read_all() == events
+            assert [e.event_id for e in store.read("b", after=1)] == ["e4", "e7", "e10"]
+            assert store.version("c") == 4
+            assert list(store.streams()) == ["a", "b", "c"]
+        assert path.read_bytes() == before
+
+    def test_sqlite_itself_refuses_writes(self, tmp_path: Path):
+        """mode=ro: appends are refused, and so is any write on the connection, even as root."""
+        path = tmp_path / "events.db"
+        filled(path)
+        before = path.read_bytes()
+        store = SQLiteStore(path, read_only=True)
+        with pytest.raises(StoreError, match="cannot append: the store was opened read-only"):
+            store.append("a", [event("new")], expected_version=4)
+        with pytest.raises(StoreError, match="opened read-only"):
+            store.append_many([("a", [event("new")], 4)])
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            store._db.execute("DELETE FROM events")
+        store.close()
+        assert path.read_bytes() == before
+
+    def test_a_missing_file_is_not_created(self, tmp_path: Path):
+        """Read-only of a missing file is a StoreError; no empty database appears."""
+        path = tmp_path / "missing.db"
+        with pytest.raises(StoreError, match="there is no such file") as info:
+            SQLiteStore(path, read_only=True)
+        assert info.value.reason == "there is no such file"
+        assert not path.exists()
+
+    def test_an_empty_file_is_not_a_store(self, tmp_path: Path):
+        """An empty file opened read-only holds no store to read."""
+        path = tmp_path / "empty.db"
+        path.write_bytes(b"")
+        with pytest.raises(StoreError, match="the database is empty"):
+            SQLiteStore(path, read_only=True)
+
+    def test_in_memory_cannot_be_read_only(self):
+        """An in-memory database is always empty: read_only makes no sense there."""
+        with pytest.raises(SpecError, match="needs a file") as info:
+            SQLiteStore(":memory:", read_only=True)
+        assert info.value.problems[0].location.path == ("read_only",)
+
+    def test_a_format_0_file_is_read_as_it_is(self, tmp_path: Path):
+        """A file from before checksums is read, and not migrated, when read-only."""
+        path = tmp_path / "old.db"
+        format_0(path)
+        before = path.read_bytes()
+        with SQLiteStore(path, read_only=True) as store:
+            assert [(e.event_id, e.version, e.data) for e in store.read("a")] == [
+                ("old-1", 1, {"n": 1}),
+                ("old-2", 2, {"n": 2}),
+            ]
+        assert path.read_bytes() == before
+
+    def test_a_desk_on_a_read_only_store(self, tmp_path: Path):
+        """A reporting desk replays a read-only store, and any move is a StoreError."""
+        from alignkit.handoff import DealEvent, HandoffDesk
+        from alignkit.org import Function, Org, Person
+
+        org = Org(
+            functions=[Function("Sales", "vp"), Function("Operations", "ops")],
+            people=[Person("vp", "V", "Sales"), Person("ops", "O", "Operations")],
+        )
+        path = tmp_path / "handoffs.db"
+        with SQLiteStore(path) as store:
+            HandoffDesk(org, store=store).receive(DealEvent("w", "D-1", "Closed-Won", AT))
+        reader = HandoffDesk(org, store=SQLiteStore(path, read_only=True))
+        assert reader.metrics().opened == 1
+        with pytest.raises(StoreError, match="read-only"):
+            reader.withdraw("D-1", "vp", AT)
+
+    def test_a_file_on_a_read_only_mount(self, tmp_path: Path):
+        """On a read-only file system (no room for SQLite's shared memory), it still reads."""
+        unshare = shutil.which("unshare")
+        assert unshare is not None  # util-linux, on every supported Linux
+        assert shutil.which("mount") is not None
+        source, mount = tmp_path / "source", tmp_path / "mount"
+        source.mkdir()
+        mount.mkdir()
+        filled(source / "events.db")
+        # A store whose last writes are still in its write-ahead log, without the
+        # shared-memory file that SQLite needs to read them.
+        with SQLiteStore(tmp_path / "busy.db") as busy:
+            busy.append("a", [event("1")], expected_version=0)
+            for suffix in ("", "-wal"):
+                shutil.copy(tmp_path / f"busy.db{suffix}", source / f"busy.db{suffix}")
+        script = textwrap.dedent(
+            f"""
+            from alignkit.errors import StoreError
+            from alignkit.store import SQLiteStore
+            store = SQLiteStore({str(mount / "events.db")!r}, read_only=True)
+            print(len(store.read_all()), store.version("a"))
+            try:
+                SQLiteStore({str(mount / "events.db")!r})
+            except StoreError as error:
+                print(error.reason)
+                print(str(error).rsplit("; ", 1)[1])
+            try:
+                SQLiteStore({str(mount / "busy.db")!r}, read_only=True)
+            except StoreError as error:
+                print(error.reason)
+            """
+        )
+        command = (
+            f"mount --bind {source} {mount} && mount -o remount,bind,ro {mount} && "
+            f"{sys.executable} -c {shlex.quote(script)}"
+        )
+        done = subprocess.run(
+            [unshare, "-rm", "sh", "-c", command],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines() == [
+            "12 4",
+            "cannot open: the file cannot be opened (unable to open database file)",
+            "if it or its folder is read-only, open it with read_only=True",
+            (
+                "cannot open: SQLite must read the writes left in busy.db-wal, and cannot "
+                "create its shared-memory file beside it"
+            ),
+        ]
+
+
+# -- checksums -----------------------------------------------------------------------------
+
+
+def format_0(path: Path) -> None:
+    """A store file as the first release wrote it: two events on stream ``a``."""
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(FORMAT_0_SCHEMA)
+    db.executemany(
+        "INSERT INTO events (event_id, stream, version, kind, actor, at, data) "
+        "VALUES (?, 'a', ?, 'k', 'tester', '2026-11-23T09:00:00+00:00', ?)",
+        [("old-1", 1, '{"n":1}'), ("old-2", 2, '{"n":2}')],
+    )
+    db.commit()
+    db.close()
+
+
+class TestChecksums:
+    def test_each_event_carries_the_adler32_of_its_fields(self, tmp_path: Path):
+        """The checksum is Adler-32 of the stored fields joined by U+001F, as documented."""
+        path = tmp_path / "events.db"
+        filled(path, 3)
+        db = sqlite3.connect(path)
+        rows = db.execute(
+            "SELECT event_id, stream, version, kind, actor, at, data, checksum FROM events"
+        ).fetchall()
+        db.close()
+        for *fields, checksum in rows:
+            text = "\x1f".join(str(field) for field in fields)
+            assert checksum == zlib.adler32(text.encode("utf-8"))
+
+    @pytest.mark.parametrize(
+        ("column", "value"),
+        [
+            ("data", '{"n":1,"note":"event number 1"}'),
+            ("event_id", "e99"),
+            ("kind", "forged"),
+            ("actor", "mallory"),
+            ("at", "2026-11-23T10:00:00+00:00"),
+            ("checksum", 12345),
+        ],
+    )
+    def test_a_changed_event_is_caught(self, tmp_path: Path, column: str, value: object):
+        """Valid but different data, written behind the store's back, is no longer trusted."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, f"UPDATE events SET {column} = ? WHERE position = 3", value)  # noqa: S608
+        with pytest.raises(StoreError, match="event 3 of stream 'c' does not match its checksum"):
+            SQLiteStore(path).read_all()
+
+    def test_a_format_0_file_is_brought_up_to_date(self, tmp_path: Path):
+        """Opening an old file for writing adds the checksum; old events stay readable."""
+        path = tmp_path / "old.db"
+        format_0(path)
+        with SQLiteStore(path) as store:
+            assert [e.event_id for e in store.read("a")] == ["old-1", "old-2"]
+            assert store.append("a", [event("new-3")], expected_version=2) == 3
+        db = sqlite3.connect(path)
+        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute("PRAGMA application_id").fetchone() == (0x416C4B45,)
+        checksums = [row[0] for row in db.execute("SELECT checksum FROM events ORDER BY position")]
+        db.close()
+        assert checksums[:2] == [None, None]
+        assert isinstance(checksums[2], int)
+        with SQLiteStore(path, read_only=True) as reopened:
+            assert [e.version for e in reopened.read("a")] == [1, 2, 3]
+
+    def test_two_processes_bring_one_old_file_up_to_date(self, tmp_path: Path):
+        """Two stores opening the same old file at once both work; the column is added once."""
+        path = tmp_path / "old.db"
+        format_0(path)
+        first, second = SQLiteStore(path), SQLiteStore(path)
+        first.append("a", [event("one")], expected_version=2)
+        second.append("a", [event("two")], expected_version=3)
+        assert [e.event_id for e in first.read("a")] == ["old-1", "old-2", "one", "two"]
+        first.close()
+        second.close()
+
+
+# -- both stores refuse bad input alike ----------------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+anything = (
+    json_values
+    | st.sampled_from(["a", "b", " ", "", "\ud800", -1, 0, 1, 2, 2**63, True, b"a", 1.5])
+    | st.integers(4300, 4400).map(lambda digits: 10**digits)
+    | st.datetimes(timezones=st.none() | st.just(dt.UTC))
+    | st.dates()
+    | st.builds(object)
+)
+new_events = st.builds(
+    NewEvent,
+    st.sampled_from(["e1", "e2", "e3", "\ufffd"]),
+    st.just("kind"),
+    st.just("actor"),
+    st.just(AT),
+    st.dictionaries(st.text(max_size=4), json_values, max_size=2),
+)
+event_lists = st.lists(new_events | anything, max_size=3) | anything
+
+
+A_EVENT = event("ok")
+
+BAD_CALLS: list[tuple[str, Callable[[Any], object], tuple[object, ...], str]] = [
+    ("stream None", lambda s: s.append(None, [A_EVENT], expected_version=0), ("stream",), "text"),
+    ("stream blank", lambda s: s.append(" ", [A_EVENT], expected_version=0), ("stream",), "blank"),
+    ("stream bytes", lambda s: s.append(b"a", [A_EVENT], expected_version=0), ("stream",), "text"),
+    (
+        "stream surrogate",
+        lambda s: s.append("\ud800", [A_EVENT], expected_version=0),
+        ("stream",),
+        "lone surrogate",
+    ),
+    ("events text", lambda s: s.append("a", "events", expected_version=0), ("events",), "list"),
+    ("events None", lambda s: s.append("a", None, expected_version=0), ("events",), "list"),
+    (
+        "event dict",
+        lambda s: s.append("a", [{"event_id": "x"}], expected_version=0),
+        ("events", 0),
+        "NewEvent",
+    ),
+    (
+        "version -1",
+        lambda s: s.append("a", [A_EVENT], expected_version=-1),
+        ("expected_version",),
+        "from 0",
+    ),
+    (
+        "version True",
+        lambda s: s.append("a", [A_EVENT], expected_version=True),
+        ("expected_version",),
+        "from 0",
+    ),
+    (
+        "version 0.0",
+        lambda s: s.append("a", [A_EVENT], expected_version=0.0),
+        ("expected_version",),
+        "from 0",
+    ),
+    (
+        "version '0'",
+        lambda s: s.append("a", [A_EVENT], expected_version="0"),
+        ("expected_version",),
+        "from 0",
+    ),
+    (
+        "version 2**64",
+        lambda s: s.append("a", [A_EVENT], expected_version=2**64),
+        ("expected_version",),
+        "from 0",
+    ),
+    ("read stream", lambda s: s.read(7), ("stream",), "text"),
+    ("read after", lambda s: s.read("a", after=-1), ("after",), "from 0"),
+    ("read_all after", lambda s: s.read_all(after="1"), ("after",), "from 0"),
+    ("read_all limit", lambda s: s.read_all(limit=-1), ("limit",), "from 0"),
+    ("version stream", lambda s: s.version(None), ("stream",), "text"),
+    ("batches None", lambda s: s.append_many(None), ("batches",), "list"),
+    ("batch pair", lambda s: s.append_many([("a", [A_EVENT])]), ("batches", 0), "expected_version"),
+    (
+        "batch stream",
+        lambda s: s.append_many([(1, [A_EVENT], 0)]),
+        ("batches", 0, "stream"),
+        "text",
+    ),
+    (
+        "batch events",
+        lambda s: s.append_many([("a", [A_EVENT, 1], 0)]),
+        ("batches", 0, "events", 1),
+        "NewEvent",
+    ),
+    (
+        "batch version",
+        lambda s: s.append_many([("a", [A_EVENT], None)]),
+        ("batches", 0, "expected_version"),
+        "from 0",
+    ),
+]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def any_store(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[MemoryStore | SQLiteStore]:
+    if request.param == "memory":
+        yield MemoryStore()
+    else:
+        with SQLiteStore(tmp_path / "events.db") as found:
+            yield found
+
+
+class TestStoreContract:
+    @pytest.mark.parametrize(
+        ("call", "path", "match"), [case[1:] for case in BAD_CALLS], ids=[c[0] for c in BAD_CALLS]
+    )
+    def test_bad_arguments_are_spec_errors_naming_the_field(
+        self,
+        any_store: MemoryStore | SQLiteStore,
+        call: Callable[[Any], object],
+        path: tuple[object, ...],
+        match: str,
+    ):
+        """Both stores refuse the same input with the same SpecError, and write nothing."""
+        with pytest.raises(SpecError, match=match) as info:
+            call(any_store)
+        assert [p.location.path for p in info.value.problems] == [path]
+        assert any_store.read_all() == []
+
+    @pytest.mark.parametrize(
+        ("arguments", "field"),
+        [
+            (("e", "k", "a", "2026-01-01"), "at"),
+            (("e", "k", "a", dt.date(2026, 1, 1)), "at"),
+            ((None, "k", "a", AT), "event_id"),
+            (("e", None, "a", AT), "kind"),
+            (("e", "k", None, AT), "actor"),
+            (("", "k", "a", AT), "event_id"),
+            (("e", "k", "a", AT, [1, 2]), "data"),
+            (("e", "k", "a", AT, None), "data"),
+            ((1, "k", "a", AT), "event_id"),
+        ],
+    )
+    def test_new_event_fields_are_checked(self, arguments: tuple[object, ...], field: str):
+        """A NewEvent with a wrong field is a SpecError at that field, in any store."""
+        with pytest.raises(SpecError) as info:
+            NewEvent(*arguments)  # type: ignore[arg-type]
+        assert info.value.problems[0].location.path == (field,)
+        assert field in str(info.value)
+
+    def test_memory_store_appends_many_as_sqlite_does(self, any_store: MemoryStore | SQLiteStore):
+        """append_many: streams chain, repeats are skipped, a stale stream stops all."""
+        any_store.append("b", [event("b1")], expected_version=0)
+        with pytest.raises(ConcurrencyError):
+            any_store.append_many([("a", [event("a1")], 0), ("b", [event("b2")], 0)])
+        assert any_store.version("a") == 0
+        versions = any_store.append_many(
+            [
+                ("a", [event("1"), event("2")], 0),
+                ("a", [event("3"), event("1")], 2),
+                ("b", [event("3")], 1),
+            ]
+        )
+        assert versions == [2, 3, 1]
+        assert [e.event_id for e in any_store.read_all()] == ["b1", "1", "2", "3"]
+
+    def test_data_with_nan_or_deep_nesting_is_refused(self, any_store: MemoryStore | SQLiteStore):
+        """NaN is not JSON, and nesting past Python's limits is refused, not a crash."""
+        deep: list[object] = []
+        inner = deep
+        for _ in range(5000):
+            inner.append([])
+            inner = inner[0]  # type: ignore[assignment]
+        for data in ({"x": float("nan")}, {"x": deep}):
+            with pytest.raises(SpecError, match="not JSON"):
+                any_store.append("a", [event("1", **data)], expected_version=0)
+        assert any_store.read_all() == []
+
+    def test_batches_may_come_from_a_generator(self, any_store: MemoryStore | SQLiteStore):
+        """append_many takes any iterable of batches, as append takes any of events."""
+        batches = ((stream, [event(f"{stream}1")], 0) for stream in "ab")
+        assert any_store.append_many(batches) == [1, 1]
+
+    def test_iterables_of_events_are_taken(self, any_store: MemoryStore | SQLiteStore):
+        """A generator of events is as good as a list, and an index type as an int."""
+
+        class Three:
+            def __index__(self) -> int:
+                return 3
+
+        assert any_store.append("a", (event(str(i)) for i in range(3)), expected_version=0) == 3
+        assert any_store.append("a", [event("3")], expected_version=Three()) == 4  # type: ignore[arg-type]
+
+    def test_long_values_are_cut_short_in_messages(self, any_store: MemoryStore | SQLiteStore):
+        """A message shows a long value cut short, or how long it is."""
+        with pytest.raises(SpecError, match="got a list of 1,000 items"):
+            any_store.append("a", [list(range(1000))], expected_version=0)  # type: ignore[list-item]
+        with pytest.raises(SpecError, match=r"got 'xxxxx.*\.\.\.$"):
+            any_store.read("a", after="x" * 1000)  # type: ignore[arg-type]
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.data())
+    def test_arbitrary_arguments_same_answer_from_both(self, data: st.DataObject):
+        """Any arguments: both stores answer alike, with a result or one of our errors."""
+        memory, sqlite = MemoryStore(), SQLiteStore(":memory:")
+        try:
+            for _ in range(data.draw(st.integers(1, 4))):
+                method = data.draw(
+                    st.sampled_from(["append", "append_many", "read", "read_all", "version"])
+                )
+                if method == "append":
+                    arguments = (
+                        (data.draw(anything), data.draw(event_lists)),
+                        {"expected_version": data.draw(anything)},
+                    )
+                elif method == "append_many":
+                    batch = st.tuples(anything, event_lists, anything) | anything
+                    arguments = ((data.draw(st.lists(batch, max_size=3) | anything),), {})
+                elif method == "read":
+                    arguments = ((data.draw(anything),), {"after": data.draw(anything)})
+                elif method == "read_all":
+                    arguments = ((), {"after": data.draw(anything), "limit": data.draw(anything)})
+                else:
+                    arguments = ((data.draw(anything),), {})
+                answers = [answer(getattr(s, method), *arguments) for s in (memory, sqlite)]
+                assert answers[0] == answers[1]
+            assert memory.read_all() == sqlite.read_all()
+        finally:
+            sqlite.close()
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(anything, min_size=4, max_size=5))
+    def test_new_event_takes_anything_or_says_what_is_wrong(self, arguments: list[object]):
+        """Any values for NewEvent's fields: an event, or a SpecError naming a field."""
+        try:
+            made = NewEvent(*arguments)  # type: ignore[arg-type]
+        except SpecError as error:
+            assert error.problems[0].location.path[0] in {"event_id", "kind", "actor", "at", "data"}
+        else:
+            assert isinstance(made.event_id, str)
+
+
+def answer(
+    method: Callable[..., object], arguments: tuple[object, ...], keywords: dict[str, Any]
+) -> object:
+    """What a store method returns, or which of our errors it raises and where."""
+    try:
+        return method(*arguments, **keywords)
+    except SpecError as error:
+        return ("SpecError", [(p.message, p.location.path) for p in error.problems])
+    except ConcurrencyError as error:
+        return ("ConcurrencyError", error.stream, error.expected, error.actual)
+
+
+class TestVerify:
+    def test_a_sound_store_checks_out(self, tmp_path: Path):
+        """verify() reads the whole file and counts the events it checked."""
+        path = tmp_path / "events.db"
+        filled(path)
+        with SQLiteStore(path, read_only=True) as store:
+            assert store.verify() == 12
+
+    def test_finds_an_index_that_lost_an_entry(self, tmp_path: Path):
+        """A bit flipped in the stream index: read() misses events silently; verify() does not."""
+        path = tmp_path / "events.db"
+        with SQLiteStore(path) as store:
+            for i in range(6):
+                store.append("stream-bbbb", [event(f"e{i}")], expected_version=i)
+        data = bytearray(path.read_bytes())
+        db = sqlite3.connect(path)
+        (root,) = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE sql IS NULL AND name LIKE '%2'"
+        ).fetchone()
+        (page_size,) = db.execute("PRAGMA page_size").fetchone()
+        db.close()
+        page = slice((root - 1) * page_size, root * page_size)
+        offset = data[page].rindex(b"stream-bbbb") + (root - 1) * page_size
+        data[offset + 8] ^= 0x01  # stream-bbbb -> stream-bcbb, in the index only
+        path.write_bytes(bytes(data))
+        with SQLiteStore(path, read_only=True) as store:
+            assert len(store.read_all()) == 6
+            assert len(store.read("stream-bbbb")) < 6  # what no read can tell
+            with pytest.raises(StoreError, match="SQLite's integrity check found"):
+                store.verify()
+
+    def test_finds_a_gap_in_a_stream(self, tmp_path: Path):
+        """An event deleted from the middle of a stream is reported by stream and version."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, "DELETE FROM events WHERE position = 5")
+        with pytest.raises(StoreError, match="stream 'b' has no event at version 2"):
+            SQLiteStore(path).verify()
+
+    def test_events_out_of_order(self, tmp_path: Path):
+        """An event moved after a later one of its stream is damage, not history."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, "UPDATE events SET position = 100 WHERE position = 1")
+        with pytest.raises(StoreError, match="event 4 of stream 'a' is out of order"):
+            SQLiteStore(path).read("a")

@@ -20,6 +20,7 @@ from alignkit.errors import (
     PermissionDenied,
     Problem,
     SpecError,
+    StoreError,
     TransitionError,
     UnknownNameError,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "Report",
     "Severity",
     "SpecError",
+    "StoreError",
     "TransitionError",
     "UnknownNameError",
     # the release

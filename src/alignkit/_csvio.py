@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Final, final
 
@@ -17,6 +20,9 @@ __all__ = [
     "UNREADABLE",
     "CsvRow",
     "SparseRow",
+    "Table",
+    "csv_problem",
+    "open_table",
     "read_people_csv",
     "read_people_rows",
     "read_rows",
@@ -102,6 +108,20 @@ class CsvRow:
     cells: list[str]
 
 
+def csv_problem(error: Exception) -> str:
+    """The csv module's complaint, in the words the sparse reader uses."""
+    text = str(error)
+    if "unexpected end of data" in text:
+        return _UNCLOSED
+    if "expected after" in text:
+        return _AFTER_QUOTE
+    if "field limit" in text:
+        return "Invalid CSV: a cell is longer than the 131,072 characters a cell may hold"
+    if "NUL" in text:
+        return "Invalid CSV: the file holds a NUL byte; is it a binary file?"
+    return f"Invalid CSV: {text}"
+
+
 def read_rows(stream: IO[str], name: str) -> tuple[list[str], list[CsvRow], list[Problem]]:
     """The header, every non-blank record with its place, and any CSV-level problems.
 
@@ -112,31 +132,121 @@ def read_rows(stream: IO[str], name: str) -> tuple[list[str], list[CsvRow], list
     """
     import csv  # only needed when a CSV is read
 
-    reader = csv.reader(stream)
+    reader = csv.reader(stream, strict=True)
+    header = _header(reader, name)
+    problems: list[Problem] = []
+    rows = [CsvRow(row, line, cells) for row, line, cells in _records(reader, name, problems)]
+    return header, rows, problems
+
+
+@final
+@attrs.frozen
+class Table:
+    """A CSV file being read: its name, its header, and its records as they are read.
+
+    ``rows`` yields ``(row, line, cells)`` for each non-blank record, as
+    :func:`read_rows` numbers them; a CSV-level problem stops the rows and is added to
+    ``problems``.
+    """
+
+    name: str
+    header: list[str]
+    rows: Iterator[tuple[int, int, list[str]]]
+    problems: list[Problem]
+
+
+@contextmanager
+def open_table(
+    source: str | os.PathLike[str] | IO[str],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Table]:
+    """Open ``source`` and read its header; its records are read one at a time.
+
+    Unlike :func:`read_table`, nothing is held: a file of any size streams through.
+    ``progress`` is called with the number of characters of each line read.
+
+    Raises:
+        SpecError: The file cannot be read or is not UTF-8 (``AK010``, also when
+            found part way through), is empty, or its header is malformed.
+    """
+    if isinstance(source, str | os.PathLike):
+        name = os.fspath(source)
+        try:
+            stream: IO[str] = Path(name).open(encoding="utf-8-sig", newline="")  # noqa: SIM115
+        except OSError as error:
+            raise _unreadable(name, error) from None
+        with stream:
+            yield _open(stream, name, progress)
+        return
+    stream_name = getattr(source, "name", None)
+    yield _open(source, stream_name if isinstance(stream_name, str) else "<csv>", progress)
+
+
+def _open(stream: IO[str], name: str, progress: Callable[[int], None] | None) -> Table:
+    import csv
+
+    lines: Iterable[str] = stream if progress is None else _counted(stream, progress)
+    reader = csv.reader(_decoded(lines, name), strict=True)
+    header = _header(reader, name)
+    problems: list[Problem] = []
+    return Table(name, header, _records(reader, name, problems), problems)
+
+
+def _counted(lines: Iterable[str], progress: Callable[[int], None]) -> Iterator[str]:
+    for line in lines:
+        progress(len(line))
+        yield line
+
+
+def _decoded(lines: Iterable[str], name: str) -> Iterator[str]:
+    """The lines, with a read or decoding failure part way through as ``AK010``."""
+    iterator = iter(lines)
+    while True:
+        try:
+            line = next(iterator)
+        except StopIteration:
+            return
+        except (OSError, UnicodeDecodeError) as error:
+            raise _unreadable(name, error) from None
+        yield line
+
+
+def _header(reader: Any, name: str) -> list[str]:  # noqa: ANN401 - a csv reader
+    """The first record; a file without one is empty (``AK010``)."""
+    import csv
+
     try:
-        header = next(reader, None)
+        header: list[str] | None = next(reader, None)
     except csv.Error as error:
-        raise SpecError.single(f"Invalid CSV: {error}", Location(name, row=1)) from None
+        raise SpecError.single(csv_problem(error), Location(name, row=1)) from None
     if header is None:
         empty = "The CSV file is empty; expected a header row"
         raise SpecError([Problem(empty, Location(name), code=UNREADABLE)])
-    rows: list[CsvRow] = []
-    problems: list[Problem] = []
+    return header
+
+
+def _records(
+    reader: Any,  # noqa: ANN401 - a csv reader
+    name: str,
+    problems: list[Problem],
+) -> Iterator[tuple[int, int, list[str]]]:
+    import csv
+
     row = 1
     line_start = reader.line_num + 1
     while True:
         try:
             cells = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as error:
-            problems.append(Problem(f"Invalid CSV: {error}", Location(name, line=line_start)))
-            break
+            problems.append(Problem(csv_problem(error), Location(name, line=line_start)))
+            return
         row += 1
         start, line_start = line_start, reader.line_num + 1
-        if cells and any(c.strip() for c in cells):
-            rows.append(CsvRow(row, start, cells))
-    return header, rows, problems
+        if cells and (cells[0].strip() or any(map(str.strip, cells))):
+            yield row, start, cells
 
 
 def _people_columns(header: list[str], name: str) -> dict[str, int]:
@@ -155,13 +265,30 @@ def _people_columns(header: list[str], name: str) -> dict[str, int]:
             Problem(
                 f"Missing column{'s' if len(missing) > 1 else ''} "
                 + ", ".join(repr(c) for c in missing)
-                + f"; the header has {', '.join(repr(c) for c in header)}",
+                + f"; {_header_excerpt(header)}",
                 Location(name, row=1, line=1, column=1),
             )
         )
     if problems:
         raise SpecError(problems)
     return columns
+
+
+_HEADER_NAME: Final = re.compile(r"[\w .()/#%-]{1,40}")
+_HEADER_SHOWN: Final = 12
+
+
+def _header_excerpt(header: list[str]) -> str:
+    """The header's names, only when the first line plainly is a header.
+
+    Anything else may be a file that is not a CSV at all (a key file, the process
+    environment): it is described, never shown.
+    """
+    if not header or not all(_HEADER_NAME.fullmatch(cell.strip()) for cell in header):
+        return "the first line does not look like a CSV header (id,name,function,manager)"
+    names = ", ".join(repr(cell.strip()) for cell in header[:_HEADER_SHOWN])
+    more = f" and {len(header) - _HEADER_SHOWN} more" if len(header) > _HEADER_SHOWN else ""
+    return f"the header has {names}{more}"
 
 
 def _read_people(
@@ -219,7 +346,11 @@ def _read_people(
 @final
 @attrs.frozen
 class SparseRow:
-    """A record reduced to its non-blank cells: ``(column index, stripped text)``."""
+    """A record reduced to its non-blank cells: ``(column index, text)``.
+
+    The text of an unquoted cell is stripped of surrounding white space; the text of
+    a quoted cell is exactly what the quotes hold.
+    """
 
     row: int
     line: int
@@ -227,73 +358,123 @@ class SparseRow:
     cells: list[tuple[int, str]]
 
 
+_CSV_TOKEN: Final = re.compile(
+    # Any commas (skipped in one step, and counted), then one of: a quoted cell, up to
+    # its closing quote (``""`` inside is a quote); the text of an unquoted cell,
+    # quotes inside it taken literally; the end of a record.
+    r'(,*)(?:"([^"]*(?:""[^"]*)*)"|([^,\r\n]+)|(\r\n?|\n))'
+)
+_BREAK: Final = "break"
+_QUOTED: Final = "quoted"
+_UNQUOTED: Final = "unquoted"
+_UNCLOSED: Final = (
+    "Invalid CSV: the quote that opens this cell is never closed; close it, "
+    'or double each quote inside a quoted cell ("")'
+)
+_AFTER_QUOTE: Final = (
+    "Invalid CSV: text after the closing quote of a quoted cell; "
+    'quote the whole cell and double each quote inside it ("")'
+)
+
+
 def read_sparse(
     source: str | os.PathLike[str] | IO[str],
 ) -> tuple[str, list[str], list[SparseRow], list[Problem]]:
-    """Read a wide, mostly blank sheet (a RACI matrix) keeping only non-blank cells.
+    r"""Read a wide, mostly blank sheet (a RACI matrix) keeping only non-blank cells.
 
-    A sheet without quotes is split line by line with a regular expression, so blank
-    cells cost nothing; any other sheet goes through the csv module.
+    Cells are split as RFC 4180 says: a cell starting with ``"`` runs to its
+    closing quote, across line breaks, with ``""`` for a quote inside it; a record
+    ends at a line break (``\n``, ``\r\n`` or a bare ``\r``) outside quotes. An
+    unquoted cell is stripped of surrounding white space; a quoted one is kept
+    exactly, so a cell written by :class:`~alignkit._csvsafe.SafeCsvWriter` reads
+    back whole. Blank cells cost nothing.
+
+    A quote that is never closed, and text after a closing quote, are problems
+    placed at the cell's row and column: reading stops at an unclosed quote rather
+    than take the rest of the file as one cell.
+
+    Returns:
+        The name used in locations, the header (every column, blank ones as
+        ``""``), the records that have a non-blank cell, and the problems found.
 
     Raises:
-        SpecError: The file cannot be read, is not UTF-8, or has no header.
+        SpecError: The file cannot be read, is not UTF-8, or is empty.
     """
-    import re
-
     if isinstance(source, str | os.PathLike):
         name = os.fspath(source)
         try:
-            text = Path(name).read_text(encoding="utf-8-sig")
+            # newline="": a carriage return inside a quoted cell is kept, not translated.
+            with Path(name).open(encoding="utf-8-sig", newline="") as stream:
+                text = stream.read()
         except (OSError, UnicodeDecodeError) as error:
             raise _unreadable(name, error) from None
     else:
         stream_name = getattr(source, "name", None)
         name = stream_name if isinstance(stream_name, str) else "<csv>"
         text = source.read().removeprefix("\ufeff")
-    if '"' in text or "\r" in text.replace("\r\n", ""):
-        import io
-
-        _, header, rows, problems = read_table(io.StringIO(text, newline=""))
-        sparse = [
-            SparseRow(
-                r.row,
-                r.line,
-                len(r.cells),
-                [(j, c.strip()) for j, c in enumerate(r.cells) if c and c.strip()],
-            )
-            for r in rows
-        ]
-        if name != "<csv>":
-            problems = [_renamed(p, name) for p in problems]
-        return name, header, sparse, problems
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    if not lines:
+    if not text:
         empty = "The CSV file is empty; expected a header row"
         raise SpecError([Problem(empty, Location(name), code=UNREADABLE)])
-    header = lines[0].rstrip("\r").split(",")
-    filled = re.compile(r"[^,]+")
-    out: list[SparseRow] = []
-    for number, line in enumerate(lines[1:], start=2):
-        line = line.rstrip("\r")  # noqa: PLW2901 - the same line, without its ending
-        if not line.strip(" ,\t"):
-            continue
-        cells: list[tuple[int, str]] = []
-        column = 0
-        previous = 0
-        for match in filled.finditer(line):
-            column += line.count(",", previous, match.start())
-            previous = match.start()
-            value = match.group().strip()
-            if value:
-                cells.append((column, value))
-        out.append(SparseRow(number, number, line.count(",") + 1, cells))
-    return name, header, out, []
+    return (name, *_sparse_records(text, name))
 
 
-def _renamed(problem: Problem, name: str) -> Problem:
-    return Problem(problem.message, attrs.evolve(problem.location, file=name), code=problem.code)
+def _sparse_records(text: str, name: str) -> tuple[list[str], list[SparseRow], list[Problem]]:
+    """The header, the non-blank records and the problems of a whole sheet."""
+    records: list[SparseRow] = []
+    problems: list[Problem] = []
+    cells: list[tuple[int, str]] = []
+    row = line = start_line = 1
+    column = 0  # the index of the cell being read
+    previous = _BREAK  # what the last token was
+    for match in _CSV_TOKEN.finditer(text):
+        commas, quoted, unquoted, end = match.groups("")
+        if commas:
+            column += len(commas)
+        if unquoted:
+            if previous is _QUOTED and not commas:  # glued to a closing quote
+                if not unquoted.isspace():
+                    where = Location(name, row=row, line=start_line, column=column + 1)
+                    problems.append(Problem(_AFTER_QUOTE, where))
+            elif unquoted[0] == '"' and (commas or previous is _BREAK):
+                where = Location(name, row=row, line=start_line, column=column + 1)
+                problems.append(Problem(_UNCLOSED, where))
+                break
+            else:
+                value = unquoted.strip()
+                if value:
+                    cells.append((column, value))
+            previous = _UNQUOTED
+        elif end:
+            records.append(SparseRow(row, start_line, column + 1, cells))
+            cells = []
+            row += 1
+            line += 1
+            start_line = line
+            column = 0
+            previous = _BREAK
+        else:
+            if '"' in quoted:
+                quoted = quoted.replace('""', '"')
+            if "\n" in quoted or "\r" in quoted:
+                line += quoted.count("\n") + quoted.count("\r") - quoted.count("\r\n")
+            if quoted:
+                cells.append((column, quoted))
+            previous = _QUOTED
+    else:
+        if previous is not _BREAK:  # the last record, which has no line break
+            trailing = len(text) - len(text.rstrip(","))
+            records.append(SparseRow(row, start_line, column + trailing + 1, cells))
+    if not records:  # the header's quote is never closed: keep the cells before it
+        records.append(SparseRow(row, start_line, column, cells))
+    header = _full_row(records[0].cells, records[0].width)
+    return header, [r for r in records[1:] if r.cells], problems
+
+
+def _full_row(cells: list[tuple[int, str]], width: int) -> list[str]:
+    row = [""] * width
+    for j, value in cells:
+        row[j] = value
+    return row
 
 
 def _unreadable(name: str, error: OSError | UnicodeDecodeError) -> SpecError:

@@ -8,7 +8,9 @@ the constructor and the ``model_validate*`` entry points.
 
 from __future__ import annotations
 
+import itertools
 import math
+import numbers
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -555,28 +557,53 @@ def _shown(value: Any) -> str:  # noqa: ANN401 - any input
     return f"`{_flow(value)}`"
 
 
-def _flow(value: Any, budget: int = 60, *, inner: bool = False) -> str:  # noqa: ANN401
-    """A short, one-line YAML-like rendering of ``value``."""
+_LONG_INT_BITS: Final = 200  # about 60 digits
+
+
+def _flow(value: Any, budget: int = 60, *, depth: int = 0) -> str:  # noqa: ANN401
+    """A short, one-line YAML-like rendering of ``value``; never fails, whatever it is."""
     import datetime as dt
     import re
 
-    if isinstance(value, bool):
+    if value is None:
+        text = "null"
+    elif isinstance(value, bool):
         text = str(value).lower()
+    elif isinstance(value, int) and value.bit_length() > _LONG_INT_BITS:
+        # str() of a huge int is slow, and refused past 4,300 digits: say how long it is.
+        text = f"a number of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
     elif isinstance(value, float):
         text = f"{value:g}" if math.isfinite(value) else str(value).lower()
     elif isinstance(value, str):
-        plain = inner and re.fullmatch(r"[\w@./+-][\w@./+ -]*", value) is not None
+        value = value[: budget + 1]
+        plain = depth > 0 and re.fullmatch(r"[\w@./+-][\w@./+ -]*", value) is not None
         text = value if plain else repr(value)
     elif isinstance(value, dt.date):
         text = value.isoformat()
+    elif isinstance(value, list | tuple | dict) and depth >= _FLOW_DEPTH:
+        text = "[...]" if isinstance(value, list | tuple) else "{...}"
     elif isinstance(value, list | tuple):
-        text = "[" + ", ".join(_flow(v, budget, inner=True) for v in value) + "]"
+        shown = [_flow(v, budget, depth=depth + 1) for v in value[:_FLOW_ITEMS]]
+        text = "[" + ", ".join(shown) + (", ..." if len(value) > _FLOW_ITEMS else "") + "]"
     elif isinstance(value, dict):
-        items = (f"{k}: {_flow(v, budget, inner=True)}" for k, v in value.items())
-        text = "{" + ", ".join(items) + "}"
+        pairs = list(itertools.islice(value.items(), _FLOW_ITEMS))
+        shown = [
+            f"{_flow(k, budget, depth=depth + 1)}: {_flow(v, budget, depth=depth + 1)}"
+            for k, v in pairs
+        ]
+        text = "{" + ", ".join(shown) + (", ..." if len(value) > _FLOW_ITEMS else "") + "}"
+    elif isinstance(value, numbers.Number):
+        try:
+            text = str(value)
+        except ValueError:  # a Decimal or Fraction too long to print
+            text = f"a very long {type(value).__name__}"
     else:
-        text = str(value)
+        text = f"a {type(value).__name__}"
     return text if len(text) <= budget else text[: budget - 3] + "..."
+
+
+_FLOW_DEPTH: Final = 3  # nesting shown before `[...]`
+_FLOW_ITEMS: Final = 8  # items of a list or mapping shown before `...`
 
 
 def _describe_union_tag(kind: str, ctx: Mapping[str, Any]) -> str:

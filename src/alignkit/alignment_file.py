@@ -31,6 +31,7 @@ Added in 0.1.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -40,6 +41,7 @@ import attrs
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
 from alignkit._csvio import read_people_rows
+from alignkit._files import read_regular_file, resolve_named_file
 from alignkit._source import ChainSourceMap, SourceMap, TextSourceMap, resolve_location
 from alignkit._spec import SpecModel, TupleOf, declared_twice
 from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
@@ -344,67 +346,73 @@ def _apply_ignores(
 # -- loading ---------------------------------------------------------------------------
 
 
-def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> AlignmentFile:
+def load(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_outside: Iterable[str | os.PathLike[str]] = (),
+) -> AlignmentFile:
     """Read an alignment file (YAML or JSON) safely, with every problem located.
+
+    The file is treated as untrusted: only a regular file is read (never a FIFO or
+    a device), up to ``max_bytes``; a file it names (``org.people_csv``) is read
+    under the same rules, and only from inside the alignment file's folder.
 
     Args:
         path: The file.
-        max_bytes: Refuse larger files (10 MiB by default).
+        max_bytes: Refuse larger files, and larger files it names (10 MiB by default).
+        allow_outside: Folders (or files) outside the alignment file's folder that
+            the files it names may be in; nowhere else by default.
 
     Returns:
         The validated file, remembering where each value was written.
 
     Raises:
-        SpecError: The file is missing, unreadable, too large, empty, not text, not
-            YAML, holds an object tag or a duplicate key, or breaks the schema. Each
-            problem has a code: ``AK010`` unreadable, ``AK011`` syntax, ``AK012`` schema.
+        SpecError: The file is missing, not a regular file, unreadable, too large,
+            empty, not text, not YAML, holds an object tag or a duplicate key, names
+            a file outside its folder, or breaks the schema. Each problem has a code:
+            ``AK010`` unreadable, ``AK011`` syntax, ``AK012`` schema.
 
     Added in 0.1.
     """
-    return _read(path, max_bytes=max_bytes, lenient=False)
+    return _read(path, _Options(max_bytes=max_bytes, allow_outside=tuple(allow_outside)))
 
 
-def _read(path: str | os.PathLike[str], *, max_bytes: int, lenient: bool) -> AlignmentFile:
+@attrs.frozen
+class _Options:
+    """How a file is read: limits, where named files may be, leniency."""
+
+    base_dir: str | os.PathLike[str] | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    allow_outside: tuple[str | os.PathLike[str], ...] = ()
+    lenient: bool = False
+
+
+def _read(path: str | os.PathLike[str], options: _Options) -> AlignmentFile:
     name = os.fspath(path)
-    where = Location(name)
-    target = Path(name)
-    try:
-        if target.is_dir():
-            raise _unreadable(f"{name} is a directory, not a file", where)
-        size = target.stat().st_size
-        if size > max_bytes:
-            raise _unreadable(
-                f"The file is {size:,} bytes; the limit is {max_bytes:,} bytes", where
-            )
-        with target.open("rb") as stream:
-            data = stream.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise _unreadable(f"No such file: {name}", where) from None
-    except OSError as error:
-        raise _unreadable(f"Cannot read {name}: {error.strerror or error}", where) from None
-    if len(data) > max_bytes:
-        raise _unreadable(f"The file is over the limit of {max_bytes:,} bytes", where)
+    data = read_regular_file(name, max_bytes=options.max_bytes)
     try:
         text = decode(data, name)
     except SpecError as error:
         raise error.with_code(_LOAD_CODE) from None
-    return _parse(text, file=name, base_dir=target.parent, lenient=lenient)
-
-
-def _unreadable(message: str, where: Location) -> SpecError:
-    return SpecError([Problem(message, where, code=_LOAD_CODE)])
+    return _parse(text, file=name, options=attrs.evolve(options, base_dir=Path(name).parent))
 
 
 def loads(
-    text: str, *, file: str = "<string>", base_dir: str | os.PathLike[str] | None = None
+    text: str,
+    *,
+    file: str = "<string>",
+    base_dir: str | os.PathLike[str] | None = None,
+    allow_outside: Iterable[str | os.PathLike[str]] = (),
 ) -> AlignmentFile:
     """Read an alignment file from text.
 
     Args:
         text: YAML or JSON.
         file: The name used in locations.
-        base_dir: Where relative paths in the file (``people_csv``) start; the current
-            directory by default.
+        base_dir: Where relative paths in the file (``people_csv``) start, and the
+            folder they must stay in; the current directory by default.
+        allow_outside: Other folders (or files) that named files may be in.
 
     Returns:
         The validated file.
@@ -414,12 +422,11 @@ def loads(
 
     Added in 0.1.
     """
-    return _parse(text, file=file, base_dir=base_dir, lenient=False)
+    options = _Options(base_dir=base_dir, allow_outside=tuple(allow_outside))
+    return _parse(text, file=file, options=options)
 
 
-def _parse(
-    text: str, *, file: str, base_dir: str | os.PathLike[str] | None, lenient: bool
-) -> AlignmentFile:
+def _parse(text: str, *, file: str, options: _Options) -> AlignmentFile:
     if not text.strip():
         raise SpecError(
             [Problem("The file is empty", Location(file, line=1, column=1), code=_LOAD_CODE)]
@@ -440,7 +447,7 @@ def _parse(
                 )
             ]
         )
-    return _build(data, source=source, base_dir=base_dir, file=file, lenient=lenient)
+    return _build(data, source=source, file=file, options=options)
 
 
 def from_data(
@@ -449,22 +456,42 @@ def from_data(
     source: TextSourceMap | None = None,
     base_dir: str | os.PathLike[str] | None = None,
     file: str | None = None,
+    allow_outside: Iterable[str | os.PathLike[str]] = (),
 ) -> AlignmentFile:
     """Validate already-parsed data, reading ``people_csv`` relative to ``base_dir``.
 
     Raises:
         SpecError: Every problem, placed at ``file:line:column`` when ``source`` is given.
     """
-    return _build(data, source=source, base_dir=base_dir, file=file, lenient=False)
+    options = _Options(base_dir=base_dir, allow_outside=tuple(allow_outside))
+    return _build(data, source=source, file=file, options=options)
+
+
+def _people_from_csv(
+    name: str, options: _Options
+) -> tuple[list[dict[str, Any]], Any, list[Problem]]:
+    """The records of the people CSV ``name``, read as untrusted as the file naming it."""
+    where = Location(path=("org", "people_csv"))
+    target = resolve_named_file(
+        name, options.base_dir or ".", allow_outside=options.allow_outside, path=where.path
+    )
+    data = read_regular_file(target, max_bytes=options.max_bytes, where=where)
+    shown = str(Path(options.base_dir or ".") / name)  # as the alignment file named it
+    try:
+        text = decode(data, shown)
+    except SpecError as error:
+        raise error.with_code(_LOAD_CODE) from None
+    stream = io.StringIO(text, newline="")
+    stream.name = shown  # locations name the file as the alignment file wrote it
+    return read_people_rows(stream, prefix=("org", "people"))
 
 
 def _build(
     data: Mapping[str, Any],
     *,
     source: TextSourceMap | None,
-    base_dir: str | os.PathLike[str] | None,
     file: str | None,
-    lenient: bool,
+    options: _Options,
 ) -> AlignmentFile:
     """The file model; leniently, items with problems are left out and remembered."""
     problems: list[Problem] = []
@@ -483,18 +510,15 @@ def _build(
                 )
             )
         elif isinstance(org["people_csv"], str):
-            csv_path = Path(base_dir or ".") / org["people_csv"]
             try:
-                records, csv_map, row_problems = read_people_rows(
-                    csv_path, prefix=("org", "people")
-                )
+                records, csv_map, row_problems = _people_from_csv(org["people_csv"], options)
             except SpecError as error:
                 problems.extend(error.with_code(_SCHEMA_CODE).problems)
             else:
                 org["people"] = records
                 maps.append(csv_map)
                 bad_rows = [p for p in row_problems if _item_of(p.location.path) is not None]
-                if not lenient or len(bad_rows) < len(row_problems):
+                if not options.lenient or len(bad_rows) < len(row_problems):
                     problems.extend(attrs.evolve(p, code=_SCHEMA_CODE) for p in row_problems)
                 else:
                     csv_found = [attrs.evolve(p, code=_SCHEMA_CODE) for p in bad_rows]
@@ -505,7 +529,7 @@ def _build(
     left_out = None
     if not problems:
         try:
-            if lenient:
+            if options.lenient:
                 model, left_out = _validate_leniently(data, csv_found)
             else:
                 model = AlignmentFile.model_validate(data)
@@ -709,6 +733,7 @@ def check(
     *,
     at: dt.date | dt.datetime | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_outside: Iterable[str | os.PathLike[str]] = (),
 ) -> Report:
     """Load and check an alignment file in one call, reporting every problem at once.
 
@@ -721,6 +746,7 @@ def check(
         path: The file.
         at: The day ``ignore:`` expiry dates are judged on; ``None`` means today.
         max_bytes: Refuse larger files (10 MiB by default).
+        allow_outside: Folders outside the file's own that files it names may be in.
 
     Returns:
         Every finding, ``AK012`` problems included, placed at ``file:line:column``.
@@ -732,7 +758,8 @@ def check(
 
     Added in 0.1.
     """
-    return _read(path, max_bytes=max_bytes, lenient=True).check(at=at)
+    options = _Options(max_bytes=max_bytes, allow_outside=tuple(allow_outside), lenient=True)
+    return _read(path, options).check(at=at)
 
 
 def problem_diagnostic(problem: Problem) -> Diagnostic:

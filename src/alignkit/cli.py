@@ -110,8 +110,24 @@ def main() -> None:
     show_default=True,
     help="Refuse files larger than this.",
 )
+@click.option(
+    "--allow-outside",
+    "allow_outside",
+    multiple=True,
+    type=click.Path(path_type=str),
+    metavar="PATH",
+    help=(
+        "Let files the alignment file names (people_csv) be in PATH, outside the "
+        "alignment file's folder. Repeat for several places."
+    ),
+)
 def check(
-    files: tuple[str, ...], output_format: str, strict: bool, color: str, max_bytes: int
+    files: tuple[str, ...],
+    output_format: str,
+    strict: bool,
+    color: str,
+    max_bytes: int,
+    allow_outside: tuple[str, ...],
 ) -> None:
     """Check alignment files and report every finding with its location.
 
@@ -122,7 +138,7 @@ def check(
     unreadable = False
     for name in files:
         try:
-            found.extend(check_file(name, max_bytes=max_bytes))
+            found.extend(check_file(name, max_bytes=max_bytes, allow_outside=allow_outside))
         except SpecError as error:
             unreadable = True
             found.extend(_problem_diagnostics(error, name))
@@ -221,8 +237,6 @@ def rights_import(sheet: str, scheme_name: str | None, alignment: str | None) ->
     The sheet's letters are read in a built-in scheme (raci, rapid, daci) or in the
     scheme, custom or not, that the decision_rights section of --file defines.
     """
-    import yaml
-
     from alignkit.decision_rights import DecisionRights
 
     scheme = _import_scheme(scheme_name, alignment)
@@ -230,15 +244,7 @@ def rights_import(sheet: str, scheme_name: str | None, alignment: str | None) ->
         matrix = DecisionRights.from_csv(sheet, scheme=scheme)
     except SpecError as error:
         _fail(error, sheet)
-    click.echo(
-        yaml.safe_dump(
-            {"decision_rights": matrix.to_data()},
-            sort_keys=False,
-            allow_unicode=True,
-            width=100,
-        ),
-        nl=False,
-    )
+    click.echo(matrix.to_yaml(), nl=False)
 
 
 def _import_scheme(name: str | None, alignment: str | None) -> Scheme:
@@ -561,7 +567,10 @@ def bonus() -> None:
 
 
 class _Amount(click.ParamType[object]):
-    """A non-negative decimal amount of money, read exactly (never through a float)."""
+    """A non-negative decimal amount of money, read exactly (never through a float).
+
+    At most 10^15 (``alignkit.bonus.MAX_AMOUNT``), with at most 30 decimals.
+    """
 
     name = "amount"
 
@@ -570,15 +579,28 @@ class _Amount(click.ParamType[object]):
     ) -> object:
         from decimal import Decimal, InvalidOperation
 
+        from alignkit.bonus import MAX_AMOUNT, to_decimal
+
+        text = str(value).strip()
         try:
-            amount: Decimal | None = Decimal(str(value).strip())
+            amount: Decimal | None = Decimal(text)
         except InvalidOperation:
             amount = None
         if amount is None or not amount.is_finite():
             self.fail(f"{value!r} is not a decimal amount", param, ctx)
         if amount < 0:
             self.fail(f"{value!r} is negative", param, ctx)
-        return amount + 0  # -0 is 0
+        if amount > MAX_AMOUNT:
+            self.fail(
+                f"{value!r} is above 10^15 (1,000,000,000,000,000), the largest amount "
+                "alignkit pays",
+                param,
+                ctx,
+            )
+        try:
+            return to_decimal(text)
+        except SpecError as error:  # too many decimals
+            self.fail(error.problems[0].message, param, ctx)
 
 
 class _Currency(click.ParamType[str]):
@@ -625,6 +647,11 @@ class _Currency(click.ParamType[str]):
     type=_Amount(),
     help="Scale payouts pro rata if their total exceeds this amount (exact, not negative).",
 )
+@click.option(
+    "--decimal-comma",
+    is_flag=True,
+    help="Read numbers written with a decimal comma: 10000,50 or 10.000,50.",
+)
 def bonus_compute(
     plan_name: str,
     scores: str,
@@ -632,6 +659,7 @@ def bonus_compute(
     alignment: str | None,
     currency: str,
     pool: object,
+    decimal_comma: bool,
 ) -> None:
     """Compute every employee's payout from SCORES.csv.
 
@@ -641,9 +669,10 @@ def bonus_compute(
     alignment file given with --file.
 
     Every bad row is reported with its row and column, and nothing is written; the
-    exit code is then 2.
+    exit code is then 2. A file of any size streams through: rows are computed and
+    written as they are read, with a progress bar on a terminal.
     """
-    from alignkit.bonus import read_scores_csv, scale_to_pool, write_payouts_csv
+    from alignkit.bonus import compute_payouts_csv
 
     context = click.get_current_context()
     if alignment is not None and (
@@ -655,33 +684,50 @@ def bonus_compute(
         )
     try:
         plan = _find_plan(plan_name, alignment, currency)
-        rows = list(read_scores_csv(scores, plan))
-        if len(rows) > _PROGRESS_FROM and sys.stderr.isatty():
-            with click.progressbar(
-                plan.payouts(rows), length=len(rows), label="Computing payouts", file=sys.stderr
-            ) as bar:
-                payouts = list(bar)
+        target = output if output is not None else sys.stdout
+        try:
+            size = Path(scores).stat().st_size
+        except OSError:
+            size = 0  # reported as unreadable when it is read
+        if size >= _PROGRESS_FROM and sys.stderr.isatty():
+            with click.progressbar(length=size, label="Computing payouts", file=sys.stderr) as bar:
+                # Drawn about a thousand times, not once a line.
+                step, pending = max(1, size // 1000), [0]
+
+                def advance(characters: int) -> None:
+                    pending[0] += characters
+                    if pending[0] >= step:
+                        bar.update(pending[0])
+                        pending[0] = 0
+
+                summary = compute_payouts_csv(
+                    scores,
+                    plan,
+                    target,
+                    pool=pool,
+                    decimal_comma=decimal_comma,
+                    progress=advance,
+                )
+                bar.update(size - bar.pos)  # the bar counts characters; the size is in bytes
         else:
-            payouts = list(plan.payouts(rows))
-        if pool is not None:
-            payouts = scale_to_pool(payouts, pool)
+            summary = compute_payouts_csv(
+                scores, plan, target, pool=pool, decimal_comma=decimal_comma
+            )
     except SpecError as error:
         _fail(error, scores)
-    text = write_payouts_csv(payouts, plan)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
     except OSError as error:
-        raise click.ClickException(f"Cannot write {output}: {error.strerror or error}") from None
-    total = sum((p.total for p in payouts), start=type(payouts[0].total)(0)) if payouts else 0
-    click.echo(
-        f"Wrote {len(payouts)} payouts totalling {total} {plan.currency} to {output}", err=True
-    )
+        where = output if output is not None else "standard output"
+        raise click.ClickException(f"Cannot write {where}: {error.strerror or error}") from None
+    if output is not None:
+        click.echo(
+            f"Wrote {summary.count} payouts totalling {summary.total} {summary.currency} "
+            f"to {output}",
+            err=True,
+        )
 
 
-_PROGRESS_FROM: Final = 10_000
+_PROGRESS_FROM: Final = 1_000_000
+"""Scores files of at least this many bytes (about 25,000 rows) get a progress bar."""
 
 
 def _find_plan(name: str, alignment: str | None, currency: str) -> BonusPlan:

@@ -36,8 +36,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Annotated, Any, ClassVar, Final, TypeVar, final
@@ -53,7 +55,7 @@ from pydantic import (
     model_validator,
 )
 
-from alignkit._csvsafe import escape_cell, unescape_cell
+from alignkit._csvsafe import unescape_cell
 from alignkit._spec import NAME_PATTERN, SpecModel, TupleOf
 from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import PermissionDenied, Problem, SpecError, UnknownNameError
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
     from pydantic.json_schema import JsonSchemaValue
     from pydantic_core import CoreSchema
 
+    from alignkit._csvio import SparseRow
     from alignkit.org import Org
 
 __all__ = [
@@ -112,10 +115,32 @@ K = TypeVar("K")
 _SEPARATORS: Final = str.maketrans(dict.fromkeys("/,;+&|", " "))
 
 
+def _path_part(key: object) -> str | int:
+    """``key`` as a part of a location's path: itself if text or a number, else its repr."""
+    return key if isinstance(key, str | int) else repr(key)
+
+
 def _frozen_letters(mapping: Mapping[str, Role]) -> Mapping[str, Role]:
+    """Letters (stripped) to roles, read-only; anything else is a located SpecError."""
     from types import MappingProxyType
 
-    return MappingProxyType({str(k).strip(): Role(v) for k, v in mapping.items()})
+    if not isinstance(mapping, Mapping):
+        raise SpecError.single(
+            f"A scheme's letters map each letter to a role, not {mapping!r}",
+            Location(path=("letters",)),
+        )
+    table: dict[str, Role] = {}
+    for key, value in mapping.items():
+        letter = str(key).strip()
+        where = Location(path=("letters", _path_part(key)))
+        if not letter:
+            raise SpecError.single("A scheme letter is empty", where)
+        try:
+            table[letter] = Role(value)
+        except (ValueError, TypeError):
+            roles = ", ".join(r.value for r in Role)
+            raise SpecError.single(f"{value!r} is not a role; use {roles}", where) from None
+    return MappingProxyType(table)
 
 
 @final
@@ -151,6 +176,21 @@ class Scheme:
     words: Mapping[str, str] = attrs.field(factory=dict, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise SpecError.single(
+                f"A scheme's name is text, not {self.name!r}", Location(path=("name",))
+            )
+        if not isinstance(self.words, Mapping):
+            raise SpecError.single(
+                f"A scheme's words map letters to words, not {self.words!r}",
+                Location(path=("words",)),
+            )
+        for letter, word in self.words.items():
+            if not isinstance(letter, str) or not isinstance(word, str):
+                raise SpecError.single(
+                    f"A scheme's words map letters to words, not {letter!r} to {word!r}",
+                    Location(path=("words", _path_part(letter))),
+                )
         if not self.letters:
             raise SpecError.single(f"Scheme {self.name!r} has no letters")
         accountable = [k for k, v in self.letters.items() if v is Role.ACCOUNTABLE]
@@ -375,7 +415,6 @@ _ROLE_FIELDS: Final = {
 _FIELD_NAMES: Final = tuple(_ROLE_FIELDS.values())
 _ROLE_BY_FIELD: Final = {"accountable": Role.ACCOUNTABLE, **{v: k for k, v in _ROLE_FIELDS.items()}}
 _FIELD_OF: Final = {v: k for k, v in _ROLE_BY_FIELD.items()}
-_ALL_FIELDS: Final = ("accountable", *_FIELD_NAMES)
 
 
 def _accountable_problem(decision_id: str | None, parties: Sequence[str]) -> str:
@@ -443,7 +482,7 @@ class Decision(SpecModel):
                 names = [str(v) for v in value]
                 raise ValueError(_accountable_problem(info.data.get("id"), names))
             return value[0]
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or value == "":
             raise ValueError(_accountable_problem(info.data.get("id"), []))
         return value
 
@@ -633,26 +672,30 @@ class DecisionRights(SpecModel):
         """Build a matrix from ``{decision_id: {party: "A/R", ...}}``.
 
         Raises:
-            SpecError: Every unknown letter, and every decision with no or several
-                accountable parties, located at ``decision_id.party``.
+            SpecError: Every unknown letter, every decision with no or several
+                accountable parties, and every id, party or cell that is not text,
+                located at ``decision_id.party``.
         """
+        if not isinstance(table, Mapping):
+            raise SpecError.single(
+                f"Expected a mapping of decision ids to {{party: letters}}, got {table!r}"
+            )
         problems: list[Problem] = []
         decisions: list[dict[str, Any]] = []
         placed: list[Location] = []
         for decision_id, cells in table.items():
-            where = Location(path=(decision_id,))
+            where = Location(path=(_path_part(decision_id),))
+            if not isinstance(decision_id, str):
+                problems.append(Problem(f"A decision id is text, not {decision_id!r}", where))
+                continue
+            row = _table_cells(decision_id, cells, where, problems)
+            if row is None:
+                continue
 
             def locate(party: str, decision_id: str = decision_id) -> Location:
                 return Location(path=(decision_id, party))
 
-            built = _decision_from_cells(
-                decision_id,
-                [(party, cell, party) for party, cell in cells.items()],
-                scheme,
-                where,
-                locate,
-                problems,
-            )
+            built = _decision_from_cells(decision_id, row, scheme, where, locate, problems)
             if built is not None:
                 decisions.append(built)
                 placed.append(where)
@@ -663,12 +706,10 @@ class DecisionRights(SpecModel):
 
         Keys left at their defaults are left out (a title equal to the id included).
         """
-        decisions = []
-        for decision in self.decisions:
-            row = decision.model_dump(mode="json", exclude_defaults=True)
-            if row.get("title") == decision.id:
-                del row["title"]
-            decisions.append(row)
+        return self._section([_decision_data(decision) for decision in self.decisions])
+
+    def _section(self, decisions: object) -> dict[str, Any]:
+        """:meth:`to_data`, with ``decisions`` as given."""
         data: dict[str, Any] = {"scheme": self.scheme.to_data()}
         if self.owners:
             data["owners"] = dict(self.owners)
@@ -680,6 +721,46 @@ class DecisionRights(SpecModel):
                 d.model_dump(mode="json", exclude_none=True) for d in self.delegations
             ]
         return data
+
+    def to_yaml(self) -> str:
+        """The ``decision_rights`` section as YAML, to paste into an alignment file.
+
+        The text is what ``yaml.safe_dump({"decision_rights": self.to_data()},
+        sort_keys=False, allow_unicode=True)`` writes, each value quoted exactly as
+        PyYAML quotes it (``'yes'``, ``'1e3'``, ``'a: b'``), except that long values
+        stay on one line. It is written directly, so a matrix of 100,000 decisions
+        takes about a second.
+
+        >>> table = {"approve-discount": {"vp-sales": "A/R", "yes": "C"}}
+        >>> print(DecisionRights.from_table(table).to_yaml(), end="")
+        decision_rights:
+          scheme: raci
+          decisions:
+          - id: approve-discount
+            accountable: vp-sales
+            responsible:
+            - vp-sales
+            consulted:
+            - 'yes'
+
+        Added in 0.1.
+        """
+        writer = _YamlWriter()
+        try:
+            # The decisions are written from the models, without building their data.
+            fields = _text_fields()
+            if self.decisions and fields is not None:
+                section = self._section(_Decisions(self.decisions, fields))
+            else:
+                section = self._section([_decision_data(d) for d in self.decisions])
+            writer.mapping({"decision_rights": section}, 0, "")
+        except _NotSimple:
+            import yaml
+
+            data = {"decision_rights": self.to_data()}
+            dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+            return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+        return "".join(writer.lines)
 
     def to_table(self) -> dict[str, dict[str, str]]:
         """The matrix as ``{decision_id: {party: letters}}`` (the inverse of :meth:`from_table`)."""
@@ -697,7 +778,9 @@ class DecisionRights(SpecModel):
         The first column holds decision ids, the header row the parties; each cell
         holds letters (``A``, ``R``, ``A/R``, ``r, a``, ``c``) or is blank. Columns
         headed ``#title``, ``#category`` and ``#scope`` are read as those fields.
-        Cells escaped against formula injection by :meth:`to_csv` are unescaped.
+        A quoted cell keeps its text exactly (commas, line breaks, surrounding
+        spaces); spaces around an unquoted cell are dropped. Cells escaped against
+        formula injection by :meth:`to_csv` are unescaped.
 
         Args:
             source: A path, or a text stream.
@@ -705,82 +788,89 @@ class DecisionRights(SpecModel):
 
         Raises:
             SpecError: Every unknown letter, decision with zero or two accountable
-                parties, duplicate decision row and duplicate party column, each with
-                its row (the header is row 1) and column.
+                parties, duplicate decision row and duplicate party column, and a
+                quote never closed, each with its row (the header is row 1) and
+                column.
         """
         from alignkit._csvio import read_sparse
 
-        name, header, rows, problems = read_sparse(source)
-        return cls._from_rows(name, header, rows, problems, scheme)
+        # No name is kept for the rows, so _from_rows can let them go once read.
+        return cls._from_rows(*read_sparse(source), scheme)
 
     @classmethod
     def _from_rows(
         cls,
         name: str,
         header: list[str],
-        rows: Iterable[Any],
+        rows: Iterable[SparseRow],
         problems: list[Problem],
         scheme: Scheme,
     ) -> DecisionRights:
         parties, meta = _header_columns(name, header, problems)
         decisions: list[dict[str, Any]] = []
-        placed: list[Location] = []
+        placed: list[Location | tuple[int, int]] = []  # (row, line), made a Location if needed
         first_row: dict[str, int] = {}
         width = len(header)
+        lookup = scheme._fields
+        # Letters that unescaping could change are left to the general path.
+        fast = not any(token[:1] == "'" or ";" in token for token in lookup)
         for item in rows:
             cells = item.cells
             decision_id = unescape_cell(cells[0][1]) if cells and cells[0][0] == 0 else ""
-            where = Location(name, row=item.row, line=item.line, column=1)
-            if not decision_id:
-                problems.append(Problem("The decision id is empty", where))
-                continue
-            if decision_id in first_row:
-                problems.append(
-                    Problem(
-                        f"Decision `{decision_id}` has two rows (first on row "
-                        f"{first_row[decision_id]})",
-                        where,
-                    )
-                )
+            if not decision_id or decision_id in first_row or item.width > width:
+                problems.append(_row_problem(name, item, decision_id, first_row, width))
                 continue
             first_row[decision_id] = item.row
-            if item.width > width:
-                problems.append(
-                    Problem(
-                        f"Row has {item.width} cells but the header has {width}",
-                        Location(name, row=item.row, line=item.line, column=width + 1),
-                    )
-                )
-                continue
+            if fast:
+                simple = _simple_decision(decision_id, cells, parties, meta, lookup)
+                if simple is not None:
+                    decisions.append(simple)
+                    placed.append((item.row, item.line))
+                    continue
             fields: dict[str, str] = {}
             role_cells: list[tuple[str, str, int]] = []
             for j, cell in cells:
                 named = parties.get(j)
                 if named is not None:
+                    if cell[0] == "'" or ";" in cell:
+                        cell = unescape_cell(cell)  # noqa: PLW2901 - the same cell, read
                     role_cells.append((named, cell, j))
                 elif j in meta:
                     fields[meta[j]] = unescape_cell(cell)
 
-            def locate(j: int, item: Any = item) -> Location:  # noqa: ANN401 - a CsvRow
+            def locate(j: int, item: SparseRow = item) -> Location:
                 return Location(name, row=item.row, line=item.line, column=j + 1)
 
             built = _decision_from_cells(
-                decision_id, role_cells, scheme, where, locate, problems, fields=fields
+                decision_id,
+                role_cells,
+                scheme,
+                (item.row, item.line),
+                locate,
+                problems,
+                fields=fields,
+                file=name,
             )
             if built is not None:
                 decisions.append(built)
-                placed.append(where)
-        return cls._validated(scheme, decisions, placed, problems)
+                placed.append((item.row, item.line))
+        del rows  # a large sheet's cells are no longer needed while validating
+        return cls._validated(scheme, decisions, placed, problems, file=name)
 
     @classmethod
     def _validated(
         cls,
         scheme: Scheme,
         decisions: list[dict[str, Any]],
-        placed: list[Location],
+        placed: Sequence[Location | tuple[int, int]],
         problems: list[Problem],
+        *,
+        file: str | None = None,
     ) -> DecisionRights:
-        """Validate every decision at once; place any problem at its decision's row."""
+        """Validate every decision at once; place any problem at its decision's row.
+
+        ``placed`` holds each decision's location, or its ``(row, line)`` in ``file``.
+        """
         if not problems:
             try:
                 return cls.model_validate({"scheme": scheme, "decisions": decisions})
@@ -789,19 +879,27 @@ class DecisionRights(SpecModel):
                     path = problem.location.path
                     index = path[1] if len(path) > 1 and path[0] == "decisions" else None
                     where = placed[index] if isinstance(index, int) else Location()
-                    problems.append(Problem(problem.message, where))
+                    problems.append(Problem(problem.message, _place(where, file)))
         raise SpecError(problems)
 
     def to_csv(self) -> str:
         """The matrix as CSV, safe to open in a spreadsheet.
 
         Parties are columns in order of first appearance; ``#title``, ``#category``
-        and ``#scope`` columns are added when any decision has them. A cell starting
-        with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return, ``'`` or ``#`` is
-        prefixed with ``'`` so no spreadsheet runs it as a formula; :meth:`from_csv`
-        removes the prefix, so ``from_csv(to_csv(m)) == m``.
+        and ``#scope`` columns are added when any decision has them. Every cell is
+        written with :class:`~alignkit._csvsafe.SafeCsvWriter`: a cell that a
+        spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+        a tab, a line break or NUL, or with one of those right after a ``;``) gets a
+        ``'``, and a cell holding a comma, a quote or a line break, or starting or
+        ending with white space, is quoted. :meth:`from_csv` undoes both, so
+        ``from_csv(to_csv(m), scheme=m.scheme) == m`` for every matrix.
+
+        >>> rights = DecisionRights.from_table({"approve-discount": {"=cmd()": "A/R"}})
+        >>> print(rights.to_csv(), end="")
+        Decision,'=cmd()
+        approve-discount,A/R
         """
-        import csv
+        from alignkit._csvsafe import SafeCsvWriter
 
         parties = self._party_columns()
         meta = [
@@ -813,21 +911,27 @@ class DecisionRights(SpecModel):
             )
         ]
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["Decision", *(f"#{m}" for m in meta), *map(escape_cell, parties)])
+        writer = SafeCsvWriter(out)
+        writer.writerow(
+            ["Decision", *(f"#{m}" for m in meta), *parties],
+            verbatim=range(1, len(meta) + 1),
+        )
         for decision in self.decisions:
             cells = dict(self._cells(decision))
             writer.writerow(
                 [
-                    escape_cell(decision.id),
-                    *(escape_cell(getattr(decision, m) or "") for m in meta),
+                    decision.id,
+                    *(getattr(decision, m) or "" for m in meta),
                     *(cells.get(p, "") for p in parties),
                 ]
             )
         return out.getvalue()
 
     def to_markdown(self) -> str:
-        """The matrix as a Markdown table, one row per decision (for docs and reviews).
+        r"""The matrix as a Markdown table, one row per decision (for docs and reviews).
+
+        In every cell, ``\`` is written ``\\``, ``|`` is written ``\|`` and a line
+        break ``\n`` (or ``\r``), so each decision stays one row of the table.
 
         >>> rights = DecisionRights.from_table({"approve-discount": {"vp-sales": "A/R"}})
         >>> print(rights.to_markdown())
@@ -842,7 +946,7 @@ class DecisionRights(SpecModel):
         ]
         for decision in self.decisions:
             cells = dict(self._cells(decision))
-            row = [_md(decision.id), _md(decision.title), *(cells.get(p, "") for p in parties)]
+            row = [_md(decision.id), _md(decision.title), *(_md(cells.get(p, "")) for p in parties)]
             lines.append("| " + " | ".join(row) + " |")
         return "\n".join(lines)
 
@@ -1214,7 +1318,7 @@ def _header_columns(
     meta: dict[int, str] = {}
     seen: dict[str, int] = {}
     for j, raw in enumerate(header[1:], start=1):
-        text = raw.strip()
+        text = raw  # stripped already, unless quoted
         where = Location(name, row=1, line=1, column=j + 1)
         if text.startswith("#"):
             field = text[1:].strip().lower()
@@ -1241,25 +1345,128 @@ def _header_columns(
     return parties, meta
 
 
+def _table_cells(
+    decision_id: str, cells: object, where: Location, problems: list[Problem]
+) -> list[tuple[str, str, str]] | None:
+    """One decision's ``{party: letters}`` as cells, or ``None`` if any is not text."""
+    if not isinstance(cells, Mapping):
+        problems.append(
+            Problem(
+                f"Decision `{decision_id}` needs a mapping of parties to letters, not {cells!r}",
+                where,
+            )
+        )
+        return None
+    row: list[tuple[str, str, str]] = []
+    ok = True
+    for party, cell in cells.items():
+        at = Location(path=(decision_id, _path_part(party)))
+        if not isinstance(party, str):
+            problems.append(Problem(f"A party is named by text, not {party!r}", at))
+            ok = False
+        elif not isinstance(cell, str):
+            problems.append(
+                Problem(f'The cell for `{party}` holds letters as text ("A/R"), not {cell!r}', at)
+            )
+            ok = False
+        else:
+            row.append((party, cell, party))
+    return row if ok else None
+
+
+def _simple_decision(
+    decision_id: str,
+    cells: list[tuple[int, str]],
+    parties: Mapping[int, str],
+    meta: Mapping[int, str],
+    lookup: Mapping[str, str],
+) -> dict[str, Any] | None:
+    """A sheet's row as data when each role cell is one letter and one party decides.
+
+    Most rows are; any other row gives ``None``, for the general path to read and to
+    report on. Both give the same data for a row this one reads.
+    """
+    row: dict[str, Any] = {"id": decision_id}
+    accountable = None
+    for j, cell in cells:
+        party = parties.get(j)
+        if party is None:
+            field = meta.get(j)
+            if field is not None:
+                row[field] = unescape_cell(cell)
+            continue
+        field = lookup.get(cell)
+        if field is None:
+            return None
+        if field == "accountable":
+            if accountable is not None:
+                return None
+            accountable = party
+            continue
+        named = row.get(field)
+        if named is None:
+            row[field] = [party]
+        else:
+            named.append(party)
+    if accountable is None:
+        return None
+    row["accountable"] = accountable
+    return row
+
+
+def _row_problem(
+    name: str, item: SparseRow, decision_id: str, first_row: Mapping[str, int], width: int
+) -> Problem:
+    """Why a sheet's row cannot be read as a decision: no id, a repeated id, too wide."""
+    where = Location(name, row=item.row, line=item.line, column=1)
+    if not decision_id:
+        return Problem("The decision id is empty", where)
+    if decision_id in first_row:
+        return Problem(
+            f"Decision `{decision_id}` has two rows (first on row {first_row[decision_id]})",
+            where,
+        )
+    return Problem(
+        f"Row has {item.width} cells but the header has {width}",
+        Location(name, row=item.row, line=item.line, column=width + 1),
+    )
+
+
+def _place(where: Location | tuple[int, int], file: str | None) -> Location:
+    """A decision's location, from a sheet's ``(row, line)`` if need be."""
+    if isinstance(where, Location):
+        return where
+    row, line = where
+    return Location(file, row=row, line=line, column=1)
+
+
 def _decision_from_cells(
     decision_id: str,
     cells: list[tuple[str, str, K]],
     scheme: Scheme,
-    where: Location,
+    where: Location | tuple[int, int],
     locate: Callable[[K], Location],
     problems: list[Problem],
     *,
     fields: Mapping[str, str] | None = None,
+    file: str | None = None,
 ) -> dict[str, Any] | None:
-    """One decision's row as data, or ``None`` with its problems recorded."""
+    """One decision's row as data, or ``None`` with its problems recorded.
+
+    ``where`` is the decision's location, or its ``(row, line)`` in ``file``.
+    """
     lookup = scheme._fields
-    roles: dict[str, list[str]] = {field: [] for field in _ALL_FIELDS}
+    roles: dict[str, list[str]] = {}
     accountable_at: list[K] = []
     ok = True
     for party, cell, key in cells:
-        field = lookup.get(cell.strip().upper())
+        field = lookup.get(cell) or lookup.get(cell.strip().upper())
         if field is not None:  # the common case: one letter
-            roles[field].append(party)
+            named = roles.get(field)
+            if named is None:
+                roles[field] = [party]
+            else:
+                named.append(party)
             if field == "accountable":
                 accountable_at.append(key)
             continue
@@ -1275,24 +1482,86 @@ def _decision_from_cells(
             )
         for role in ROLE_ORDER:
             if role in found:
-                roles[_FIELD_OF[role]].append(party)
+                roles.setdefault(_FIELD_OF[role], []).append(party)
         if Role.ACCOUNTABLE in found:
             accountable_at.append(key)
-    if not roles["accountable"]:
-        problems.append(Problem(_accountable_problem(decision_id, []), where))
+    accountable = roles.get("accountable")
+    if not accountable:
+        problems.append(Problem(_accountable_problem(decision_id, []), _place(where, file)))
         return None
-    if len(roles["accountable"]) > 1:
-        message = _accountable_problem(decision_id, roles["accountable"])
+    if len(accountable) > 1:
+        message = _accountable_problem(decision_id, accountable)
         problems.extend(Problem(message, locate(key)) for key in accountable_at)
         return None
     if not ok:
         return None
-    row: dict[str, Any] = {"id": decision_id, "accountable": roles["accountable"][0]}
+    row: dict[str, Any] = {"id": decision_id, "accountable": accountable[0]}
     for field in _FIELD_NAMES:
-        if roles[field]:
-            row[field] = roles[field]
-    row.update(fields or {})
+        named = roles.get(field)
+        if named:
+            row[field] = named
+    if fields:
+        row.update(fields)
     return row
+
+
+def _decision_data(decision: Decision) -> dict[str, Any]:
+    """What ``model_dump(mode="json", exclude_defaults=True)`` gives, less a title equal to the id.
+
+    While every field holds text (or a sequence of text), the fields are read directly,
+    which is several times faster on a large matrix.
+    """
+    fields = _text_fields()
+    if fields is None:
+        row = decision.model_dump(mode="json", exclude_defaults=True)
+    else:
+        row = {}
+        values = decision.__dict__
+        for name, default, is_sequence in fields:
+            value = values[name]
+            if value != default:
+                row[name] = list(value) if is_sequence else value
+    if row.get("title") == decision.id:
+        del row["title"]
+    return row
+
+
+@functools.cache
+def _text_fields() -> tuple[tuple[str, object, bool], ...] | None:
+    """``(name, default, is a sequence)`` of each field of a decision.
+
+    ``None`` unless every field holds text or optional text, or is a sequence of text
+    that is empty by default.
+    """
+    found = []
+    for name, field in Decision.model_fields.items():
+        kind = _text_kind(field.annotation)
+        if kind is None or (kind == "sequence" and field.default != ()):
+            return None
+        found.append((name, field.default, kind == "sequence"))
+    return tuple(found)
+
+
+def _text_kind(annotation: object) -> str | None:
+    """``"text"`` for ``str`` (or ``str | None``), ``"sequence"`` for a sequence of it.
+
+    >>> _text_kind(str | None), _text_kind(Sequence[Annotated[str, "x"]]), _text_kind(int)
+    ('text', 'sequence', None)
+    """
+    import types
+    import typing
+
+    if annotation is str:
+        return "text"
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Annotated:
+        return _text_kind(args[0])
+    if origin in {types.UnionType, typing.Union}:
+        kinds = {_text_kind(a) for a in args if a is not type(None)}
+        return "text" if kinds == {"text"} else None
+    if origin in {Sequence, tuple} and args and _text_kind(args[0]) == "text":
+        return "sequence"
+    return None
 
 
 def _aware(at: dt.datetime | None) -> dt.datetime:
@@ -1346,8 +1615,204 @@ def _people(org: Org, parties: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+_MARKDOWN_ESCAPES: Final = str.maketrans({"\\": "\\\\", "|": "\\|", "\n": "\\n", "\r": "\\r"})
+
+
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|")
+    r"""``text`` as one Markdown table cell: ``\``, ``|`` and line breaks escaped.
+
+    >>> print(_md("a|b\\c\r\nd"))
+    a\|b\\c\r\nd
+    """
+    return text.translate(_MARKDOWN_ESCAPES)
+
+
+# -- YAML --------------------------------------------------------------------------------
+
+_YAML_NOT_SIMPLE: Final = re.compile(
+    # Anything PyYAML would not write as it is, in plain or single-quoted style: controls,
+    # line breaks (\n, \x85, \u2028, \u2029), the byte order mark, non-characters.
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]"
+)
+_YAML_ESCAPED: Final = re.compile(
+    '["\\\\\x85\u2028\u2029\ufeff]|[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]'
+)
+_YAML_ESCAPES: Final = {
+    "\x00": "0",
+    "\x07": "a",
+    "\x08": "b",
+    "\t": "t",
+    "\n": "n",
+    "\x0b": "v",
+    "\x0c": "f",
+    "\r": "r",
+    "\x1b": "e",
+    '"': '"',
+    "\\": "\\",
+    "\x85": "N",
+    "\u2028": "L",
+    "\u2029": "P",
+}
+_YAML_BREAKS: Final = re.compile("[\n\x85\u2028\u2029]")
+_YAML_INDICATORS: Final = frozenset("#,[]{}&*!|>'\"%@` ")
+_YAML_KEY_LIMIT: Final = 100
+"""PyYAML writes a long key (128 characters) as an explicit ``?`` key; we leave those to it."""
+
+
+@final
+@attrs.frozen
+class _Decisions:
+    """Decisions for :class:`_YamlWriter` to write straight from their fields."""
+
+    decisions: Sequence[Decision]
+    fields: tuple[tuple[str, object, bool], ...]
+    """What :func:`_text_fields` gives."""
+
+
+class _NotSimple(Exception):  # noqa: N818 - private control flow, never raised to users
+    """Data the fast YAML writer leaves to PyYAML."""
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = _YAML_ESCAPES.get(char)
+    if code is not None:
+        return "\\" + code
+    point = ord(char)
+    if point <= 0xFF:  # noqa: PLR2004 - the widths of YAML's escapes
+        return f"\\x{point:02X}"
+    if point <= 0xFFFF:  # noqa: PLR2004
+        return f"\\u{point:04X}"
+    return f"\\U{point:08X}"
+
+
+@final
+class _YamlWriter:
+    """Block-style YAML as PyYAML's ``safe_dump(sort_keys=False, allow_unicode=True)`` writes it.
+
+    Only mappings with text keys, lists and text are written; anything else raises
+    :class:`_NotSimple`. Each scalar gets the style PyYAML would choose (plain, single-
+    or double-quoted, with the same escapes); long scalars are not folded onto several
+    lines, which loads the same. Each distinct text is styled once.
+    """
+
+    def __init__(self) -> None:
+        from yaml.resolver import Resolver
+
+        self._resolvers = Resolver.yaml_implicit_resolvers
+        self._styled: dict[str, str] = {}
+        self._keys: dict[object, str] = {}
+        self.lines: list[str] = []
+
+    def scalar(self, text: str) -> str:
+        """``text`` as PyYAML writes it."""
+        styled = self._styled.get(text)
+        if styled is None:
+            styled = self._styled[text] = self._style(text)
+        return styled
+
+    def _style(self, text: str) -> str:
+        if _YAML_NOT_SIMPLE.search(text):
+            return '"' + _YAML_ESCAPED.sub(_yaml_escape, text) + '"'
+        if self._plain(text):
+            return text
+        return "'" + text.replace("'", "''") + "'"
+
+    def _plain(self, text: str) -> bool:
+        """True if ``text`` (with no special character) can be written unquoted."""
+        if not text or text[0] in _YAML_INDICATORS or text[-1] == " ":
+            return False
+        if text[0] in "-?:" and (len(text) == 1 or text[1] == " "):
+            return False
+        if text.startswith(("---", "...")) or text.endswith(":") or ": " in text or " #" in text:
+            return False
+        resolvers = [*self._resolvers.get(text[0], ()), *self._resolvers.get(None, ())]
+        return not any(pattern.match(text) for _, pattern in resolvers)
+
+    def key(self, key: object) -> str:
+        """``key`` as PyYAML writes a mapping key; :class:`_NotSimple` if not a simple key."""
+        if not isinstance(key, str) or not key or len(key) >= _YAML_KEY_LIMIT:
+            raise _NotSimple
+        if _YAML_BREAKS.search(key):
+            raise _NotSimple  # PyYAML writes this as an explicit `?` key
+        return self.scalar(key)
+
+    def mapping(self, data: Mapping[str, Any], indent: int, first: str) -> None:
+        """Write ``data``'s keys at ``indent``, the first one after ``first``."""
+        pad = " " * indent
+        write = self.lines.append
+        keys = self._keys
+        styled = self._styled
+        prefix = first
+        for key, value in data.items():
+            name = keys.get(key)
+            if name is None:
+                name = keys[key] = self.key(key)
+            if isinstance(value, str):
+                write(f"{prefix}{name}: {styled.get(value) or self.scalar(value)}\n")
+            elif isinstance(value, list) and value:
+                write(f"{prefix}{name}:\n")
+                self.sequence(value, indent)
+            elif isinstance(value, dict) and value:
+                write(f"{prefix}{name}:\n")
+                self.mapping(value, indent + 2, pad + "  ")
+            elif isinstance(value, _Decisions):
+                write(f"{prefix}{name}:\n")
+                self.decisions(value, indent)
+            elif isinstance(value, list | dict):
+                write(f"{prefix}{name}: {'[]' if isinstance(value, list) else '{}'}\n")
+            else:
+                raise _NotSimple
+            prefix = pad
+
+    def decisions(self, decisions: _Decisions, indent: int) -> None:
+        """Write ``decisions`` as :func:`_decision_data` gives them, as ``- id: …`` items.
+
+        Ids and titles, different in every decision, are styled without being kept;
+        the lines are joined every few thousand decisions, to hold fewer objects.
+        """
+        first, pad, item = " " * indent + "- ", " " * (indent + 2), " " * (indent + 2) + "- "
+        keys = [
+            (name, default, sequence, self.key(name), name in {"id", "title"})
+            for name, default, sequence in decisions.fields
+        ]
+        lines: list[str] = []
+        write = lines.append
+        styled = self._styled
+        scalar, style = self.scalar, self._style
+        for count, decision in enumerate(decisions.decisions, start=1):
+            values = decision.__dict__
+            decision_id = values["id"]
+            prefix = first
+            for name, default, is_sequence, key, unique in keys:
+                value = values[name]
+                if value == default or (name == "title" and value == decision_id):
+                    continue
+                if not is_sequence:
+                    text = style(value) if unique else styled.get(value) or scalar(value)
+                    write(f"{prefix}{key}: {text}\n")
+                else:  # not empty, as the default is
+                    write(f"{prefix}{key}:\n")
+                    for party in value:
+                        write(f"{item}{styled.get(party) or scalar(party)}\n")
+                prefix = pad
+            if not count % 4096:
+                self.lines.append("".join(lines))
+                lines.clear()
+        self.lines.append("".join(lines))
+
+    def sequence(self, items: list[Any], indent: int) -> None:
+        """Write ``items`` as ``- item`` lines at ``indent``."""
+        pad = " " * indent
+        write = self.lines.append
+        styled = self._styled
+        for item in items:
+            if isinstance(item, str):
+                write(f"{pad}- {styled.get(item) or self.scalar(item)}\n")
+            elif isinstance(item, dict) and item:
+                self.mapping(item, indent + 2, pad + "- ")
+            else:
+                raise _NotSimple
 
 
 # -- lint --------------------------------------------------------------------------------

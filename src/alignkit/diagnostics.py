@@ -48,6 +48,7 @@ __all__ = [
     "RuleDocs",
     "Severity",
     "format_path",
+    "printable",
     "register_rules",
 ]
 
@@ -56,6 +57,33 @@ DOCS_URL: Final = "https://alignkit.readthedocs.io/en/latest"
 
 PathPart = str | int
 """One step of a field path: a key (``"people"``) or a list index (``3``)."""
+
+
+def _escapes() -> dict[int, str]:
+    table = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+    table.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+    # Bidirectional overrides and line separators can reorder or break a line on screen.
+    for code in (0x2028, 0x2029, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)):
+        table[code] = f"\\u{code:04x}"
+    return table
+
+
+_ESCAPES: Final = _escapes()
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control characters escaped, for a line of output.
+
+    Messages quote what people wrote (a function's name, a file's path); escaping
+    keeps a quoted line break, escape sequence or bidirectional override from
+    changing what a terminal or a CI log shows.
+
+    >>> printable("Sales\n::error::injected\x1b[2J")
+    'Sales\\n::error::injected\\x1b[2J'
+
+    Added in 0.1.
+    """
+    return text.translate(_ESCAPES)
 
 
 def format_path(path: Sequence[PathPart]) -> str:
@@ -282,17 +310,28 @@ class Diagnostic:
         }
 
     def to_text(self, *, color: bool = False) -> str:
-        """The finding as ``file:line:col: CODE severity: message`` and a ``help:`` line."""
-        where = str(self.location) if self.location is not None else "<input>"
+        r"""The finding as ``file:line:col: CODE severity: message`` and a ``help:`` line.
+
+        Control characters in the message, hint and file name (which may quote what
+        someone wrote) are shown escaped, so the text is one line each and cannot
+        move the cursor, ring a bell or start a CI workflow command:
+
+        >>> finding = Diagnostic("ORG006", "warning", "Function `Sales\n::error::x` has no head")
+        >>> print(finding.to_text())
+        <input>: ORG006 warning: Function `Sales\n::error::x` has no head
+        """
+        where = printable(str(self.location)) if self.location is not None else "<input>"
+        message = printable(self.message)
         if color:
             head = (
                 f"{_BOLD}{where}{_RESET}: {_ANSI[self.severity]}{self.code}{_RESET} "
-                f"{self.severity.value}: {self.message}"
+                f"{self.severity.value}: {message}"
             )
         else:
-            head = f"{where}: {self.code} {self.severity.value}: {self.message}"
+            head = f"{where}: {self.code} {self.severity.value}: {message}"
         if self.hint:
-            help_line = f"  {_DIM}help:{_RESET} {self.hint}" if color else f"  help: {self.hint}"
+            hint = printable(self.hint)
+            help_line = f"  {_DIM}help:{_RESET} {hint}" if color else f"  help: {hint}"
             return f"{head}\n{help_line}"
         return head
 
@@ -492,14 +531,16 @@ class Report(Sequence[Diagnostic]):
             props = []
             loc = d.location
             if loc is not None and loc.file is not None:
-                props.append(f"file={_gh_property(loc.file)}")
+                props.append(f"file={_gh_property(printable(loc.file))}")
                 line = loc.line if loc.line is not None else loc.row
                 if line is not None:
                     props.append(f"line={line}")
                 if loc.column is not None:
                     props.append(f"col={loc.column}")
             props.append(f"title={_gh_property(d.code)}")
-            message = f"{d.code} {d.message}" + (f"\nhelp: {d.hint}" if d.hint else "")
+            message = f"{d.code} {printable(d.message)}" + (
+                f"\nhelp: {printable(d.hint)}" if d.hint else ""
+            )
             lines.append(f"::{_GITHUB_COMMAND[d.severity]} {','.join(props)}::{_gh_data(message)}")
         return "\n".join(lines)
 

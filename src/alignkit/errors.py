@@ -1,4 +1,4 @@
-"""Exceptions: misuse of the Python API, and input that cannot mean anything.
+"""Exceptions: misuse of the Python API, input that cannot mean anything, unusable stores.
 
 The tree::
 
@@ -7,7 +7,9 @@ The tree::
     ├── UnknownNameError (KeyError)     a lookup of a name that is not there
     ├── PermissionDenied (PermissionError)
     ├── TransitionError (ValueError)    a lifecycle move not allowed from the current state
-    └── GateBlocked                     a quality gate failed; carries the gate's result
+    ├── GateBlocked                     a quality gate failed; carries the gate's result
+    └── StoreError (OSError)            an event store's file cannot be used: missing,
+                                        read-only, damaged, or not an event store at all
 
 Input that is valid but unwise is not an exception: it is a
 :class:`~alignkit.diagnostics.Diagnostic`.
@@ -45,6 +47,8 @@ __all__ = [
     # bad input
     "Problem",
     "SpecError",
+    # stores
+    "StoreError",
     # lifecycles and authorisation
     "TransitionError",
     "UnknownNameError",
@@ -235,3 +239,44 @@ class GateBlocked(AlignkitError):  # noqa: N818 - the documented name
         """Report a failed gate with its ``result``."""
         super().__init__(message)
         self.result = result
+
+
+class StoreError(AlignkitError, OSError):
+    """An event store cannot do what was asked with its file.
+
+    The file is missing (for a read-only store), read-only, locked too long, damaged
+    (SQLite cannot read it, or an event fails its checksum), or not an alignkit event
+    store at all. It is an :class:`OSError`, as a failing file is; the message names
+    the file, says what is wrong in plain words, and what to do.
+
+    Attributes:
+        path: The store's file.
+        reason: What is wrong, in plain words.
+
+    >>> error = StoreError.for_store(
+    ...     "handoffs.db", "the file is read-only", hint="open it with read_only=True"
+    ... )
+    >>> print(error)
+    Event store 'handoffs.db': the file is read-only; open it with read_only=True
+    >>> isinstance(error, OSError), error.path, error.reason
+    (True, 'handoffs.db', 'the file is read-only')
+
+    Added in 0.1.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, reason: str = "") -> None:
+        """Report that the store at ``path`` failed because of ``reason``."""
+        super().__init__(message)
+        self.path = path
+        self.reason = reason or message
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    @classmethod
+    def for_store(cls, path: str, reason: str, *, hint: str = "") -> StoreError:
+        """The standard wording: the file, what is wrong and, with ``hint``, what to do."""
+        message = f"Event store {path!r}: {reason}"
+        if hint:
+            message += f"; {hint}"
+        return cls(message, path=path, reason=reason)

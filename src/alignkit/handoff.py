@@ -37,6 +37,7 @@ import re
 import statistics
 import threading
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from types import MappingProxyType
@@ -72,7 +73,7 @@ from alignkit.errors import (
     TransitionError,
     UnknownNameError,
 )
-from alignkit.store import ConcurrencyError, MemoryStore, NewEvent, Store, StoredEvent
+from alignkit.store import ConcurrencyError, MemoryStore, NewEvent, Store, StoredEvent, _brief
 
 if TYPE_CHECKING:
     import logging
@@ -197,6 +198,10 @@ class SuccessCriterion(SpecModel):
         return bool(self.metric.strip()) and self.target not in (None, "")
 
 
+_MAX_NESTING: Final = 100
+"""How deeply a package's ``fields`` may nest lists and objects."""
+
+
 def _frozen_json(value: Any) -> Any:  # noqa: ANN401 - any JSON value
     """A JSON value that cannot be changed: objects become read-only, arrays tuples."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -210,11 +215,22 @@ def _frozen_json(value: Any) -> Any:  # noqa: ANN401 - any JSON value
 
 
 def _thawed_json(value: Any) -> Any:  # noqa: ANN401 - any JSON value
-    """The plain dicts and lists of a value made by :func:`_frozen_json`."""
+    """The plain dicts and lists of a value made by :func:`_frozen_json`.
+
+    Raises:
+        ValueError: ``value`` nests deeper than 100 levels (or holds itself).
+    """
+    return _thaw(value, 0)
+
+
+def _thaw(value: Any, depth: int) -> Any:  # noqa: ANN401 - any JSON value
+    if depth > _MAX_NESTING:
+        msg = f"Fields may nest lists and mappings at most {_MAX_NESTING} levels deep"
+        raise ValueError(msg)
     if isinstance(value, Mapping):
-        return {key: _thawed_json(item) for key, item in value.items()}
+        return {key: _thaw(item, depth + 1) for key, item in value.items()}
     if isinstance(value, tuple | list):
-        return [_thawed_json(item) for item in value]
+        return [_thaw(item, depth + 1) for item in value]
     return value
 
 
@@ -443,26 +459,66 @@ class OwnerAssigned(_BuiltinCheck):
         return _PASS
 
 
+_MAX_PATTERN: Final = 1000
+"""The longest ``pattern`` a ``field_present`` check takes, in characters."""
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled, or a ``ValueError`` that says why it cannot be.
+
+    Python's ``re`` raises more than ``re.error``: ``OverflowError`` for a repeat
+    such as ``a{4294967295}``, ``RecursionError`` for deeply nested groups. The
+    warnings it gives for patterns that may mean something else in a later Python
+    (``[[a]``, a possible nested set) are not errors, and would only point here.
+    """
+    if len(pattern) > _MAX_PATTERN:
+        msg = f"A pattern may have at most {_MAX_PATTERN:,} characters, not {len(pattern):,}"
+        raise ValueError(msg)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return re.compile(pattern)
+    except (re.error, OverflowError, RecursionError, ValueError) as error:
+        msg = f"Not a valid regular expression ({str(error)[:120]})"
+        raise ValueError(msg) from None
+
+
 class FieldPresent(_BuiltinCheck):
     """A field of the package is present (and, with ``pattern``, matches it).
+
+    ``pattern`` is a Python regular expression of at most 1,000 characters that the
+    whole value (as text) must match; one that cannot be compiled is a
+    :class:`~alignkit.errors.SpecError` at ``pattern``.
+
+    >>> FieldPresent(field="crm_account", pattern="ACC-[0-9]{6}").check
+    'field_present'
+    >>> from alignkit.errors import SpecError
+    >>> try:
+    ...     FieldPresent(field="crm_account", pattern="a{4294967295}")
+    ... except SpecError as error:
+    ...     print(error)
+    pattern: Not a valid regular expression (the repetition number is too large)
 
     Added in 0.1.
     """
 
     check: Literal["field_present"] = "field_present"
     field: str = Field(min_length=1)
-    pattern: str | None = Field(default=None, description="A regular expression to match.")
+    pattern: str | None = Field(
+        default=None,
+        description="A regular expression the whole value must match (at most 1,000 characters).",
+    )
 
     @field_validator("pattern", mode="after")
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
         if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                msg = f"Not a valid regular expression ({error})"
-                raise ValueError(msg) from None
+            _compiled(value)
         return value
+
+    @cached_property
+    def _regex(self) -> re.Pattern[str] | None:
+        return None if self.pattern is None else _compiled(self.pattern)
 
     def __call__(self, package: HandoffPackage) -> CheckOutcome:
         """Run the check. Blank text and empty lists or objects count as missing."""
@@ -473,7 +529,8 @@ class FieldPresent(_BuiltinCheck):
             return CheckOutcome.fail(
                 f"The field `{self.field}` is missing", f"Fill in `{self.field}`"
             )
-        if self.pattern is not None and not re.fullmatch(self.pattern, str(value)):
+        regex = self._regex
+        if regex is not None and not regex.fullmatch(str(value)):
             return CheckOutcome.fail(
                 f"The field `{self.field}` ({value!r}) does not match {self.pattern!r}",
                 f"Correct `{self.field}`",
@@ -888,7 +945,7 @@ def _require_text(value: object, path: tuple[str, ...]) -> str:
     """``value`` as non-blank text, else a SpecError placed at ``path``."""
     if not isinstance(value, str) or not value.strip():
         raise SpecError.single(
-            f"`{path[-1]}` must be non-empty text, got {value!r}", Location(path=path)
+            f"`{path[-1]}` must be non-empty text, got {_brief(value)}", Location(path=path)
         )
     return value
 
@@ -897,7 +954,8 @@ def _require_aware(value: object, path: tuple[str, ...]) -> dt.datetime:
     """``value`` as a timezone-aware datetime, else a SpecError placed at ``path``."""
     if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise SpecError.single(
-            f"`{path[-1]}` must be a timezone-aware datetime, got {value!r}", Location(path=path)
+            f"`{path[-1]}` must be a timezone-aware datetime, got {_brief(value)}",
+            Location(path=path),
         )
     return value
 
@@ -926,32 +984,107 @@ def _need(
     where: str,
     prefix: tuple[str, ...] = (),
 ) -> Any:  # noqa: ANN401 - JSON
-    if key not in payload or payload[key] is None or payload[key] == "":
+    value = payload.get(key)
+    if value is None or (isinstance(value, str) and value == ""):
         raise SpecError.single(f"The {where} has no `{key}`", Location(path=(*prefix, key)))
-    return payload[key]
+    return value
+
+
+def _named(value: object, *, quote: bool = True) -> str:
+    """A name from a payload as is (in backticks) when it is short, printable text."""
+    if isinstance(value, str) and len(value) <= 60 and value.isprintable():  # noqa: PLR2004
+        return f"`{value}`" if quote else value
+    return _brief(value)
+
+
+_MAX_DIGITS: Final = 20
+"""The most digits a CRM number (an id, a time in milliseconds, a sequence) may have."""
+
+_MAX_ID_LENGTH: Final = 255
+"""The longest CRM id read as text (Salesforce ids have 18 characters)."""
+
+
+def _whole(value: object) -> int | None:
+    """``value`` as a whole number from 0 of at most 20 digits, or ``None``.
+
+    Numbers come as JSON integers or as text of ASCII digits (``str.isdecimal`` alone
+    also takes ``"١٢"``; ``str.isdigit`` takes ``"²"``, which ``int`` refuses).
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value < 10**_MAX_DIGITS else None
+    if isinstance(value, str):
+        digits = value.strip()
+        if 0 < len(digits) <= _MAX_DIGITS and digits.isascii() and digits.isdecimal():
+            return int(digits)
+    return None
+
+
+def _number(payload: Mapping[str, Any], key: str, where: str, prefix: tuple[str, ...] = ()) -> int:
+    """A whole number from 0 (a JSON integer, or text of ASCII digits)."""
+    value = _need(payload, key, where, prefix)
+    number = _whole(value)
+    if number is None:
+        raise SpecError.single(
+            f"`{key}` must be a whole number from 0 of at most {_MAX_DIGITS} digits, "
+            f"got {_brief(value)}",
+            Location(path=(*prefix, key)),
+        )
+    return number
+
+
+def _identifier(value: object) -> str | None:
+    """A CRM id as text: a whole number, or printable ASCII of at most 255 characters."""
+    number = _whole(value) if not isinstance(value, str) else None
+    if number is not None:
+        return str(number)
+    if isinstance(value, str):
+        text = value.strip()
+        if 0 < len(text) <= _MAX_ID_LENGTH and text.isascii() and text.isprintable():
+            return text
+    return None
+
+
+def _id(payload: Mapping[str, Any], key: str, where: str, prefix: tuple[str, ...] = ()) -> str:
+    """An id: a whole number (as CRMs send them), or printable ASCII text."""
+    value = _need(payload, key, where, prefix)
+    found = _identifier(value)
+    if found is None:
+        raise SpecError.single(
+            f"`{key}` must be an id (a whole number, or printable ASCII text of at most "
+            f"{_MAX_ID_LENGTH} characters), got {_brief(value)}",
+            Location(path=(*prefix, key)),
+        )
+    return found
 
 
 def _text(payload: Mapping[str, Any], key: str, where: str, prefix: tuple[str, ...] = ()) -> str:
-    """A non-blank string (or, for ids, an integer, as CRMs send them)."""
+    """A non-blank string (or a whole number, as CRMs send some stage ids)."""
     value = _need(payload, key, where, prefix)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+    number = _whole(value) if not isinstance(value, str) else None
+    if number is not None:
+        return str(number)
     return _require_text(value, (*prefix, key)).strip()
 
 
 def _millis(
     payload: Mapping[str, Any], key: str, where: str, prefix: tuple[str, ...] = ()
 ) -> dt.datetime:
-    """A time sent as milliseconds since the epoch."""
+    """A time sent as milliseconds since the epoch (a whole number, or a finite float)."""
     value = _need(payload, key, where, prefix)
     problem = SpecError.single(
-        f"`{key}` is not a time in milliseconds: {value!r}", Location(path=(*prefix, key))
+        f"`{key}` is not a time in milliseconds since 1970: {_brief(value)}",
+        Location(path=(*prefix, key)),
     )
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+    millis: float | None = _whole(value)
+    if millis is None and isinstance(value, float) and math.isfinite(value) and value >= 0:
+        millis = value
+    if millis is None:
         raise problem
     try:
-        return dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.UTC)
-    except (ValueError, OverflowError, OSError):
+        return dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):  # past the year 9999
         raise problem from None
 
 
@@ -1008,12 +1141,12 @@ class DealEvent:
         name = _need(payload, "propertyName", where)
         if name != "dealstage":
             raise SpecError.single(
-                f"The HubSpot event changes `{name}`, not `dealstage`",
+                f"The HubSpot event changes {_named(name)}, not `dealstage`",
                 Location(path=("propertyName",)),
             )
         return cls(
-            _text(payload, "eventId", where),
-            _text(payload, "objectId", where),
+            _id(payload, "eventId", where),
+            _id(payload, "objectId", where),
             _text(payload, "propertyValue", where),
             _millis(payload, "occurredAt", where),
             dict(payload),
@@ -1099,29 +1232,24 @@ class DealEvent:
         entity = _need(header, "entityName", "ChangeEventHeader", _HEADER)
         if entity != "Opportunity":
             raise SpecError.single(
-                f"The Salesforce event is about {entity}, not an Opportunity",
+                f"The Salesforce event is about {_named(entity, quote=False)}, not an Opportunity",
                 Location(path=(*_HEADER, "entityName")),
             )
         records = _need(header, "recordIds", "ChangeEventHeader", _HEADER)
-        if (
-            not isinstance(records, list)
-            or not records
-            or not all(isinstance(r, str) and r.strip() for r in records)
-        ):
+        ids = (
+            [_identifier(r) if isinstance(r, str) else None for r in records]
+            if isinstance(records, list)
+            else []
+        )
+        if not ids or None in ids:
             raise SpecError.single(
-                f"`recordIds` must list Opportunity ids, got {records!r}",
+                "`recordIds` must list Opportunity ids (printable ASCII text of at most "
+                f"{_MAX_ID_LENGTH} characters), got {_brief(records)}",
                 Location(path=(*_HEADER, "recordIds")),
             )
         occurred = _millis(header, "commitTimestamp", "ChangeEventHeader", _HEADER)
-        key = _text(header, "transactionKey", "ChangeEventHeader", _HEADER)
-        sequence = _need(header, "sequenceNumber", "ChangeEventHeader", _HEADER)
-        if isinstance(sequence, str) and sequence.strip().isdigit():
-            sequence = int(sequence)
-        if isinstance(sequence, bool) or not isinstance(sequence, int):
-            raise SpecError.single(
-                f"`sequenceNumber` must be a whole number, got {sequence!r}",
-                Location(path=(*_HEADER, "sequenceNumber")),
-            )
+        key = _id(header, "transactionKey", "ChangeEventHeader", _HEADER)
+        sequence = _number(header, "sequenceNumber", "ChangeEventHeader", _HEADER)
         change = header.get("changeType")
         if body.get("StageName") is None or (
             isinstance(change, str) and (change == "DELETE" or change.startswith("GAP"))
@@ -1131,13 +1259,14 @@ class DealEvent:
         event_id = f"{key}:{sequence}"
         return [
             cls(
-                event_id if len(records) == 1 else f"{event_id}:{record}",
-                record.strip(),
+                event_id if len(ids) == 1 else f"{event_id}:{record}",
+                record,
                 stage,
                 occurred,
                 dict(body),
             )
-            for record in records
+            for record in ids
+            if record is not None
         ]
 
 

@@ -248,6 +248,9 @@ class Recommendation:
 _CYCLES: Final = {"simple": POD, "complex": SQUAD, "enterprise": TRIBE}
 
 
+_MAX_HEADCOUNT: Final = 10_000_000  # beyond any organisation; keeps the arithmetic exact
+
+
 def recommend(
     cycle: Literal["simple", "complex", "enterprise"], headcount: int | None = None
 ) -> Recommendation:
@@ -261,7 +264,7 @@ def recommend(
 
     Added in 0.1.
     """
-    model = _CYCLES.get(cycle)
+    model = _CYCLES.get(cycle) if isinstance(cycle, str) else None
     if model is None:
         raise SpecError.single(
             f"Unknown sales cycle {cycle!r}; use simple, complex or enterprise",
@@ -272,8 +275,16 @@ def recommend(
         f"({model.min_size}-{model.max_size} members, {model.autonomy.value} autonomy)"
     )
     if headcount is not None:
-        if headcount < 1:
-            raise SpecError.single("headcount must be at least 1", Location(path=("headcount",)))
+        if not isinstance(headcount, int) or isinstance(headcount, bool):
+            raise SpecError.single(
+                f"headcount must be a whole number, got {headcount!r:.60}",
+                Location(path=("headcount",)),
+            )
+        if not 1 <= headcount <= _MAX_HEADCOUNT:
+            raise SpecError.single(
+                f"headcount must be at least 1 and at most {_MAX_HEADCOUNT:,}",
+                Location(path=("headcount",)),
+            )
         if headcount < model.min_size:
             reason += f"; {headcount} people are too few for one {model.name}"
         else:
@@ -623,23 +634,23 @@ class Formation:
 def _roster(
     roster: Iterable[Member | Person | tuple[str, str] | Mapping[str, Any]],
 ) -> list[tuple[str, str]]:
+    if isinstance(roster, str | bytes | Mapping) or not isinstance(roster, Iterable):
+        raise SpecError.single(
+            f"The roster must be a list of people, got {type(roster).__name__}",
+            Location(path=("roster",)),
+        )
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     problems: list[Problem] = []
     for index, entry in enumerate(roster):
-        if isinstance(entry, tuple):
-            person_id, function = entry
-        elif isinstance(entry, Mapping):
-            try:
-                person_id, function = str(entry["id"]), str(entry["function"])
-            except KeyError as error:
-                problems.append(Problem(f"Roster entry has no {error}", Location(path=(index,))))
-                continue
-        else:
-            person_id, function = entry.id, entry.function
+        found = _roster_entry(entry)
+        if isinstance(found, str):
+            problems.append(Problem(found, Location(path=("roster", index))))
+            continue
+        person_id, function = found
         if person_id in seen:
             problems.append(
-                Problem(f"`{person_id}` is on the roster twice", Location(path=(index,)))
+                Problem(f"`{person_id}` is on the roster twice", Location(path=("roster", index)))
             )
             continue
         seen.add(person_id)
@@ -647,6 +658,27 @@ def _roster(
     if problems:
         raise SpecError(problems)
     return out
+
+
+def _roster_entry(entry: object) -> tuple[str, str] | str:
+    """``(id, function)`` of one roster entry, or why it is not one."""
+    if isinstance(entry, tuple) and len(entry) == 2:  # noqa: PLR2004 - a pair
+        person_id, function = entry
+    elif isinstance(entry, Mapping):
+        person_id, function = entry.get("id"), entry.get("function")
+    elif hasattr(entry, "id") and hasattr(entry, "function"):  # a Member or a Person
+        person_id, function = entry.id, entry.function
+    else:
+        return (
+            "A roster entry is a Member, a Person, an (id, function) pair or a mapping "
+            f"with `id` and `function`, got {type(entry).__name__}"
+        )
+    for key, value in (("id", person_id), ("function", function)):
+        if value is None:
+            return f"A roster entry has no `{key}`"
+        if not isinstance(value, str) or not value.strip():
+            return f"A roster entry needs its `{key}` as text, got {value!r:.60}"
+    return str(person_id), str(function)
 
 
 def form_teams(
@@ -760,11 +792,18 @@ def form_teams(
 def _resolve(model: TeamModel | str) -> TeamModel:
     if isinstance(model, TeamModel):
         return model
+    if not isinstance(model, str):
+        raise SpecError.single(
+            f"The model must be a TeamModel or a preset's name (pod, squad, tribe), "
+            f"got {type(model).__name__}",
+            Location(path=("model",)),
+        )
     try:
         resolved = _model(model)
     except ValueError as error:
         raise SpecError.single(str(error), Location(path=("model",))) from None
-    assert isinstance(resolved, TeamModel)  # noqa: S101 - _model returns a preset for a name
+    if not isinstance(resolved, TeamModel):  # pragma: no cover - a name gives a preset
+        raise SpecError.single(f"Unknown team model {model!r}", Location(path=("model",)))
     return resolved
 
 
