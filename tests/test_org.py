@@ -450,3 +450,13 @@ class TestCsvQuotes:
         path.write_text('id,name,function\np1,"Ann" Lee,Sales\n')
         with pytest.raises(SpecError, match="text after the closing quote"):
             Org.from_csv(path)
+
+    @given(st.text(max_size=300))
+    def test_any_text_gives_an_org_or_a_spec_error(self, text: str):
+        """An HR export, whatever it holds, reads or is refused in words."""
+        try:
+            org = Org.from_csv(io.StringIO("id,name,function,manager\n" + text))
+        except SpecError as error:
+            assert error.problems
+        else:
+            assert all(person.id.strip() == person.id for person in org.people)
