@@ -28,6 +28,7 @@ __all__ = [
     "read_rows",
     "read_sparse",
     "read_table",
+    "width_problem",
 ]
 
 CSV_COLUMNS: Final = ("id", "name", "function", "manager")
@@ -106,6 +107,16 @@ class CsvRow:
     row: int
     line: int
     cells: list[str]
+
+
+def width_problem(
+    cells: int, width: int, name: str, row: int, line: int, path: tuple[str | int, ...] = ()
+) -> Problem:
+    """A record with more or fewer cells than the header, placed after the shorter one."""
+    return Problem(
+        f"Row has {cells} cells but the header has {width}",
+        Location(name, row=row, line=line, column=min(cells, width) + 1, path=path),
+    )
 
 
 def csv_problem(error: Exception) -> str:
@@ -306,15 +317,8 @@ def _read_people(
     for item in found:
         if len(item.cells) > width:
             problems.append(
-                Problem(
-                    f"Row has {len(item.cells)} cells but the header has {width}",
-                    Location(
-                        name,
-                        row=item.row,
-                        line=item.line,
-                        column=width + 1,
-                        path=(*prefix, len(records)),
-                    ),
+                width_problem(
+                    len(item.cells), width, name, item.row, item.line, (*prefix, len(records))
                 )
             )
         record: dict[str, Any] = {}

@@ -14,10 +14,17 @@ import numbers
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Annotated, Any, Final, Self, TypeVar
+from typing import Annotated, Any, Final, Self, TypeVar, final
 
 import attrs
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    ValidationError,
+)
 
 from alignkit._suggest import suggest
 from alignkit.diagnostics import Location
@@ -25,6 +32,8 @@ from alignkit.errors import Problem, SpecError
 
 __all__ = [
     "NAME_PATTERN",
+    "FrozenDict",
+    "FrozenMap",
     "PresetName",
     "SpecModel",
     "TupleOf",
@@ -43,6 +52,57 @@ NAME_PATTERN: Final = r"^\S(?:[^\r\n]*\S)?$"
 
 TupleOf = Annotated[Sequence[T], AfterValidator(tuple)]
 """A field that accepts any sequence (a list from YAML or Python) and stores a tuple."""
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@final
+class FrozenDict(Mapping[K, V]):
+    """An immutable, hashable mapping: what a spec's mapping field stores.
+
+    It compares equal to a ``dict`` with the same items, and a spec holding one can
+    be hashed and used as a key.
+
+    >>> owners = FrozenDict({"pricing": "vp-sales"})
+    >>> owners == {"pricing": "vp-sales"}, hash(owners) == hash(FrozenDict(owners))
+    (True, True)
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        self._data: dict[K, V] = dict(data)
+        self._hash: int | None = None
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({self._data!r})"
+
+
+FrozenMap = Annotated[Mapping[K, V], AfterValidator(FrozenDict), PlainSerializer(dict)]
+"""A mapping field: any mapping in, a :class:`FrozenDict` stored, a ``dict`` dumped.
+
+Give it ``default_factory=FrozenDict``.
+"""
 
 
 class SpecModel(BaseModel):

@@ -1426,10 +1426,9 @@ def _row_problem(
             f"Decision `{decision_id}` has two rows (first on row {first_row[decision_id]})",
             where,
         )
-    return Problem(
-        f"Row has {item.width} cells but the header has {width}",
-        Location(name, row=item.row, line=item.line, column=width + 1),
-    )
+    from alignkit._csvio import width_problem
+
+    return width_problem(item.width, width, name, item.row, item.line)
 
 
 def _place(where: Location | tuple[int, int], file: str | None) -> Location:
