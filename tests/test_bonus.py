@@ -576,7 +576,7 @@ class TestScoresCsv:
 
     def test_a_problem_without_a_cell_has_no_column(self):
         """A problem no column holds is placed at its row only."""
-        from alignkit.bonus import _score_column
+        from alignkit.bonus._model import _score_column
 
         assert _score_column((), days=False) is None
         assert _score_column(("eligible",), days=True) == "eligible_days"
@@ -1346,9 +1346,9 @@ class TestComputePayoutsCsv:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ):
         """Earlier chunks are computed, but the file is replaced only if the whole run succeeds."""
-        import alignkit.bonus
+        import alignkit.bonus._model
 
-        monkeypatch.setattr(alignkit.bonus, "_CHUNK", 2)
+        monkeypatch.setattr(alignkit.bonus._model, "_CHUNK", 2)
         scores = scores_file(
             tmp_path, "".join(f"e{i},100,1,1,1,1\n" for i in range(6)) + "e0,1,1,1,1,1\n"
         )
@@ -1531,11 +1531,11 @@ class TestRunProperties:
         """With or without NumPy, a run writes the same bytes, or reports the same problems."""
         import sys
 
-        import alignkit.bonus
+        import alignkit.bonus._model
 
         plan, text, decimal_comma = run
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(alignkit.bonus, "_CHUNK", chunk)
+            patch.setattr(alignkit.bonus._model, "_CHUNK", chunk)
             fast = outcome(plan, text, decimal_comma=decimal_comma)
             patch.setitem(sys.modules, "numpy", None)
             exact = outcome(plan, text, decimal_comma=decimal_comma)

@@ -15,7 +15,6 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alignkit import decision_rights
 from alignkit.alignment_file import loads
 from alignkit.decision_rights import (
     Decision,
@@ -26,6 +25,7 @@ from alignkit.decision_rights import (
     Scheme,
     parse_cell,
 )
+from alignkit.decision_rights import _model as decision_rights_impl
 from alignkit.errors import PermissionDenied, SpecError, UnknownNameError
 from alignkit.org import Function, Org, Person
 from tests.strategies import matrices
@@ -1231,7 +1231,7 @@ class TestYamlAnyText:
             decisions=[{"id": "d", "accountable": "yes", "title": "T", "consulted": ["b", "c"]}]
         )
         expected = rights.to_yaml()
-        monkeypatch.setattr(decision_rights, "_text_fields", lambda: None)
+        monkeypatch.setattr(decision_rights_impl, "_text_fields", lambda: None)
         assert rights.to_data()["decisions"] == [
             {"id": "d", "title": "T", "accountable": "yes", "consulted": ["b", "c"]}
         ]
@@ -1239,15 +1239,15 @@ class TestYamlAnyText:
 
     def test_fields_other_than_text_are_noticed(self, monkeypatch: pytest.MonkeyPatch):
         """A field that is not text turns the direct path off."""
-        assert decision_rights._text_fields.__wrapped__() is not None
-        monkeypatch.setattr(decision_rights, "_text_kind", lambda _: None)
-        assert decision_rights._text_fields.__wrapped__() is None
+        assert decision_rights_impl._text_fields.__wrapped__() is not None
+        monkeypatch.setattr(decision_rights_impl, "_text_kind", lambda _: None)
+        assert decision_rights_impl._text_fields.__wrapped__() is None
 
     @pytest.mark.parametrize("data", [{"k": 1}, {"k": None}, {"k": [["nested"]]}, {"k": [{}]}])
     def test_other_data_is_left_to_pyyaml(self, data: dict[str, object]):
         """The direct writer refuses what it does not write as PyYAML would."""
-        with pytest.raises(decision_rights._NotSimple):
-            decision_rights._YamlWriter().mapping(data, 0, "")
+        with pytest.raises(decision_rights_impl._NotSimple):
+            decision_rights_impl._YamlWriter().mapping(data, 0, "")
 
 
 class TestSheetCells:

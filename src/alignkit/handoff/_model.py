@@ -1,32 +1,4 @@
-"""Minimum Viable Handoff: quality gates, the handoff lifecycle and blame-free red flags.
-
-The handover from Sales to Operations is where new customers drop off. A
-:class:`QualityGate` states what a complete handoff package holds (the default,
-:meth:`QualityGate.minimum_viable`, is the MVH: a complete scoping document, a signed
-statement of work, a measurable customer success criterion and a named owner).
-A :class:`HandoffDesk` opens a handoff when a CRM deal turns Closed-Won and runs its
-lifecycle, so acceptance cannot skip the gate and an open red flag pauses it.
-
->>> import datetime as dt
->>> from alignkit.handoff import Artifact, HandoffPackage, QualityGate, SuccessCriterion
->>> at = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
->>> package = HandoffPackage(
-...     deal_id="D-1001",
-...     customer="Globex",
-...     from_function="Sales",
-...     to_function="Operations",
-...     owner="ae-1",
-...     artifacts=[
-...         Artifact("scoping_document", status="complete"),
-...         Artifact("sow", status="signed", signed_by="Globex CFO", signed_at=at),
-...     ],
-...     success_criteria=[SuccessCriterion("Weekly active users", "wau", 200)],
-... )
->>> QualityGate.minimum_viable().evaluate(package).passed
-True
-
-Added in 0.1.
-"""
+"""The implementation of :mod:`alignkit.handoff`; import from ``alignkit.handoff``."""
 
 from __future__ import annotations
 
@@ -1654,6 +1626,7 @@ class HandoffDesk:
     ...     functions=[Function("Sales", "ae-1"), Function("Operations", "onb-1")],
     ...     people=[Person("ae-1", "Lee Park", "Sales"), Person("onb-1", "Ana Ruiz", "Operations")],
     ... )
+    >>> import datetime as dt
     >>> at = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
     >>> desk = HandoffDesk(org)
     >>> desk.receive(DealEvent("e1", "D-1", "Closed-Won", at, {"owner": "ae-1"})).state.name
