@@ -388,6 +388,7 @@ class TestSchema:
             "teams",
             "bonus_plans",
             "incentives",
+            "lint",
             "ignore",
         }
         assert schema["additionalProperties"] is False

@@ -147,7 +147,7 @@ class TestRuleDescriptors:
         from alignkit.diagnostics import register_rules
 
         monkeypatch.setattr(
-            alignkit.diagnostics, "_CATALOGUE", dict(alignkit.diagnostics._CATALOGUE)
+            alignkit.diagnostics, "_CATALOGUES", list(alignkit.diagnostics._CATALOGUES)
         )
         from alignkit.rules import Rule
 

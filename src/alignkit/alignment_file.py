@@ -41,23 +41,21 @@ import attrs
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
 from alignkit._csvio import read_people_rows
+from alignkit._file_rules import EXPIRED_IGNORE, IGNORE_UNKNOWN_CODE, UNUSED_IGNORE
 from alignkit._files import read_regular_file, resolve_named_file
 from alignkit._source import ChainSourceMap, SourceMap, TextSourceMap, resolve_location
-from alignkit._spec import SpecModel, TupleOf, declared_twice
+from alignkit._spec import SpecModel, TupleOf, declared_twice, spec_error
 from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
-from alignkit.bonus import BonusPlan, BonusPlanSpec
-from alignkit.decision_rights import DecisionRights
+from alignkit.areas import Area, areas
+from alignkit.bonus import BonusPlanSpec
+from alignkit.decision_rights import DecisionRights, DecisionRightsLint
 from alignkit.diagnostics import Diagnostic, Location, PathPart, Report, Severity
 from alignkit.errors import Problem, SpecError
 from alignkit.handoff import HandoffsSection
-from alignkit.incentives import (
-    DEFAULT_TENSIONS,
-    IncentiveMap,
-    IncentivesSection,
-    conflict_diagnostics,
-)
+from alignkit.incentives import IncentivesSection
 from alignkit.org import Function, Org, Person
-from alignkit.squads import Team, check_teams
+from alignkit.rules import RULES
+from alignkit.squads import Team
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -65,6 +63,7 @@ __all__ = [
     # the model
     "AlignmentFile",
     "IgnoreEntry",
+    "LintSection",
     "OrgSection",
     # reading and checking
     "check",
@@ -139,6 +138,26 @@ class OrgSection(Org):
         super().__init__(functions=functions, people=people, people_csv=people_csv)
 
 
+class LintSection(SpecModel):
+    """The ``lint:`` section: each area's rule options, under the area's key.
+
+    >>> LintSection(decision_rights={"max_consulted": 8}).decision_rights.max_consulted
+    8
+
+    An area registered with :func:`alignkit.areas.register_area` takes its options
+    here too, under its own key. Each rule's page lists the options it reads.
+
+    Added in 0.1.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    decision_rights: DecisionRightsLint = Field(
+        default_factory=DecisionRightsLint,
+        description="Thresholds of DR004, DR005, DR007 and DR008.",
+    )
+
+
 class AlignmentFile(SpecModel):
     """A whole alignment file.
 
@@ -167,6 +186,9 @@ class AlignmentFile(SpecModel):
     incentives: IncentivesSection | None = Field(
         default=None, description="Metrics in tension, for the incentive-conflict map."
     )
+    lint: LintSection = Field(
+        default_factory=LintSection, description="Rule options, by area (thresholds)."
+    )
     ignore: tuple[IgnoreEntry, ...] = Field(
         default=(), description="Findings the team accepts, each with a reason."
     )
@@ -174,6 +196,62 @@ class AlignmentFile(SpecModel):
     _source: SourceMap | None = PrivateAttr(default=None)
     _file: str | None = PrivateAttr(default=None)
     _left_out: _LeftOut | None = PrivateAttr(default=None)
+    _registered: Mapping[str, Any] = PrivateAttr(default_factory=dict)
+    _registered_options: Mapping[str, Any] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> AlignmentFile:  # noqa: ANN401 - as pydantic's
+        """Validate ``obj``, with the sections of registered areas beyond the built-in ones.
+
+        Raises:
+            SpecError: Every problem, in the built-in sections and the registered ones.
+        """
+        if not isinstance(obj, Mapping):
+            return super().model_validate(obj, **kwargs)
+        data, extra, extra_options = _split_registered(obj)
+        problems: list[Problem] = []
+        model = None
+        try:
+            model = super().model_validate(data, **kwargs)
+        except SpecError as error:
+            problems.extend(error.problems)
+        sections = _validate_registered(extra, (), problems)
+        options = _validate_registered(extra_options, ("lint",), problems, options=True)
+        if problems or model is None:
+            raise SpecError(problems)
+        model._registered = sections  # noqa: SLF001 - set once, right after construction
+        model._registered_options = options  # noqa: SLF001
+        return model
+
+    def section(self, key: str) -> Any:  # noqa: ANN401 - each area's own section model
+        r"""The section of the area whose key is ``key``; ``None`` (or ``()``) when absent.
+
+        >>> from alignkit.alignment_file import loads
+        >>> loads("version: 1\norg: {functions: [{name: Sales}]}").section("teams")
+        ()
+
+        Raises:
+            UnknownNameError: No area has that key.
+        """
+        from alignkit.areas import area
+
+        found = area(key)
+        if key in type(self).model_fields:
+            return getattr(self, key)
+        return self._registered.get(key, () if found.many else None)
+
+    def options(self, key: str) -> Any:  # noqa: ANN401 - each area's own options model
+        """The lint options of the area whose key is ``key``, defaults filled in.
+
+        Raises:
+            UnknownNameError: No area has that key.
+        """
+        from alignkit.areas import area
+
+        found = area(key)
+        if key in LintSection.model_fields:
+            return getattr(self.lint, key)
+        return self._registered_options.get(key) or found.default_options()
 
     def _invariants(self) -> Iterator[Problem]:
         return declared_twice("Team", "teams", (team.name for team in self.teams))
@@ -205,8 +283,8 @@ class AlignmentFile(SpecModel):
         """
         today = _day(at)
         found: list[Diagnostic] = []
-        for check_section in _SECTION_CHECKS:
-            found.extend(check_section(self))
+        for each in areas():
+            found.extend(each.check(self, self.options(each.key)))
         found = list(_apply_ignores(found, self.ignore, today))
         placed = [d.with_location(self.locate(d.location)) for d in found]
         left_out = self._left_out
@@ -228,93 +306,79 @@ def _day(at: dt.date | dt.datetime | None) -> dt.date:
     return at
 
 
-def _with_prefix(diagnostics: Iterable[Diagnostic], *prefix: str | int) -> Iterator[Diagnostic]:
-    for d in diagnostics:
-        loc = d.location or Location()
-        yield d.with_location(attrs.evolve(loc, path=(*prefix, *loc.path)))
+def _registered_areas() -> list[Area]:
+    """The areas beyond the file model's own fields."""
+    return [a for a in areas() if a.key not in AlignmentFile.model_fields]
 
 
-def _check_org(file: AlignmentFile) -> Iterable[Diagnostic]:
-    return _with_prefix(file.org.lint(), "org")
+def _split_registered(
+    obj: Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[Area, Any], dict[Area, Any]]:
+    """The file's data without registered areas' sections and options, and those apart."""
+    extra = {a: obj[a.key] for a in _registered_areas() if a.key in obj}
+    data = {key: value for key, value in obj.items() if key not in {a.key for a in extra}}
+    extra_options: dict[Area, Any] = {}
+    lint = data.get("lint")
+    if isinstance(lint, Mapping):
+        extra_options = {a: lint[a.key] for a in _registered_areas() if a.key in lint}
+        if extra_options:
+            data["lint"] = {
+                k: v for k, v in lint.items() if k not in {a.key for a in extra_options}
+            }
+    return data, extra, extra_options
 
 
-def _check_rights(file: AlignmentFile) -> Iterable[Diagnostic]:
-    if file.decision_rights is None:
-        return ()
-    found = file.decision_rights.lint(file.org, extra_parties=[t.name for t in file.teams])
-    # DR006 points into the org; everything else into the section.
-    inside = [d for d in found if d.location is None or d.location.section != "org"]
-    outside = [d for d in found if d.location is not None and d.location.section == "org"]
-    return [*_with_prefix(inside, "decision_rights"), *outside]
+def _validate_registered(
+    found: Mapping[Area, Any],
+    prefix: tuple[PathPart, ...],
+    problems: list[Problem],
+    *,
+    options: bool = False,
+) -> dict[str, Any]:
+    """Each registered area's section (or options), validated by its own model."""
+    from pydantic import TypeAdapter, ValidationError
 
-
-def _check_handoffs(file: AlignmentFile) -> Iterable[Diagnostic]:
-    if file.handoffs is None:
-        return ()
-    return _with_prefix(file.handoffs.lint(file.org), "handoffs")
-
-
-def _check_teams(file: AlignmentFile) -> Iterable[Diagnostic]:
-    if not file.teams:
-        return ()
-    return _with_prefix(check_teams(file.teams, file.org, file.decision_rights), "teams")
-
-
-def _check_bonus(file: AlignmentFile) -> Iterable[Diagnostic]:
-    from alignkit.rules import RULES
-
-    assigned: dict[str, BonusPlan] = {}
-    for p, spec in enumerate(file.bonus_plans):
-        plan = spec.build()
-        if plan.shared_outcome_share == 0:
-            yield RULES["BN001"].diagnostic(
-                f"Plan `{plan.name}` pays nothing on team or company outcomes",
-                path=("bonus_plans", p),
-                target=plan.name,
+    out: dict[str, Any] = {}
+    for each, value in found.items():
+        model = each.options if options else each.section
+        if model is None:
+            problems.append(
+                Problem(
+                    f"The area `{each.key}` takes no {'options' if options else 'section'}",
+                    Location(path=(*prefix, each.key)),
+                )
             )
-        for f, function in enumerate(spec.functions):
-            where = ("bonus_plans", p, "functions", f)
-            if file.org.get_function(function) is None:
-                yield RULES["BN002"].diagnostic(
-                    f"Plan `{plan.name}` is assigned to `{function}`, which is not a function",
-                    path=where,
-                    target=plan.name,
+            continue
+        kind: Any = tuple[model, ...] if each.many and not options else model  # type: ignore[valid-type]
+        try:
+            out[each.key] = TypeAdapter(kind).validate_python(value)
+        except ValidationError as error:
+            problems.extend(spec_error(error, model=model, prefix=(*prefix, each.key)).problems)
+        except SpecError as error:
+            problems.extend(
+                attrs.evolve(
+                    p, location=attrs.evolve(p.location, path=(*prefix, each.key, *p.location.path))
                 )
-            elif function in assigned:
-                yield RULES["BN003"].diagnostic(
-                    f"`{function}` is on plan `{assigned[function].name}` and on `{plan.name}`",
-                    path=where,
-                    target=function,
-                )
-            else:
-                assigned[function] = plan
-    tensions = file.incentives.all_tensions() if file.incentives is not None else DEFAULT_TENSIONS
-    incentives = IncentiveMap.from_plans(assigned, tensions)
-    section = "incentives" if file.incentives is not None else "bonus_plans"
-    for finding in conflict_diagnostics(incentives):
-        yield finding.with_location(Location(path=(section,)))
-
-
-_SECTION_CHECKS: Final = (_check_org, _check_rights, _check_handoffs, _check_teams, _check_bonus)
+                for p in error.problems
+            )
+    return out
 
 
 def _apply_ignores(
     found: list[Diagnostic], entries: tuple[IgnoreEntry, ...], today: dt.date
 ) -> Iterator[Diagnostic]:
-    from alignkit.rules import RULES
-
     active: dict[tuple[str, str], int] = {}
     live: list[int] = []
     for i, entry in enumerate(entries):
         path = ("ignore", i)
         if entry.code not in RULES:
-            yield RULES["AK003"].diagnostic(
+            yield IGNORE_UNKNOWN_CODE.diagnostic(
                 f"`ignore:` names the unknown code `{entry.code}`",
                 path=(*path, "code"),
                 target=entry.target,
             )
         elif entry.until is not None and entry.until < today:
-            yield RULES["AK001"].diagnostic(
+            yield EXPIRED_IGNORE.diagnostic(
                 f"The ignore of {entry.code} for `{entry.target}` expired on "
                 f"{entry.until.isoformat()}",
                 path=(*path, "until"),
@@ -336,7 +400,7 @@ def _apply_ignores(
         entry = entries[i]
         first = active[entry.code, entry.target]
         why = "matches no finding" if first == i else f"repeats ignore[{first}]"
-        yield RULES["AK002"].diagnostic(
+        yield UNUSED_IGNORE.diagnostic(
             f"The ignore of {entry.code} for `{entry.target}` {why}",
             path=("ignore", i),
             target=entry.target,
@@ -772,8 +836,6 @@ def problem_diagnostic(problem: Problem) -> Diagnostic:
 
     Added in 0.1.
     """
-    from alignkit.rules import RULES
-
     code = problem.code or _SCHEMA_CODE
     rule = RULES.get(code)
     hint = rule.fix if rule is not None else None

@@ -571,7 +571,7 @@ class Report(Sequence[Diagnostic]):
             first.setdefault(d.code, d)
         rules = []
         for code in used:
-            known = _CATALOGUE.get(code)
+            known = _rule_docs(code)
             entry: dict[str, Any] = {"id": code}
             name = first[code].name or (known.name if known is not None else None)
             if name is not None:
@@ -639,19 +639,24 @@ class RuleDocs(Protocol):
         """What the rule checks."""
 
 
-_CATALOGUE: dict[str, RuleDocs] = {}
+_CATALOGUES: list[Mapping[str, RuleDocs]] = []
 
 
 def register_rules(rules: Mapping[str, RuleDocs]) -> None:
     """Make rules' documentation known to the renderers, by code.
 
     SARIF output describes each code it reports with it. ``alignkit.rules`` registers
-    the built-in catalogue when it is imported; a tool with codes of its own can
-    register them the same way. Registering a code again replaces its entry.
+    the catalogue when it is imported; a tool with codes of its own can register them
+    the same way. The mapping is kept, not copied: codes added to it later are known
+    too, and a mapping registered later wins for a code both hold.
 
     Added in 0.1.
     """
-    _CATALOGUE.update(rules)
+    _CATALOGUES.insert(0, rules)
+
+
+def _rule_docs(code: str) -> RuleDocs | None:
+    return next((found[code] for found in _CATALOGUES if code in found), None)
 
 
 def _gh_data(text: str) -> str:

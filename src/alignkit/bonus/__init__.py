@@ -32,6 +32,7 @@ Added in 0.1.
 from __future__ import annotations
 
 from alignkit._exports import publish
+from alignkit.bonus._area import assign_plans
 from alignkit.bonus._model import (
     MAX_AMOUNT,
     MINOR_UNITS,
@@ -75,6 +76,7 @@ __all__ = [
     "PayoutSummary",
     "Refusal",
     "allocate",
+    "assign_plans",
     # CSV
     "compute_payouts_csv",
     "read_scores_csv",

@@ -35,6 +35,7 @@ Added in 0.1.
 from __future__ import annotations
 
 from alignkit._exports import publish
+from alignkit.decision_rights._area import DecisionRightsLint
 from alignkit.decision_rights._model import (
     ROLE_ORDER,
     Decision,
@@ -51,6 +52,7 @@ __all__ = [
     # the model
     "Decision",
     "DecisionRights",
+    "DecisionRightsLint",
     "Delegation",
     # answers
     "EscalationPath",

@@ -25,6 +25,20 @@ from pydantic import (
 
 from alignkit._csvsafe import unescape_cell
 from alignkit._spec import NAME_PATTERN, SpecModel, TupleOf
+from alignkit.decision_rights._rules import (
+    ACCOUNTABLE_ALSO_CONSULTED,
+    ACCOUNTABLE_BOTTLENECK,
+    ACCOUNTABLE_FUNCTION_WITHOUT_HEAD,
+    CONSULTED_OVERLOAD,
+    DECISION_WITHOUT_RESPONSIBLE,
+    DELEGATION_UNKNOWN_DECISION,
+    DELEGATION_WITHOUT_AUTHORITY,
+    ESCALATION_HEAVY,
+    FUNCTION_WITHOUT_ROLE,
+    UNKNOWN_PARTY,
+    UNUSED_CATEGORY,
+    VETO_OVERLOAD,
+)
 from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import PermissionDenied, Problem, SpecError, UnknownNameError
 
@@ -1796,8 +1810,6 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
     extra_parties: frozenset[str],
     strategic_scopes: frozenset[str],
 ) -> Iterator[Diagnostic]:
-    from alignkit.rules import RULES
-
     index = rights._index  # noqa: SLF001 - same module
     person_ids = org.person_ids if org is not None else frozenset()
     known = (person_ids | org.function_names | extra_parties) if org is not None else None
@@ -1809,7 +1821,7 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
         from alignkit._suggest import suggest
 
         close = suggest(party, known)
-        return RULES["DR001"].diagnostic(
+        return UNKNOWN_PARTY.diagnostic(
             f"{what} names `{party}`, who is neither a person nor a function in the org",
             path=path,
             target=party,
@@ -1826,7 +1838,7 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
                 if found is not None:
                     yield found
         if not d.responsible:
-            yield RULES["DR002"].diagnostic(
+            yield DECISION_WITHOUT_RESPONSIBLE.diagnostic(
                 f"Decision `{d.id}` has no responsible party",
                 path=("decisions", i),
                 target=d.id,
@@ -1834,13 +1846,13 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
         for field in ("consulted", "informed"):
             if d.accountable in getattr(d, field):
                 k = getattr(d, field).index(d.accountable)
-                yield RULES["DR003"].diagnostic(
+                yield ACCOUNTABLE_ALSO_CONSULTED.diagnostic(
                     f"`{d.accountable}` decides `{d.id}` and is also listed as {field}",
                     path=("decisions", i, field, k),
                     target=d.id,
                 )
         if len(d.consulted) > max_consulted:
-            yield RULES["DR004"].diagnostic(
+            yield CONSULTED_OVERLOAD.diagnostic(
                 f"Decision `{d.id}` consults {len(d.consulted)} parties "
                 f"(more than {max_consulted})",
                 path=("decisions", i, "consulted"),
@@ -1849,7 +1861,7 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
         if org is not None and d.accountable not in person_ids:
             function = org.get_function(d.accountable)
             if function is not None and org.head(d.accountable) is None:
-                yield RULES["DR011"].diagnostic(
+                yield ACCOUNTABLE_FUNCTION_WITHOUT_HEAD.diagnostic(
                     f"Decision `{d.id}` is held by `{d.accountable}`, which has no head to take it",
                     path=("decisions", i, "accountable"),
                     target=d.id,
@@ -1864,7 +1876,7 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
         for who, positions in held.items():
             share = len(positions) / len(live)
             if share > max_accountable_share:
-                yield RULES["DR005"].diagnostic(
+                yield ACCOUNTABLE_BOTTLENECK.diagnostic(
                     f"`{who}` decides {len(positions)} of {len(live)} decisions "
                     f"({share:.0%}, more than {max_accountable_share:.0%})",
                     path=("decisions", positions[0], "accountable"),
@@ -1883,7 +1895,7 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
             if function.name in named_functions or any(p.id in named for p in members):
                 continue
             if index.position and org.get_function(function.name) is function:
-                yield RULES["DR006"].diagnostic(
+                yield FUNCTION_WITHOUT_ROLE.diagnostic(
                     f"Function `{function.name}` holds no role in any decision",
                     path=("org", "functions", k),
                     target=function.name,
@@ -1904,7 +1916,7 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
                 and org.manager(decider) is None
                 and org.manager(owner_person) is not None
             ):
-                yield RULES["DR007"].diagnostic(
+                yield ESCALATION_HEAVY.diagnostic(
                     f"`{d.id}` is a {d.category} decision taken at the top by `{decider}`, "
                     f"while `{owner}` owns {d.category}",
                     path=("decisions", i, "accountable"),
@@ -1919,7 +1931,7 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
             vetoes.setdefault(party, []).append(i)
     for party, positions in vetoes.items():
         if len(positions) > max_vetoes:
-            yield RULES["DR008"].diagnostic(
+            yield VETO_OVERLOAD.diagnostic(
                 f"`{party}` must agree to {len(positions)} decisions (more than {max_vetoes})",
                 path=("decisions", positions[0], "agree"),
                 target=party,
@@ -1936,14 +1948,14 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
             targets = index.categories.get(subject, ())
         if not targets:
             kind = "decision" if delegation.decision is not None else "category"
-            yield RULES["DR010"].diagnostic(
+            yield DELEGATION_UNKNOWN_DECISION.diagnostic(
                 f"A delegation names the unknown {kind} `{subject}`",
                 path=("delegations", k, kind),
                 target=subject,
             )
             continue
         if not any(index.accountable[t] == delegation.from_party for t in targets):
-            yield RULES["DR009"].diagnostic(
+            yield DELEGATION_WITHOUT_AUTHORITY.diagnostic(
                 f"`{delegation.from_party}` delegates `{subject}` but is not accountable for it",
                 path=("delegations", k, "from_party"),
                 target=subject,
@@ -1956,7 +1968,7 @@ def _lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
     for field in ("owners", "forums"):
         for category, party in getattr(rights, field).items():
             if category not in index.categories:
-                yield RULES["DR012"].diagnostic(
+                yield UNUSED_CATEGORY.diagnostic(
                     f"`{field}` names the category `{category}`, which no decision has",
                     path=(field, category),
                     target=category,

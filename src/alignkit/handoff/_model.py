@@ -45,6 +45,13 @@ from alignkit.errors import (
     TransitionError,
     UnknownNameError,
 )
+from alignkit.handoff._rules import (
+    DROP_UNKNOWN_CHECK,
+    GATE_WITHOUT_CHECKS,
+    OWNER_RULE_UNKNOWN_FUNCTION,
+    UNKNOWN_ARTIFACT_KIND,
+    UNKNOWN_HANDOFF_FUNCTION,
+)
 from alignkit.store import ConcurrencyError, MemoryStore, NewEvent, Store, StoredEvent, _brief
 
 if TYPE_CHECKING:
@@ -2310,21 +2317,19 @@ class HandoffsSection(SpecModel):
 
     def lint(self, org: Org | None = None) -> Iterator[Diagnostic]:
         """Codes ``HO001``-``HO005``, placed at field paths of the section."""
-        from alignkit.rules import RULES
-
         kinds = DEFAULT_ARTIFACT_KINDS | set(self.artifact_kinds)
         if org is not None:
             for field in ("sending", "receiving"):
                 name = getattr(self, field)
                 if org.get_function(name) is None:
-                    yield RULES["HO004"].diagnostic(
+                    yield UNKNOWN_HANDOFF_FUNCTION.diagnostic(
                         f"`{field}` names `{name}`, which is not a function of the org",
                         path=(field,),
                         target=name,
                     )
             rule = self.owner_rule
             if rule is not None and org.get_function(rule.function) is None:
-                yield RULES["HO003"].diagnostic(
+                yield OWNER_RULE_UNKNOWN_FUNCTION.diagnostic(
                     f"The owner rule takes owners from `{rule.function}`, which is not a function",
                     path=("owner_rule", "function"),
                     target=rule.function,
@@ -2333,14 +2338,14 @@ class HandoffsSection(SpecModel):
             preset = QualityGate.minimum_viable().names if spec.preset else ()
             for d, name in enumerate(spec.drop):
                 if name not in preset:
-                    yield RULES["HO005"].diagnostic(
+                    yield DROP_UNKNOWN_CHECK.diagnostic(
                         f"Gate `{spec.name}` drops `{name}`, which its preset does not have",
                         path=("gates", g, "drop", d),
                         target=spec.name,
                     )
             kept = [n for n in preset if n not in spec.drop]
             if not kept and not spec.checks:
-                yield RULES["HO001"].diagnostic(
+                yield GATE_WITHOUT_CHECKS.diagnostic(
                     f"Gate `{spec.name}` has no checks, so every package passes",
                     path=("gates", g),
                     target=spec.name,
@@ -2348,7 +2353,7 @@ class HandoffsSection(SpecModel):
             for c, check in enumerate(spec.checks):
                 kind = getattr(check, "kind", None)
                 if kind is not None and kind not in kinds:
-                    yield RULES["HO002"].diagnostic(
+                    yield UNKNOWN_ARTIFACT_KIND.diagnostic(
                         f"Gate `{spec.name}` checks for the unknown artifact kind `{kind}`",
                         path=("gates", g, "checks", c, "kind"),
                         target=spec.name,

@@ -13,6 +13,7 @@ from pydantic import Field
 from alignkit._spec import SpecModel, TupleOf
 from alignkit.diagnostics import Diagnostic, Location
 from alignkit.errors import Problem
+from alignkit.incentives._rules import INCENTIVE_CONFLICT
 
 if TYPE_CHECKING:
     from alignkit.bonus import BonusPlan
@@ -179,12 +180,10 @@ class IncentivesSection(SpecModel):
 
 def conflict_diagnostics(incentives: IncentiveMap) -> Iterator[Diagnostic]:
     """``IN001`` for each conflict."""
-    from alignkit.rules import RULES
-
     for conflict in incentives.conflicts():
         a, b = conflict.functions
         x, y = conflict.metrics
-        yield RULES["IN001"].diagnostic(
+        yield INCENTIVE_CONFLICT.diagnostic(
             f"{a} is paid on {x} and {b} on {y}, which pull against each other, "
             f"and they share no metric ({conflict.reason})",
             target=f"{a}/{b}",

@@ -17,6 +17,18 @@ from alignkit._spec import SpecModel
 from alignkit._suggest import suggest
 from alignkit.diagnostics import Diagnostic, Report
 from alignkit.errors import UnknownNameError
+from alignkit.org._rules import (
+    DUPLICATE_FUNCTION,
+    DUPLICATE_PERSON_ID,
+    EMPTY_FUNCTION,
+    FUNCTION_WITHOUT_HEAD,
+    HEAD_OUTSIDE_FUNCTION,
+    PERSON_NAMED_LIKE_FUNCTION,
+    REPORTING_CYCLE,
+    UNDECLARED_FUNCTION,
+    UNKNOWN_HEAD,
+    UNKNOWN_MANAGER,
+)
 
 __all__ = [
     "CSV_COLUMNS",
@@ -347,8 +359,6 @@ class Org(SpecModel):
 
 
 def _lint_org(org: Org) -> Iterator[Diagnostic]:
-    from alignkit.rules import RULES
-
     index = org._index  # noqa: SLF001 - same module
     ids = index.people
     functions = index.functions
@@ -357,7 +367,7 @@ def _lint_org(org: Org) -> Iterator[Diagnostic]:
     for i, person in enumerate(org.people):
         if counts[person.id] > 1 and index.position[person.id] != i:
             first = index.position[person.id]
-            yield RULES["ORG003"].diagnostic(
+            yield DUPLICATE_PERSON_ID.diagnostic(
                 f"Person id `{person.id}` is declared more than once (first as people[{first}])",
                 path=("people", i, "id"),
                 target=person.id,
@@ -367,7 +377,7 @@ def _lint_org(org: Org) -> Iterator[Diagnostic]:
             continue
         if person.manager is not None and person.manager not in ids:
             close = suggest(person.manager, ids)
-            yield RULES["ORG001"].diagnostic(
+            yield UNKNOWN_MANAGER.diagnostic(
                 f"Person `{person.id}` reports to `{person.manager}`, who is not in the org",
                 path=("people", i, "manager"),
                 target=person.id,
@@ -375,7 +385,7 @@ def _lint_org(org: Org) -> Iterator[Diagnostic]:
             )
         if person.function not in functions:
             close = suggest(person.function, functions)
-            yield RULES["ORG005"].diagnostic(
+            yield UNDECLARED_FUNCTION.diagnostic(
                 f"Person `{person.id}` belongs to `{person.function}`, "
                 "which is not a declared function",
                 path=("people", i, "function"),
@@ -383,7 +393,7 @@ def _lint_org(org: Org) -> Iterator[Diagnostic]:
                 hint=f"Did you mean `{close}`?" if close else None,
             )
         if person.id in functions:
-            yield RULES["ORG010"].diagnostic(
+            yield PERSON_NAMED_LIKE_FUNCTION.diagnostic(
                 f"`{person.id}` is both a person id and a function name",
                 path=("people", i, "id"),
                 target=person.id,
@@ -393,7 +403,7 @@ def _lint_org(org: Org) -> Iterator[Diagnostic]:
     function_counts = Counter(f.name for f in org.functions)
     for k, function in enumerate(org.functions):
         if index.function_position[function.name] != k:
-            yield RULES["ORG008"].diagnostic(
+            yield DUPLICATE_FUNCTION.diagnostic(
                 f"Function `{function.name}` is declared more than once",
                 path=("functions", k, "name"),
                 target=function.name,
@@ -401,28 +411,28 @@ def _lint_org(org: Org) -> Iterator[Diagnostic]:
             continue
         del function_counts[function.name]
         if function.head is None:
-            yield RULES["ORG006"].diagnostic(
+            yield FUNCTION_WITHOUT_HEAD.diagnostic(
                 f"Function `{function.name}` has no head",
                 path=("functions", k),
                 target=function.name,
             )
         elif function.head not in ids:
             close = suggest(function.head, ids)
-            yield RULES["ORG004"].diagnostic(
+            yield UNKNOWN_HEAD.diagnostic(
                 f"Function `{function.name}` is headed by `{function.head}`, who is not in the org",
                 path=("functions", k, "head"),
                 target=function.name,
                 hint=f"Did you mean `{close}`?" if close else None,
             )
         elif ids[function.head].function != function.name:
-            yield RULES["ORG007"].diagnostic(
+            yield HEAD_OUTSIDE_FUNCTION.diagnostic(
                 f"Function `{function.name}` is headed by `{function.head}`, "
                 f"who belongs to `{ids[function.head].function}`",
                 path=("functions", k, "head"),
                 target=function.name,
             )
         if function.name not in index.members:
-            yield RULES["ORG009"].diagnostic(
+            yield EMPTY_FUNCTION.diagnostic(
                 f"Function `{function.name}` has no members",
                 path=("functions", k),
                 target=function.name,
@@ -431,8 +441,6 @@ def _lint_org(org: Org) -> Iterator[Diagnostic]:
 
 def _cycles(org: Org) -> Iterator[Diagnostic]:
     """Each reporting cycle once, at its first member in file order; linear time."""
-    from alignkit.rules import RULES
-
     index = org._index  # noqa: SLF001 - same module
     done: set[str] = set()
     for person_id in index.people:
@@ -447,7 +455,7 @@ def _cycles(org: Org) -> Iterator[Diagnostic]:
             first = min(loop, key=index.position.__getitem__)
             start = loop.index(first)
             ordered = loop[start:] + loop[:start]
-            yield RULES["ORG002"].diagnostic(
+            yield REPORTING_CYCLE.diagnostic(
                 _cycle_message(ordered),
                 path=("people", index.position[first], "manager"),
                 target=first,

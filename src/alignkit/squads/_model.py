@@ -19,6 +19,17 @@ from pydantic import Field, field_validator
 from alignkit._spec import SpecModel, TupleOf, also_accepts, suggest
 from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import Problem, SpecError
+from alignkit.squads._rules import (
+    DECISION_OUTSIDE_AUTONOMY,
+    FUNCTION_DOMINATES_TEAM,
+    LEADER_NOT_MEMBER,
+    MEMBER_FUNCTION_MISMATCH,
+    MEMBER_NOT_IN_ORG,
+    MISSION_WITHOUT_OUTCOME,
+    OVER_ALLOCATED_MEMBER,
+    TEAM_SIZE_OUT_OF_BAND,
+    TOO_FEW_FUNCTIONS,
+)
 
 if TYPE_CHECKING:
     from alignkit.decision_rights import DecisionRights
@@ -464,11 +475,9 @@ def _check_team(
     mission_check: Callable[[str, str | None], bool],
     prefix: tuple[str | int, ...],
 ) -> Iterator[Diagnostic]:
-    from alignkit.rules import RULES
-
     model = team.model
     if not model.fits(team.size):
-        yield RULES["SQ001"].diagnostic(
+        yield TEAM_SIZE_OUT_OF_BAND.diagnostic(
             f"Team `{team.name}` has {team.size} members; a {model.name} has "
             f"{model.min_size}-{model.max_size}",
             path=(*prefix, "members"),
@@ -477,7 +486,7 @@ def _check_team(
         )
     functions = team.functions
     if len(functions) < model.min_functions:
-        yield RULES["SQ002"].diagnostic(
+        yield TOO_FEW_FUNCTIONS.diagnostic(
             f"Team `{team.name}` spans {len(functions)} function"
             f"{'s' if len(functions) != 1 else ''}; a {model.name} needs at least "
             f"{model.min_functions}",
@@ -485,11 +494,11 @@ def _check_team(
             target=team.name,
         )
     if team.leader is None:
-        yield RULES["SQ003"].diagnostic(
+        yield LEADER_NOT_MEMBER.diagnostic(
             f"Team `{team.name}` has no leader", path=(*prefix,), target=team.name
         )
     elif team.leader not in {m.id for m in team.members}:
-        yield RULES["SQ003"].diagnostic(
+        yield LEADER_NOT_MEMBER.diagnostic(
             f"Team `{team.name}` is led by `{team.leader}`, who is not a member",
             path=(*prefix, "leader"),
             target=team.name,
@@ -501,7 +510,7 @@ def _check_team(
         for decision_id in sorted(rights.decisions_for(team.name, Role.ACCOUNTABLE)):
             scope = rights.decision(decision_id).scope or "team"
             if scope not in allowed:
-                yield RULES["SQ005"].diagnostic(
+                yield DECISION_OUTSIDE_AUTONOMY.diagnostic(
                     f"Team `{team.name}` ({model.autonomy.value} autonomy) is accountable "
                     f"for `{decision_id}`, a {scope} decision",
                     path=(*prefix, "model"),
@@ -511,13 +520,13 @@ def _check_team(
     if team.size:
         function, seats = functions.most_common(1)[0]
         if seats * 2 > team.size:
-            yield RULES["SQ006"].diagnostic(
+            yield FUNCTION_DOMINATES_TEAM.diagnostic(
                 f"{function} holds {seats} of {team.size} seats in team `{team.name}`",
                 path=(*prefix, "members"),
                 target=team.name,
             )
     if not mission_check(team.mission, team.metric):
-        yield RULES["SQ007"].diagnostic(
+        yield MISSION_WITHOUT_OUTCOME.diagnostic(
             f"The mission of `{team.name}` ({team.mission!r}) does not name a measurable "
             "customer outcome",
             path=(*prefix, "mission"),
@@ -527,13 +536,13 @@ def _check_team(
         for index, member in enumerate(team.members):
             person = org.get_person(member.id)
             if person is None:
-                yield RULES["SQ008"].diagnostic(
+                yield MEMBER_NOT_IN_ORG.diagnostic(
                     f"`{member.id}` in team `{team.name}` is not in the org",
                     path=(*prefix, "members", index, "id"),
                     target=member.id,
                 )
             elif person.function != member.function:
-                yield RULES["SQ009"].diagnostic(
+                yield MEMBER_FUNCTION_MISMATCH.diagnostic(
                     f"`{member.id}` is listed as {member.function} in team `{team.name}` "
                     f"but belongs to {person.function}",
                     path=(*prefix, "members", index, "function"),
@@ -562,8 +571,6 @@ def check_teams(
 
 
 def _allocation(teams: Sequence[Team]) -> Iterator[Diagnostic]:
-    from alignkit.rules import RULES
-
     total: dict[str, float] = {}
     last: dict[str, tuple[int, int, list[str]]] = {}
     for t, team in enumerate(teams):
@@ -574,7 +581,7 @@ def _allocation(teams: Sequence[Team]) -> Iterator[Diagnostic]:
     for person, share in total.items():
         if share > 1 + 1e-9:
             t, m, names = last[person]
-            yield RULES["SQ004"].diagnostic(
+            yield OVER_ALLOCATED_MEMBER.diagnostic(
                 f"`{person}` is allocated {share:.0%} across {', '.join(names)}",
                 path=(t, "members", m, "allocation"),
                 target=person,
