@@ -285,9 +285,9 @@ class TestProgress:
         """On a terminal, a big file gets a progress bar on standard error."""
         import click.testing
 
-        import alignkit.cli
+        import alignkit.bonus._cli
 
-        monkeypatch.setattr(alignkit.cli, "_PROGRESS_FROM", 10)
+        monkeypatch.setattr(alignkit.bonus._cli, "_PROGRESS_FROM", 10)
         monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda _: True)
         scores = sheet(tmp_path, "".join(f"e{i},100,1,1,1,1\n" for i in range(3_000)))
         out = tmp_path / "payouts.csv"
@@ -301,9 +301,9 @@ class TestProgress:
         self, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ):
         """Off a terminal (a pipe, a log), there is no bar, however big the file."""
-        import alignkit.cli
+        import alignkit.bonus._cli
 
-        monkeypatch.setattr(alignkit.cli, "_PROGRESS_FROM", 10)
+        monkeypatch.setattr(alignkit.bonus._cli, "_PROGRESS_FROM", 10)
         scores = sheet(tmp_path, "e1,100,1,1,1,1\n")
         result = compute(runner, "blended", str(scores))
         assert (result.exit_code, result.stderr) == (0, "")

@@ -17,6 +17,7 @@ import codecs
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+from alignkit._limits import DEFAULT_MAX_BYTES
 from alignkit._source import TextSourceMap
 from alignkit.diagnostics import Location, PathPart
 from alignkit.errors import Problem, SpecError
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MAX_BYTES", "decode", "parse_text"]
 
-DEFAULT_MAX_BYTES: Final = 10 * 1024 * 1024
-"""The largest alignment file read by default: 10 MiB."""
 
 _MAX_NODES: Final = 2_000_000  # guards against alias ("billion laughs") expansion
 _MAX_DEPTH: Final = 100  # lists and mappings inside each other; real files nest under 10
