@@ -58,7 +58,8 @@ def _cell(text: str) -> str:
 
 
 def rules_index() -> str:
-    """The Markdown of ``rules/index.md``."""
+    """The Markdown of ``rules/index.md``, from the area registry."""
+    from alignkit.areas import areas
     from alignkit.rules import RULES
 
     lines = [
@@ -68,10 +69,9 @@ def rules_index() -> str:
         "Each code links to a page that explains why it matters and shows an example and its fix.",
         "`alignkit rule CODE` prints the same page in a terminal.",
         "",
-        (
-            "Codes are prefixed by area: `AK` the alignment file itself, `ORG` the organisation, "
-            "`DR` decision rights, `HO` handoffs, `SQ` teams, `BN` bonus plans, `IN` incentives."
-        ),
+        "Codes are prefixed by area: `AK` the alignment file itself, "
+        + ", ".join(f"`{area.prefix}` {area.title.lower()}" for area in areas())
+        + ".",
         "A code, once published, keeps its meaning.",
         "",
         (
@@ -608,7 +608,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
     _import_alignkit()
     from alignkit.alignment_file import json_schema
-    from alignkit.rules import RULES
+    from alignkit.rules import RULES, settings_of
 
     for code, rule in RULES.items():
         # Reached from the codes' index, not from the navigation.
@@ -616,7 +616,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             File.generated(
                 config,
                 f"rules/{code}.md",
-                content=rule.to_markdown(),
+                content=rule.to_markdown(settings=settings_of(rule)),
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
         )

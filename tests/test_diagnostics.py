@@ -115,6 +115,9 @@ class TestDiagnostic:
 
     def test_section_comes_from_the_code_area(self):
         """Findings group under their own area, wherever they point."""
+        from alignkit.areas import areas
+
+        areas()  # the registry tells each prefix's section
         assert ERROR.section == "org"
         assert INFO.section == "org"
         assert Diagnostic("AK001", "warning", "x").section == "file"

@@ -68,3 +68,16 @@ def test_package_exports():
     )
     for attr in alignkit.__all__:
         assert hasattr(alignkit, attr)
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_exports_show_their_public_path(name: str):
+    """A class or function a package re-exports from a private module says where to import it."""
+    module = importlib.import_module(name)
+    for attr in module.__all__:
+        value = getattr(module, attr)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            home = value.__module__
+            assert home == name or not home.rsplit(".", 1)[-1].startswith("_"), (
+                f"{name}.{attr} shows {home}"
+            )

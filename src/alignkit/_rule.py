@@ -93,8 +93,19 @@ class Rule:
             name=self.name,
         )
 
-    def to_markdown(self) -> str:
-        """The rule's documentation page, in Markdown."""
+    def _options_text(self, settings: Sequence[str]) -> str:
+        parts = [self.options] if self.options else []
+        if settings:
+            parts.append("Set in the alignment file:\n\n" + "\n".join(f"- {s}" for s in settings))
+        return "\n\n".join(parts) or "None."
+
+    def to_markdown(self, *, settings: Sequence[str] = ()) -> str:
+        """The rule's documentation page, in Markdown.
+
+        Args:
+            settings: The ``lint:`` options that tune it, one line each
+                (:func:`alignkit.rules.settings_of` lists them).
+        """
         parts = [
             f"# {self.code} {self.name}",
             "",
@@ -126,13 +137,13 @@ class Rule:
             "",
             "## Options",
             "",
-            self.options or "None.",
+            self._options_text(settings),
             "",
         ]
         return "\n".join(parts)
 
-    def to_text(self) -> str:
-        """The rule's documentation for a terminal."""
+    def to_text(self, *, settings: Sequence[str] = ()) -> str:
+        """The rule's documentation for a terminal (``settings`` as for :meth:`to_markdown`)."""
         return "\n".join(
             [
                 f"{self.code} {self.name} ({self.severity.value})",
@@ -154,7 +165,7 @@ class Rule:
                 _indent(self.use_instead.rstrip()),
                 "",
                 "Options:",
-                _indent(self.options or "None."),
+                _indent(self._options_text(settings)),
                 "",
                 f"Docs: {self.url}",
             ]

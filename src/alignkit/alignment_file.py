@@ -45,6 +45,7 @@ from alignkit._file_rules import EXPIRED_IGNORE, IGNORE_UNKNOWN_CODE, UNUSED_IGN
 from alignkit._files import read_regular_file, resolve_named_file
 from alignkit._source import ChainSourceMap, SourceMap, TextSourceMap, resolve_location
 from alignkit._spec import SpecModel, TupleOf, declared_twice, spec_error
+from alignkit._time import require_aware
 from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
 from alignkit.areas import Area, areas
 from alignkit.bonus import BonusPlanSpec
@@ -298,11 +299,7 @@ def _day(at: dt.date | dt.datetime | None) -> dt.date:
     if at is None:
         return dt.datetime.now().astimezone().date()
     if isinstance(at, dt.datetime):
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise SpecError.single(
-                f"`at` must be timezone-aware, got {at!r}", Location(path=("at",))
-            )
-        return at.date()
+        return require_aware(at).date()
     return at
 
 
@@ -871,6 +868,7 @@ def json_schema() -> dict[str, Any]:
     Added in 0.1.
     """
     schema = AlignmentFile.model_json_schema()
+    _add_registered_areas(schema)
     # Editors show descriptions on hover: keep a class docstring's first paragraph only.
     for definition in (schema, *schema.get("$defs", {}).values()):
         description = definition.get("description")
@@ -881,3 +879,23 @@ def json_schema() -> dict[str, Any]:
         "$id": "https://alignkit.readthedocs.io/en/latest/alignment.schema.json",
         **schema,
     }
+
+
+def _add_registered_areas(schema: dict[str, Any]) -> None:
+    """Put registered areas' sections (and ``lint:`` options) into the file's schema."""
+    from pydantic import TypeAdapter
+
+    definitions = schema.setdefault("$defs", {})
+
+    def part(kind: Any, description: str) -> dict[str, Any]:  # noqa: ANN401 - a type
+        found = TypeAdapter(kind).json_schema(ref_template="#/$defs/{model}")
+        definitions.update(found.pop("$defs", {}))
+        return {**found, "description": description}
+
+    lint = definitions.get("LintSection", {}).setdefault("properties", {})
+    for each in _registered_areas():
+        if each.section is not None:
+            kind: Any = list[each.section] if each.many else each.section  # type: ignore[name-defined]
+            schema["properties"][each.key] = part(kind, each.title)
+        if each.options is not None:
+            lint[each.key] = part(each.options, f"Rule options of {each.title.lower()}.")

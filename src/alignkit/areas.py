@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, final
 
 import attrs
 
+from alignkit.diagnostics import register_section
 from alignkit.errors import SpecError, UnknownNameError
 
 if TYPE_CHECKING:
@@ -95,8 +96,10 @@ class Area:
         check: Its check (see :data:`Check`).
         options: The model of its lint options, every field with a default; ``None``
             when nothing can be tuned.
-        commands: ``"module:attribute"`` of its ``alignkit`` command group, imported
-            only when the command runs; ``None`` when it has none.
+        commands: Its ``alignkit`` command, as an entry point is written:
+            ``"rights = alignkit.decision_rights._cli:rights"`` (the command's name,
+            then where its click group is); imported only when the command runs.
+            ``None`` when it has none.
         many: True when the section is a list of items (``teams:``).
 
     Added in 0.1.
@@ -119,6 +122,21 @@ class Area:
             raise SpecError.single(
                 f"Area `{self.key}` has codes without its prefix {self.prefix}: {', '.join(wrong)}"
             )
+        if self.commands is not None and self.command is None:
+            raise SpecError.single(
+                f"Area `{self.key}`: write its commands as `name = module:attribute`, "
+                f"got {self.commands!r}"
+            )
+
+    @property
+    def command(self) -> tuple[str, str] | None:
+        """The command's name and ``module:attribute`` of its group, if it has one."""
+        if self.commands is None:
+            return None
+        name, _, path = (part.strip() for part in self.commands.partition("="))
+        if not name or ":" not in path:
+            return None
+        return name, path
 
     def default_options(self) -> Any:  # noqa: ANN401 - the area's own options model
         """Its lint options with every default, or ``None`` when it has none."""
@@ -140,6 +158,8 @@ def _load_built_in() -> None:
         module, _, attribute = path.partition(":")
         built_in.append(getattr(importlib.import_module(module), attribute))
     _registered[:0] = built_in
+    for each in built_in:
+        register_section(each.prefix, each.key)
     _generation += 1
 
 
@@ -184,6 +204,7 @@ def register_area(new: Area) -> None:
     if problems:
         raise SpecError.single(f"Cannot register area `{new.key}`: {'; '.join(problems)}")
     _registered.append(new)
+    register_section(new.prefix, new.key)
     _generation += 1
 
 
@@ -199,7 +220,7 @@ def unregister_area(key: str) -> None:
     if index is None:
         raise UnknownNameError.for_name("registered area", key, [a.key for a in areas()[built_in:]])
     del _registered[index]
-    _generation += 1
+    _generation += 1  # its prefix stays known: its findings still read as its section
 
 
 @contextmanager

@@ -54,8 +54,8 @@ ignore: []
 class _AreaGroup(click.Group):
     """The top-level group: built-in commands, plus each area's group loaded when used.
 
-    An area names its group by ``"module:attribute"`` (:attr:`alignkit.areas.Area.commands`);
-    the command's name is the attribute's name. Nothing of an area is imported until its
+    An area names its command as ``"name = module:attribute"``
+    (:attr:`alignkit.areas.Area.commands`). Nothing of an area is imported until its
     command runs or ``--help`` lists the commands.
     """
 
@@ -79,7 +79,7 @@ class _AreaGroup(click.Group):
 def _area_commands() -> dict[str, str]:
     from alignkit.areas import areas
 
-    return {area.commands.rpartition(":")[2]: area.commands for area in areas() if area.commands}
+    return dict(area.command for area in areas() if area.command is not None)
 
 
 @click.group(cls=_AreaGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -182,7 +182,7 @@ def schema(indent: int) -> None:
 def rule(code: str | None, list_all: bool) -> None:
     """Explain a diagnostic code (or name): what it checks, why, an example and the fix."""
     from alignkit.errors import UnknownNameError
-    from alignkit.rules import RULES, get_rule
+    from alignkit.rules import RULES, get_rule, settings_of
 
     if list_all or code is None:
         width = max(len(r.name) for r in RULES.values())
@@ -193,7 +193,7 @@ def rule(code: str | None, list_all: bool) -> None:
         found = get_rule(code)
     except UnknownNameError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(found.to_text())
+    click.echo(found.to_text(settings=settings_of(found)))
 
 
 @main.command()

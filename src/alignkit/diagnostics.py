@@ -50,6 +50,7 @@ __all__ = [
     "format_path",
     "printable",
     "register_rules",
+    "register_section",
 ]
 
 DOCS_URL: Final = "https://alignkit.readthedocs.io/en/latest"
@@ -336,22 +337,20 @@ class Diagnostic:
         return head
 
 
-_SECTION_BY_PREFIX: Final = {
-    "AK": "file",
-    "ORG": "org",
-    "DR": "decision_rights",
-    "HO": "handoffs",
-    "SQ": "teams",
-    "BN": "bonus_plans",
-    "IN": "incentives",
-    "CH": "channels",
-    "VS": "value_streams",
-    "GL": "glossary",
-}
+# Code prefix -> the alignment-file section findings group under. The area registry
+# (alignkit.areas) adds each area's prefix and key, in the file's order of sections.
+_SECTION_BY_PREFIX: dict[str, str] = {"AK": "file"}
 
 
-# Groups of text output follow the file's own order of sections.
-_SECTION_ORDER: Final = ("file", *dict.fromkeys(_SECTION_BY_PREFIX.values()))
+def register_section(prefix: str, key: str) -> None:
+    """Group findings whose codes start with ``prefix`` under the section ``key``.
+
+    :mod:`alignkit.areas` registers every area's prefix; output lists sections in
+    the order they were registered, after ``file`` (the ``AK`` codes).
+
+    Added in 0.1.
+    """
+    _SECTION_BY_PREFIX[prefix] = key
 
 
 def _sort_key(diagnostic: Diagnostic) -> tuple[str, int, int]:
@@ -486,7 +485,7 @@ class Report(Sequence[Diagnostic]):
             sections: dict[str, list[Diagnostic]] = {}
             for diagnostic in self._diagnostics:
                 sections.setdefault(diagnostic.section, []).append(diagnostic)
-            order = {name: i for i, name in enumerate(_SECTION_ORDER)}
+            order = {name: i for i, name in enumerate(dict.fromkeys(_SECTION_BY_PREFIX.values()))}
             for section, found in sorted(
                 sections.items(), key=lambda item: order.get(item[0], len(order))
             ):

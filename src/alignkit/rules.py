@@ -25,7 +25,7 @@ from alignkit._rule import Rule
 from alignkit.diagnostics import register_rules
 from alignkit.errors import UnknownNameError
 
-__all__ = ["RULES", "Rule", "get_rule"]
+__all__ = ["RULES", "Rule", "get_rule", "settings_of"]
 
 publish(globals(), ["Rule"])
 
@@ -100,3 +100,29 @@ def get_rule(code: str) -> Rule:
         known = [*catalogue, *catalogue.names()] if not key[-1:].isdigit() else list(catalogue)
         raise UnknownNameError.for_name("diagnostic code or name", code, known)
     return found
+
+
+def settings_of(rule: Rule) -> list[str]:
+    """The ``lint:`` options of the file that tune ``rule``, one line each.
+
+    An option belongs to a rule when its description names the rule's code.
+
+    >>> settings_of(get_rule("DR004"))
+    ['`lint: decision_rights: max_consulted` (default 5): More consulted parties than this slow a decision (DR004).']
+
+    Added in 0.1.
+    """  # noqa: E501 - a doctest's output line
+    from alignkit.areas import areas
+
+    prefix = rule.code.rstrip("0123456789")
+    lines = []
+    for area in areas():
+        if area.prefix != prefix or area.options is None:
+            continue
+        for name, field in area.options.model_fields.items():
+            description = field.description or ""
+            if rule.code in description:
+                default = field.get_default(call_default_factory=True)
+                shown = ", ".join(map(str, default)) if isinstance(default, tuple) else default
+                lines.append(f"`lint: {area.key}: {name}` (default {shown}): {description}")
+    return lines

@@ -79,6 +79,6 @@ AREA: Final = Area(
     section=BonusPlanSpec,
     rules=RULES,
     check=check,
-    commands="alignkit.bonus._cli:bonus",
+    commands="bonus = alignkit.bonus._cli:bonus",
     many=True,
 )

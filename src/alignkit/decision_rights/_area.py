@@ -78,5 +78,5 @@ AREA: Final = Area(
     rules=RULES,
     check=check,
     options=DecisionRightsLint,
-    commands="alignkit.decision_rights._cli:rights",
+    commands="rights = alignkit.decision_rights._cli:rights",
 )
