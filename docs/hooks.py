@@ -622,6 +622,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
     files.append(File.generated(config, "rules/index.md", content=rules_index()))
     files.append(File.generated(config, "reference/schema.md", content=schema_page()))
+    files.append(File.generated(config, "reference/commands.md", content=commands_page()))
     files.append(File.generated(config, "img/payout-curves.svg", content=payout_curves_svg()))
     files.append(
         File.generated(
@@ -631,6 +632,37 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
     )
     return files
+
+
+def commands_page() -> str:
+    """Every ``alignkit`` command and its help, built-in and from each area's group."""
+    import click
+
+    from alignkit.cli import main
+
+    lines = [
+        "# Commands",
+        "",
+        "Every `alignkit` command with its options, as `--help` prints them.",
+        (
+            "Each area of the alignment file brings its own command group; "
+            "[Command line](../cli.md) explains them with examples."
+        ),
+        "",
+    ]
+    context = click.Context(main, info_name="alignkit")
+
+    def visit(command: click.Command, parent: click.Context, path: list[str]) -> None:
+        inner = click.Context(command, info_name=path[-1], parent=parent)
+        lines.extend([f"## `{' '.join(path)}`", "", "```text", command.get_help(inner), "```", ""])
+        if isinstance(command, click.Group):
+            for name in command.list_commands(inner):
+                sub = command.get_command(inner, name)
+                if sub is not None:
+                    visit(sub, inner, [*path, name])
+
+    visit(main, context.parent or context, ["alignkit"])
+    return "\n".join(lines)
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:  # noqa: ARG001 - MkDocs passes them all

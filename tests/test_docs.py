@@ -227,3 +227,12 @@ class TestOffline:
     def test_no_web_fonts(self):
         """System fonts: no request to Google Fonts."""
         assert mkdocs_config()["theme"]["font"] is False
+
+
+class TestCommandsPage:
+    def test_every_command_and_area_group_is_listed(self):
+        """The commands reference follows the CLI, area groups included."""
+        page = hooks.commands_page()
+        for title in ("`alignkit check`", "`alignkit rights show`", "`alignkit bonus compute`"):
+            assert f"## {title}" in page
+        assert "--allow-outside PATH" in page
