@@ -12,12 +12,14 @@ In one run, this script:
 * runs the same workload through pycasbin's ``FastEnforcer``, loaded with the
   equivalent RBAC policy, and checks that both give the same answer to every query;
 * runs it through a plain dict of the precomputed answers: the floor;
+* times ``rights.explain_party`` for every person, as a report of everyone's rights
+  asks it, and checks that the decisions it says each person takes are the floor's;
 * times ``python -m alignkit check`` on a generated alignment file of 2,000
   decisions by 200 parties.
 
 It needs pycasbin (``pip install casbin``). ``--quick`` runs a small version
 (1,000 decisions by 200 parties) as a smoke test. The exit status is 1 when
-alignkit disagrees with pycasbin or with the floor on any query.
+alignkit disagrees with pycasbin or with the floor on any query or person.
 
 Usage::
 
@@ -483,6 +485,25 @@ def measure(size: Size, repeats: int, casbin_queries: int | None) -> dict[str, A
         ours, floor = answers["alignkit"], answers["floor"]
         data["allowed"] = sum(ours)
 
+        # explain_party for every person, once, as a report of everyone's rights asks it;
+        # the decisions it says each person takes are checked against the floor.
+        def explain_everyone() -> dict[str, frozenset[str]]:
+            return {p: rights.explain_party(p, org, at=AT).decides for p in world.people}
+
+        explain_s, decided = timed(explain_everyone)
+        floor_decides: dict[str, set[str]] = {p: set() for p in world.people}
+        for decision_id, who in allowed.items():
+            for person in who & floor_decides.keys():
+                floor_decides[person].add(decision_id)
+        data["explain"] = {
+            "people": len(world.people),
+            "s": explain_s,
+            "involvements": sum(
+                len(rights.explain_party(p, org, at=AT).decisions) for p in world.people[:100]
+            ),
+            "disagreements": sum(decided[p] != floor_decides[p] for p in world.people),
+        }
+
         # pycasbin, once over the workload (or its first `casbin_queries` queries).
         subset = workload[:casbin_queries] if casbin_queries else workload
         policies, groupings = casbin_rules(world, grants)
@@ -576,6 +597,12 @@ def report(data: dict[str, Any]) -> None:
         f"timed on {casbin_row['queries']:,} queries, once"
     )
     print(f"{sum(data['delegations'].values())} delegate() calls: {data['delegate_s']:.3f} s")
+    explain = data["explain"]
+    print(
+        f"explain_party for each of {explain['people']:,} people: {explain['s']:.3f} s "
+        f"({explain['s'] / explain['people'] * 1e3:.2f} ms each, "
+        f"{explain['involvements'] / 100:.0f} decisions each on average over the first 100)"
+    )
     check = data["check"]
     print(
         f"python -m alignkit check ({check['decisions']:,} decisions x {check['parties']} "
@@ -602,7 +629,9 @@ def report(data: dict[str, Any]) -> None:
     print(
         f"disagreements on {agreement['queries']:,} queries: alignkit vs FastEnforcer "
         f"{agreement['alignkit_vs_casbin']}, FastEnforcer vs floor {agreement['casbin_vs_floor']}; "
-        f"alignkit vs floor on all queries {agreement['alignkit_vs_floor']}"
+        f"alignkit vs floor on all queries {agreement['alignkit_vs_floor']}; "
+        f"people whose explain_party(...).decides differs from the floor "
+        f"{data['explain']['disagreements']}"
     )
     for example in agreement["alignkit_vs_casbin_examples"]:
         print(
@@ -633,7 +662,11 @@ def main() -> None:
     else:
         report(data)
     agreement = data["agreement"]
-    if agreement["alignkit_vs_casbin"] or agreement["alignkit_vs_floor"]:
+    if (
+        agreement["alignkit_vs_casbin"]
+        or agreement["alignkit_vs_floor"]
+        or data["explain"]["disagreements"]
+    ):
         sys.exit(1)
 
 

@@ -369,11 +369,15 @@ def _data(event: NewEvent) -> str:
 
 
 def _row(stream: str, version: int, event: NewEvent) -> tuple[Any, ...]:
-    """The row ``SQLiteStore`` writes, checksum included (Adler-32 of the fields)."""
+    """The row ``SQLiteStore`` writes, checksum included (Adler-32 of the fields).
+
+    The events are handoff events, the store's default category, which the
+    checksum leaves out.
+    """
     fields = (event.event_id, stream, str(version), event.kind, event.actor)
     at, data = event.at.isoformat(), _data(event)
     checksum = CHECKSUM("\x1f".join((*fields, at, data)).encode())
-    return (event.event_id, stream, version, event.kind, event.actor, at, data, checksum)
+    return (event.event_id, stream, version, event.kind, event.actor, at, data, checksum, "handoff")
 
 
 def _state(event: NewEvent) -> bytes:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import io
 import math
+import subprocess
+import sys
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -15,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from alignkit.bonus import (
     MAX_AMOUNT,
@@ -138,6 +142,9 @@ class TestPlan:
             BLENDED.payout(10_000, SCORES, eligible=(400, 365))
         with pytest.raises(SpecError, match="no days"):
             BLENDED.payout(10_000, SCORES, eligible=(1, 0))
+        with pytest.raises(SpecError, match=r"more than the whole period \(1\.5\)") as info:
+            BLENDED.payout(10_000, SCORES, eligible="150%")
+        assert info.value.problems[0].location.path == ("eligible",)
 
     def test_rounding_happens_once(self):
         """Thirds: lines are adjusted by largest remainder to sum to the total."""
@@ -178,6 +185,91 @@ class TestPresetSpelling:
         """A plan's preset may be written with a hyphen or an underscore."""
         spec = BonusPlanSpec(name="p", preset=written)  # type: ignore[arg-type]
         assert spec.build() == BonusPlan.individual_only("p")
+
+
+SPEC = {"name": "p", "preset": "blended", "metrics": {"team": "nrr"}, "functions": ["Sales"]}
+
+
+class TestBonusPlanSpec:
+    def test_hashable(self):
+        """Equal specs hash equal, metrics included, so a spec can be a key."""
+        spec = BonusPlanSpec.model_validate(SPEC)
+        same = BonusPlanSpec.model_validate({**SPEC, "metrics": {"team": "nrr"}})
+        other = BonusPlanSpec.model_validate({**SPEC, "metrics": {"team": "csat"}})
+        assert hash(spec) == hash(same)
+        assert {spec: 1, same: 2, other: 3} == {spec: 2, other: 3}
+
+    def test_immutable(self):
+        """Neither a field nor the metrics mapping can be changed in place."""
+        given = {"team": "nrr"}
+        spec = BonusPlanSpec(name="p", preset="blended", metrics=given)
+        given["team"] = "csat"
+        assert spec.metrics == {"team": "nrr"}
+        with pytest.raises(TypeError, match="does not support item assignment"):
+            spec.metrics["team"] = "csat"  # type: ignore[index]
+        with pytest.raises(ValidationError, match="Instance is frozen"):
+            spec.name = "q"  # type: ignore[misc]
+
+    def test_copy(self):
+        """A copy, shallow or deep, equals the spec and hashes the same."""
+        spec = BonusPlanSpec.model_validate(SPEC)
+        for duplicate in (copy.copy(spec), copy.deepcopy(spec), spec.model_copy()):
+            assert duplicate == spec
+            assert hash(duplicate) == hash(spec)
+
+    def test_dumps_metrics_as_a_dict(self):
+        """A dump holds a plain dict of metrics, and reads back as the same spec."""
+        spec = BonusPlanSpec.model_validate(SPEC)
+        dumped = spec.model_dump()
+        assert type(dumped["metrics"]) is dict
+        assert dumped["metrics"] == {"team": "nrr"}
+        assert '"metrics":{"team":"nrr"}' in spec.model_dump_json()
+        assert BonusPlanSpec.model_validate(dumped) == spec
+        assert BonusPlanSpec.model_validate_json(spec.model_dump_json()) == spec
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [
+            (None, "metrics.team: Expected text; got nothing"),
+            (["a"], "metrics.team: Expected text; got a list `[a]`"),
+        ],
+    )
+    def test_a_metric_that_is_not_text_says_text_is_expected(self, value: object, message: str):
+        """A metric given as nothing or a list is refused with what a metric is."""
+        with pytest.raises(SpecError) as info:
+            BonusPlanSpec.model_validate({**SPEC, "metrics": {"team": value}})
+        assert str(info.value) == message
+
+    def test_metrics_name_what_components_measure(self):
+        """The plan built carries each named metric on its component."""
+        plan = BonusPlanSpec.model_validate(SPEC).build()
+        assert [(c.name, c.metric) for c in plan.components] == [
+            ("individual", None),
+            ("team", "nrr"),
+            ("company", None),
+            ("silo_buster", None),
+        ]
+
+
+class TestNumpyIsOptional:
+    def test_importing_and_paying_does_not_import_numpy(self):
+        """NumPy is loaded only for the vectorised path, never by `import alignkit.bonus`."""
+        code = (
+            "import io, sys\n"
+            "from alignkit.bonus import BonusPlan, read_scores_csv, scale_to_pool\n"
+            "plan = BonusPlan.blended()\n"
+            "payout = plan.payout(100, {'individual': 1, 'team': 1, 'company': 1, "
+            "'silo_buster': 1})\n"
+            "scale_to_pool([payout], 50)\n"
+            "sheet = 'employee_id,target_bonus,individual,team,company,silo_buster\\n"
+            "e1,1,1,1,1,1\\n'\n"
+            "list(read_scores_csv(io.StringIO(sheet), plan))\n"
+            "print('numpy' in sys.modules)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert done.stdout == "False\n"
 
 
 class TestCurve:
@@ -576,10 +668,10 @@ class TestScoresCsv:
 
     def test_a_problem_without_a_cell_has_no_column(self):
         """A problem no column holds is placed at its row only."""
-        from alignkit.bonus._model import _score_column
+        from alignkit.bonus._sheet import score_column
 
-        assert _score_column((), days=False) is None
-        assert _score_column(("eligible",), days=True) == "eligible_days"
+        assert score_column((), days=False) is None
+        assert score_column(("eligible",), days=True) == "eligible_days"
 
     def test_missing_file_is_unreadable(self, tmp_path: Path):
         """A missing or empty file is AK010, as for an alignment file."""
@@ -1346,9 +1438,9 @@ class TestComputePayoutsCsv:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ):
         """Earlier chunks are computed, but the file is replaced only if the whole run succeeds."""
-        import alignkit.bonus._model
+        import alignkit.bonus._csv
 
-        monkeypatch.setattr(alignkit.bonus._model, "_CHUNK", 2)
+        monkeypatch.setattr(alignkit.bonus._csv, "_CHUNK", 2)
         scores = scores_file(
             tmp_path, "".join(f"e{i},100,1,1,1,1\n" for i in range(6)) + "e0,1,1,1,1,1\n"
         )
@@ -1531,11 +1623,11 @@ class TestRunProperties:
         """With or without NumPy, a run writes the same bytes, or reports the same problems."""
         import sys
 
-        import alignkit.bonus._model
+        import alignkit.bonus._csv
 
         plan, text, decimal_comma = run
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(alignkit.bonus._model, "_CHUNK", chunk)
+            patch.setattr(alignkit.bonus._csv, "_CHUNK", chunk)
             fast = outcome(plan, text, decimal_comma=decimal_comma)
             patch.setitem(sys.modules, "numpy", None)
             exact = outcome(plan, text, decimal_comma=decimal_comma)

@@ -8,24 +8,31 @@ import csv
 import datetime as dt
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import attrs
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alignkit.alignment_file import loads
+from alignkit._spec import FrozenDict
+from alignkit.alignment_file import load, loads
 from alignkit.decision_rights import (
+    Authority,
     Decision,
     DecisionRights,
     Delegation,
     EscalationPath,
+    GroupRoles,
     Role,
+    RoleHolders,
     Scheme,
     parse_cell,
 )
-from alignkit.decision_rights import _model as decision_rights_impl
+from alignkit.decision_rights import _tabular as decision_rights_tabular
+from alignkit.decision_rights import _yaml as decision_rights_yaml
 from alignkit.errors import PermissionDenied, SpecError, UnknownNameError
 from alignkit.org import Function, Org, Person
 from tests.strategies import matrices
@@ -319,6 +326,58 @@ class TestBuilding:
         with pytest.raises(SpecError, match="Needs a time zone"):
             Delegation(decision="d", from_party="a", to_party="b", until=dt.datetime(2027, 1, 1))  # noqa: DTZ001
 
+    def test_owners_and_forums_are_frozen(self):
+        """Mapping fields are read-only, hashable, equal to dicts, and dumped as dicts."""
+        rights = DecisionRights(
+            decisions=[Decision(id="d", category="pricing", accountable="vp-sales")],
+            owners={"pricing": "Sales"},
+            forums={"pricing": "Revenue council"},
+        )
+        assert isinstance(rights.owners, FrozenDict)
+        assert (rights.owners, rights.forums) == (
+            {"pricing": "Sales"},
+            {"pricing": "Revenue council"},
+        )
+        with pytest.raises(TypeError):
+            rights.owners["pricing"] = "Finance"  # type: ignore[index]
+        assert isinstance(DecisionRights().forums, FrozenDict)
+        dumped = rights.model_dump()
+        assert (type(dumped["owners"]), dumped["forums"]) == (dict, {"pricing": "Revenue council"})
+        assert DecisionRights.model_validate(dumped) == rights
+
+    @pytest.mark.parametrize(
+        ("written", "message"),
+        [
+            ("owners: {pricing: [a]}", "4:12: Expected text; got a list `[a]`"),
+            ("forums: {pricing: null}", "4:12: Expected text; got nothing"),
+            (
+                "owners: [pricing]",
+                (
+                    "4:3: Expected a mapping of names to values, for example "
+                    "`owners: {pricing: vp-sales}`; got a list `[pricing]`"
+                ),
+            ),
+        ],
+    )
+    def test_wrong_owners_and_forums_in_a_file(self, written: str, message: str):
+        """A wrong value under owners or forums says what is expected there."""
+        text = f"version: 1\norg: {{}}\ndecision_rights:\n  {written}\n  decisions: []\n"
+        with pytest.raises(SpecError) as info:
+            loads(text)
+        assert str(info.value) == "<string>:" + message
+
+    def test_hashable_and_equal_by_content(self):
+        """Equal matrices hash alike, whatever the order of owners; others differ."""
+        decisions = [Decision(id="d", category="pricing", accountable="vp-sales")]
+        one = DecisionRights(decisions=decisions, owners={"pricing": "Sales", "data": "IT"})
+        two = DecisionRights(decisions=decisions, owners={"data": "IT", "pricing": "Sales"})
+        assert one == two
+        assert hash(one) == hash(two)
+        assert len({one, two, RIGHTS}) == 2
+        assert one != one.model_copy(update={"owners": {"pricing": "Finance"}})
+        assert one != one.model_copy(update={"forums": {"pricing": "Revenue council"}})
+        assert hash(RIGHTS) == hash(RIGHTS.model_copy(update={"forums": dict(RIGHTS.forums)}))
+
     def test_equality_ignores_party_order(self):
         """Two matrices saying the same thing are equal."""
         one = DecisionRights.from_table({"d": {"a": "A", "b": "C", "c": "C"}})
@@ -552,15 +611,44 @@ class TestCanDecide:
         assert len(delegated.delegations) == 1
 
     def test_naive_time_refused(self):
-        """`at` must be aware when a delegation has to be judged."""
+        """`at` must be aware when a delegation has to be judged, in the one wording for times."""
         delegated = RIGHTS.delegate("approve-discount", "vp-sales", "ae-1")
-        with pytest.raises(SpecError, match="timezone-aware"):
-            delegated.can_decide("ae-1", "approve-discount", at=dt.datetime(2026, 1, 1))  # noqa: DTZ001
+        naive = dt.datetime(2026, 1, 1)  # noqa: DTZ001
+        expected = [(("at",), "`at` " + AWARE + "datetime.datetime(2026, 1, 1, 0, 0)")]
+        with pytest.raises(SpecError) as info:
+            delegated.can_decide("ae-1", "approve-discount", at=naive)
+        assert [(p.location.path, p.message) for p in info.value.problems] == expected
+        with pytest.raises(SpecError) as info:
+            delegated.deciders("approve-discount", ORG, at=naive)
+        assert [(p.location.path, p.message) for p in info.value.problems] == expected
+        assert RIGHTS.can_decide("vp-sales", "approve-discount", at=naive)  # nothing to judge
+
+    def test_anything_but_a_time_refused(self):
+        """A date or text as `at` is a SpecError too, never a crash."""
+        delegated = RIGHTS.delegate("approve-discount", "vp-sales", "ae-1")
+        with pytest.raises(SpecError, match=re.escape("`at` " + AWARE + "'2026-01-01'")):
+            delegated.can_decide("ae-1", "approve-discount", at="2026-01-01")  # type: ignore[arg-type]
+
+    def test_naive_until_refused(self):
+        """A delegation's end is checked in the same wording."""
+        with pytest.raises(SpecError) as info:
+            RIGHTS.delegate("approve-discount", "vp-sales", "ae-1", until=dt.datetime(2027, 1, 1))  # noqa: DTZ001
+        assert [(p.location.path, p.message) for p in info.value.problems] == [
+            (("until",), "`until` " + AWARE + "datetime.datetime(2027, 1, 1, 0, 0)")
+        ]
 
     def test_default_time_is_now(self):
         """Without `at`, an open-ended delegation counts now."""
         delegated = RIGHTS.delegate("approve-discount", "vp-sales", "ae-1")
         assert delegated.can_decide("ae-1", "approve-discount")
+
+    def test_without_an_org_parties_stand_for_themselves(self):
+        """With no org to name a function's head, the function is the one who decides."""
+        delegated = RIGHTS.delegate("choose-warehouse", "cio", "Finance")
+        assert delegated.deciders("choose-warehouse", at=NOW) == {"cio", "Finance"}
+        assert delegated.can_decide("Finance", "choose-warehouse", at=NOW)
+        assert not delegated.can_decide("cfo", "choose-warehouse", at=NOW)
+        assert delegated.can_decide("cfo", "choose-warehouse", ORG, at=NOW)
 
     def test_a_delegation_from_a_non_accountable_party_in_a_file_does_not_count(self):
         """Only the accountable party's delegations grant anything."""
@@ -678,6 +766,420 @@ class TestEscalation:
         assert "nobody resolvable" in path.explanation
 
 
+# -- explanations ------------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "acme" / "alignment.yaml"
+BEFORE = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
+"""While the example's delegation runs."""
+AFTER = dt.datetime(2027, 7, 1, tzinfo=dt.UTC)
+"""After it has ended."""
+
+AWARE = "must be a timezone-aware datetime (for example 2027-01-31T09:00:00+00:00), got "
+
+
+@dataclass(frozen=True)
+class Squad:
+    """A team as any caller may hold one: a name, and members with ids."""
+
+    name: str
+    members: tuple[Person, ...]
+
+
+def roles(*held: Role) -> frozenset[Role]:
+    return frozenset(held)
+
+
+class TestExplainDecision:
+    def test_who_decides_and_who_else_holds_a_role(self):
+        """The accountable function, its head, and the people behind every other role."""
+        explained = RIGHTS.explain_decision("launch-customer-data-integration", ORG, at=NOW)
+        assert explained.decision is RIGHTS.decision("launch-customer-data-integration")
+        assert (explained.accountable, explained.head, explained.at) == (
+            "Marketing",
+            "vp-marketing",
+            NOW,
+        )
+        assert (explained.deciders, explained.delegations) == ({"vp-marketing"}, ())
+        assert explained.roles == (
+            RoleHolders(Role.RESPONSIBLE, ("IT",), frozenset({"cio", "data-eng"})),
+            RoleHolders(Role.AGREE, (), frozenset()),
+            RoleHolders(Role.CONSULTED, ("Sales",), frozenset({"vp-sales", "ae-1"})),
+            RoleHolders(Role.INFORMED, ("Finance",), frozenset({"cfo"})),
+        )
+        assert explained.consulted is explained.roles[2]
+        assert (explained.owner, explained.forum) == (None, None)
+
+    def test_a_person_decides_alone(self):
+        """An accountable person has no head to decide for them; the category's forum shows."""
+        explained = RIGHTS.explain_decision("approve-discount", ORG, at=NOW)
+        assert (explained.accountable, explained.head, explained.deciders) == (
+            "vp-sales",
+            None,
+            {"vp-sales"},
+        )
+        assert explained.forum == "Revenue council"
+
+    def test_owner_of_the_category(self):
+        """The owner configured for the decision's category."""
+        rights = RIGHTS.model_copy(update={"owners": {"data": "IT"}})
+        assert rights.explain_decision("choose-warehouse", ORG, at=NOW).owner == "IT"
+        assert rights.explain_decision("approve-discount", ORG, at=NOW).owner is None
+
+    def test_delegates_decide_while_the_delegation_runs(self):
+        """A delegation to a function adds its head, until it ends."""
+        until = NOW + dt.timedelta(days=30)
+        lent = RIGHTS.delegate("choose-warehouse", "cio", "Finance", until=until)
+        explained = lent.explain_decision("choose-warehouse", ORG, at=NOW)
+        assert explained.delegations == lent.delegations
+        assert explained.deciders == {"cio", "cfo"}
+        later = lent.explain_decision("choose-warehouse", ORG, at=until)
+        assert (later.delegations, later.deciders) == ((), {"cio"})
+
+    def test_nobody_resolvable_stands_for_itself(self):
+        """A headless function or a party outside the org decides as written, with no people."""
+        rights = DecisionRights.from_table({"d": {"Legal": "A", "ghost": "C"}})
+        explained = rights.explain_decision("d", ORG, at=NOW)
+        assert (explained.head, explained.deciders) == (None, {"Legal"})
+        assert explained.consulted == RoleHolders(Role.CONSULTED, ("ghost",), frozenset())
+
+    def test_unknown_decision(self):
+        """A typo is an UnknownNameError naming the nearest id."""
+        with pytest.raises(UnknownNameError, match="did you mean 'approve-discount'"):
+            RIGHTS.explain_decision("approve-discont", ORG)
+
+    def test_naive_time_refused(self):
+        """`at` is checked even without delegations, in the one wording for times."""
+        with pytest.raises(SpecError) as info:
+            RIGHTS.explain_decision("approve-discount", ORG, at=dt.datetime(2026, 1, 1))  # noqa: DTZ001
+        assert [(p.location.path, p.message) for p in info.value.problems] == [
+            (("at",), "`at` " + AWARE + "datetime.datetime(2026, 1, 1, 0, 0)")
+        ]
+
+    def test_default_time_is_now(self):
+        """Without `at`, the answer holds for now."""
+        before = dt.datetime.now(dt.UTC)
+        explained = RIGHTS.explain_decision("approve-discount", ORG)
+        assert before <= explained.at <= dt.datetime.now(dt.UTC)
+
+    @pytest.mark.parametrize("at", [BEFORE, AFTER])
+    def test_agrees_with_the_queries_on_the_example(self, at: dt.datetime):
+        """deciders, must_agree, must_consult and must_inform answer the same for every decision."""
+        file = load(EXAMPLE)
+        rights = file.decision_rights
+        assert rights is not None
+        delegated = 0
+        for decision in rights.decisions:
+            explained = rights.explain_decision(decision.id, file.org, at=at)
+            assert explained.deciders == rights.deciders(decision.id, file.org, at)
+            assert explained.agree.people == rights.must_agree(decision.id, file.org)
+            assert explained.consulted.people == rights.must_consult(decision.id, file.org)
+            assert explained.informed.people == rights.must_inform(decision.id, file.org)
+            assert explained.forum == rights.forums.get(str(decision.category))
+            delegated += len(explained.delegations)
+        assert delegated == (1 if at == BEFORE else 0)
+
+    @settings(max_examples=100)
+    @given(st.data())
+    def test_agrees_with_the_queries(self, data: st.DataObject):
+        """For random matrices, orgs and delegations: the answers of the queries, as one value."""
+        rights, org, _ = data.draw(worlds())
+        for decision in rights.decisions:
+            explained = rights.explain_decision(decision.id, org, at=NOW)
+            assert explained.deciders == rights.deciders(decision.id, org, NOW)
+            assert explained.deciders & org.person_ids == {
+                person.id
+                for person in org.people
+                if rights.can_decide(person.id, decision.id, org, NOW)
+            }
+            for holders in explained.roles:
+                assert holders.parties == decision.parties(holders.role)
+            assert explained.agree.people == rights.must_agree(decision.id, org)
+            assert explained.consulted.people == rights.must_consult(decision.id, org)
+            assert explained.informed.people == rights.must_inform(decision.id, org)
+
+    def test_immutable_and_evolved(self):
+        """An explanation cannot be changed; attrs.evolve makes a changed copy."""
+        explained = RIGHTS.explain_decision("approve-discount", ORG, at=NOW)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            explained.head = "ceo"  # type: ignore[misc]
+        assert attrs.evolve(explained, head="ceo").head == "ceo"
+        assert explained.head is None
+
+
+class TestExplainParty:
+    def test_head_decides_for_the_accountable_function(self):
+        """The head decides as its head; its function's roles come through it."""
+        explained = RIGHTS.explain_party("vp-marketing", ORG, at=NOW)
+        assert (explained.party, explained.kind, explained.head) == ("vp-marketing", "person", None)
+        launch, warehouse = explained.decisions
+        assert launch.decision.id == "launch-customer-data-integration"
+        assert (launch.roles, launch.authority, launch.head) == (
+            frozenset(),
+            Authority(head_of="Marketing"),
+            "vp-marketing",
+        )
+        assert launch.through == (
+            GroupRoles("Marketing", "function", as_head=True, roles=roles(Role.ACCOUNTABLE)),
+        )
+        assert (warehouse.decision.id, warehouse.decides) == ("choose-warehouse", False)
+        assert warehouse.through == (
+            GroupRoles("Marketing", "function", as_head=True, roles=roles(Role.CONSULTED)),
+        )
+        assert explained.decides == {"launch-customer-data-integration"}
+
+    def test_member_of_the_accountable_function_does_not_decide(self):
+        """A member sees the function's roles, and who decides for it."""
+        launch, warehouse = RIGHTS.explain_party("mops", ORG, at=NOW).decisions
+        assert (launch.authority, launch.head, launch.roles) == (None, "vp-marketing", frozenset())
+        assert launch.through == (
+            GroupRoles("Marketing", "function", as_head=False, roles=roles(Role.ACCOUNTABLE)),
+        )
+        assert warehouse.through[0].roles == {Role.CONSULTED}
+
+    def test_accountable_person(self):
+        """The accountable person decides on their own right, and may lend it."""
+        lent = RIGHTS.delegate("choose-warehouse", "cio", "data-eng")
+        explained = lent.explain_party("cio", ORG, at=NOW)
+        launch, warehouse = explained.decisions
+        assert (warehouse.roles, warehouse.authority) == (roles(Role.ACCOUNTABLE), Authority())
+        assert warehouse.delegations == lent.delegations
+        assert launch.through == (
+            GroupRoles("IT", "function", as_head=True, roles=roles(Role.RESPONSIBLE)),
+        )
+
+    def test_delegate_decides_by_the_delegation(self):
+        """A person named by a delegation decides by it, besides their own roles."""
+        lent = RIGHTS.delegate("approve-discount", "vp-sales", "ae-1", until=NOW + DAY)
+        launch, discount = lent.explain_party("ae-1", ORG, at=NOW).decisions
+        assert (launch.authority, discount.roles) == (None, {Role.RESPONSIBLE})
+        assert discount.authority == Authority(delegation=lent.delegations[0])
+        after = lent.explain_party("ae-1", ORG, at=NOW + DAY).decisions[1]
+        assert (after.decision.id, after.authority, after.delegations) == (
+            "approve-discount",
+            None,
+            (),
+        )
+
+    def test_head_of_a_delegate_function_decides(self):
+        """A delegation to a function lets its head decide, as its head."""
+        lent = RIGHTS.delegate("choose-warehouse", "cio", "Finance")
+        explained = lent.explain_party("cfo", ORG, at=NOW)
+        assert [d.decision.id for d in explained.decisions] == [
+            "launch-customer-data-integration",
+            "choose-warehouse",
+            "approve-discount",
+        ]
+        warehouse = explained.decisions[1]
+        assert warehouse.authority == Authority(head_of="Finance", delegation=lent.delegations[0])
+        assert warehouse.roles == {Role.CONSULTED}
+        assert explained.decides == {"choose-warehouse"}
+
+    def test_function_decides_where_it_is_accountable_or_lent_to(self):
+        """A function's own roles, its head, and the delegations that name it."""
+        lent = RIGHTS.delegate("choose-warehouse", "cio", "Finance")
+        explained = lent.explain_party("Finance", ORG, at=NOW)
+        assert (explained.kind, explained.head) == ("function", "cfo")
+        launch, warehouse, discount = explained.decisions
+        assert (launch.roles, launch.authority) == (roles(Role.INFORMED), None)
+        assert (warehouse.roles, warehouse.authority) == (
+            frozenset(),
+            Authority(delegation=lent.delegations[0]),
+        )
+        assert discount.roles == {Role.CONSULTED}
+        assert explained.decides == {"choose-warehouse"}
+        assert explained.decides == {
+            d.id for d in lent.decisions if lent.can_decide("Finance", d.id, ORG, NOW)
+        }
+
+    def test_teams_and_other_parties(self):
+        """Team roles reach their members; a team or a party outside the org shows its own."""
+        rights = DecisionRights.from_table(
+            {"pick-dashboard": {"data-squad": "A", "mops": "R", "revenue-council": "C"}}
+        )
+        squad = Squad("data-squad", (ORG.person("data-eng"), ORG.person("mops")))
+        (mine,) = rights.explain_party("mops", ORG, at=NOW, teams=[squad]).decisions
+        assert (mine.roles, mine.authority, mine.head) == (roles(Role.RESPONSIBLE), None, None)
+        assert mine.through == (
+            GroupRoles("data-squad", "team", as_head=False, roles=roles(Role.ACCOUNTABLE)),
+        )
+        team = rights.explain_party("data-squad", ORG, at=NOW, teams=[squad])
+        assert (team.kind, team.head, team.decides) == ("team", None, {"pick-dashboard"})
+        other = rights.explain_party("revenue-council", ORG, at=NOW)
+        assert (other.kind, other.decisions[0].roles) == ("other", roles(Role.CONSULTED))
+        assert rights.explain_party("cfo", ORG, at=NOW, teams=[squad]).decisions == ()
+
+    def test_teams_of_the_alignment_file(self):
+        """`teams=` takes the file's own teams (alignkit.squads.Team)."""
+        from alignkit.squads import Member, Team
+
+        desk = Team(
+            "deal-desk",
+            "pod",
+            "Close deals",
+            [Member("ae-1", "Sales"), Member("cfo", "Finance")],
+            "ae-1",
+        )
+        rights = DecisionRights.from_table({"approve-deal": {"vp-sales": "A", "deal-desk": "C"}})
+        (deal,) = rights.explain_party("cfo", ORG, at=NOW, teams=[desk]).decisions
+        assert deal.through == (
+            GroupRoles("deal-desk", "team", as_head=False, roles=roles(Role.CONSULTED)),
+        )
+        assert rights.explain_party("deal-desk", ORG, at=NOW, teams=[desk]).kind == "team"
+        with pytest.raises(UnknownNameError):
+            rights.explain_party("deal-dsk", ORG, at=NOW, teams=[desk])
+
+    def test_party_named_only_by_a_delegation_is_known(self):
+        """A delegate the org does not know is still a party, who decides by it."""
+        lent = RIGHTS.delegate("approve-discount", "vp-sales", "interim-lead")
+        explained = lent.explain_party("interim-lead", ORG, at=NOW)
+        assert (explained.kind, explained.decides) == ("other", {"approve-discount"})
+
+    @pytest.mark.parametrize(
+        ("party", "message"),
+        [
+            ("ae-2", "Unknown party 'ae-2'; did you mean 'ae-1'?"),
+            ("Finanse", "Unknown party 'Finanse'; did you mean 'Finance'?"),
+            ("helen brooks", "Unknown party 'helen brooks'; did you mean 'cfo' (Helen Brooks)?"),
+            ("zzzzzz", "Unknown party 'zzzzzz'"),
+        ],
+    )
+    def test_unknown_party(self, party: str, message: str):
+        """A party that is nobody is an error naming the nearest id, or a person by name."""
+        with pytest.raises(UnknownNameError) as info:
+            RIGHTS.explain_party(party, ORG, at=NOW)
+        assert (str(info.value), info.value.name) == (message, party)
+
+    def test_a_group_named_like_the_person_is_the_person(self):
+        """A function named like its one person adds nothing to their own roles."""
+        org = Org(functions=[Function("solo", "solo")], people=[Person("solo", "Solo", "solo")])
+        rights = DecisionRights.from_table({"d": {"solo": "A/R"}})
+        (only,) = rights.explain_party("solo", org, at=NOW).decisions
+        assert (only.roles, only.authority, only.through) == (
+            roles(Role.ACCOUNTABLE, Role.RESPONSIBLE),
+            Authority(),
+            (),
+        )
+
+    def test_known_party_without_a_role(self):
+        """Someone in the org who holds nothing gets an empty answer, not an error."""
+        explained = RIGHTS.explain_party("outsider", ORG, at=NOW)
+        assert (explained.decisions, explained.decides) == ((), frozenset())
+        assert RIGHTS.explain_party("Executive", ORG, at=NOW).decisions == ()
+
+    def test_naive_time_refused(self):
+        """`at` is checked in the one wording for times."""
+        with pytest.raises(SpecError, match=re.escape("`at` " + AWARE)):
+            RIGHTS.explain_party("cio", ORG, at=dt.datetime(2026, 1, 1))  # noqa: DTZ001
+
+    def test_default_time_is_now(self):
+        """Without `at`, an open-ended delegation counts now."""
+        lent = RIGHTS.delegate("approve-discount", "vp-sales", "ae-1")
+        explained = lent.explain_party("ae-1", ORG)
+        assert explained.decides == {"approve-discount"}
+        assert explained.at <= dt.datetime.now(dt.UTC)
+
+    def test_immutable(self):
+        """Neither the explanation nor its parts can be changed."""
+        explained = RIGHTS.explain_party("vp-marketing", ORG, at=NOW)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            explained.party = "cio"  # type: ignore[misc]
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            explained.decisions[0].authority = None  # type: ignore[misc]
+        assert hash(explained.decisions[0].through) == hash(explained.decisions[0].through)
+
+    @pytest.mark.parametrize("at", [BEFORE, AFTER])
+    def test_decides_exactly_where_can_decide_allows_on_the_example(self, at: dt.datetime):
+        """For every party of the example, `decides` is what can_decide says."""
+        file = load(EXAMPLE)
+        rights = file.decision_rights
+        assert rights is not None
+        parties = [p.id for p in file.org.people]
+        parties += [f.name for f in file.org.functions] + [t.name for t in file.teams]
+        lent = 0
+        for party in parties:
+            explained = rights.explain_party(party, file.org, at=at, teams=file.teams)
+            allowed = {
+                d.id for d in rights.decisions if rights.can_decide(party, d.id, file.org, at)
+            }
+            assert explained.decides == allowed, party
+            lent += sum(
+                1
+                for involved in explained.decisions
+                if involved.authority is not None and involved.authority.delegation is not None
+            )
+        assert lent == (1 if at == BEFORE else 0)
+
+    @settings(max_examples=200)
+    @given(st.data())
+    def test_decides_exactly_where_can_decide_allows(self, data: st.DataObject):
+        """For random matrices, orgs, teams and delegations, and every party of them.
+
+        Each decision the party decides, or holds a role in directly or through its
+        function, a function it heads or a team, is listed once, in the matrix's order.
+        """
+        rights, org, teams = data.draw(worlds())
+        named = {p for d in rights.decisions for p in d.all_parties()}
+        for party in sorted(org.person_ids | named):
+            explained = rights.explain_party(party, org, at=NOW, teams=teams)
+            allowed = {d.id for d in rights.decisions if rights.can_decide(party, d.id, org, NOW)}
+            assert explained.decides == allowed
+            person = org.get_person(party)
+            groups: set[str] = set()
+            if person is not None:
+                groups = {person.function} | {f.name for f in org.functions if f.head == party}
+                groups |= {t.name for t in teams if person in t.members}
+                groups.discard(party)
+            expected = [
+                d.id
+                for d in rights.decisions
+                if d.id in allowed or party in d.all_parties() or groups & set(d.all_parties())
+            ]
+            assert [involved.decision.id for involved in explained.decisions] == expected
+            for involved in explained.decisions:
+                assert involved.roles == involved.decision.roles_of(party)
+                for held in involved.through:
+                    assert held.roles == involved.decision.roles_of(held.group) != frozenset()
+
+
+DAY = dt.timedelta(days=1)
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> tuple[DecisionRights, Org, list[Squad]]:
+    """A random matrix, an org in which its parties are people, functions or nobody,
+    teams, and delegations from the accountable party or not, live or expired."""
+    rights = draw(matrices())
+    named = list(dict.fromkeys(p for d in rights.decisions for p in d.all_parties()))
+    kind = {p: draw(st.sampled_from(["person", "function", "team", "other"])) for p in named}
+    # Tabs cannot appear in the matrix's names, so these never clash with them.
+    people = [p for p in named if kind[p] == "person"] + ["extra\t1", "extra\t2"]
+    functions = [p for p in named if kind[p] == "function"] + ["Extra\tfunction"]
+    heads = {f: draw(st.none() | st.sampled_from(people)) for f in functions}
+    org = Org(
+        functions=[Function(f, heads[f]) for f in functions],
+        people=[Person(p, p, draw(st.sampled_from(functions))) for p in people],
+    )
+    teams = [
+        Squad(name, tuple(draw(st.lists(st.sampled_from(org.people), max_size=3, unique=True))))
+        for name in [p for p in named if kind[p] == "team"] + ["quiet\tteam"]
+    ]
+    delegations = []
+    parties = [*named, *people, *functions]
+    for _ in range(draw(st.integers(0, 4)) if rights.decisions else 0):
+        decision = draw(st.sampled_from(rights.decisions))
+        by_category = decision.category is not None and draw(st.booleans())
+        delegations.append(
+            Delegation(
+                decision=None if by_category else decision.id,
+                category=decision.category if by_category else None,
+                from_party=draw(st.sampled_from([decision.accountable, *parties])),
+                to_party=draw(st.sampled_from(parties)),
+                until=draw(st.sampled_from([None, NOW - DAY, NOW + DAY])),
+            )
+        )
+    return rights.model_copy(update={"delegations": tuple(delegations)}), org, teams
+
+
 class TestLint:
     def test_clean_matrix(self):
         """A sensible matrix has nothing to report about its decisions."""
@@ -703,6 +1205,21 @@ class TestLint:
         (finding,) = [d for d in DecisionRights.from_table(table).lint(ORG) if d.code == "DR005"]
         assert finding.target == "vp-sales"
         assert finding.message.startswith("`vp-sales` decides 8 of 9 decisions (89%")
+
+    def test_delegations_and_owners_name_known_parties(self):
+        """A delegate or an owner that is nobody in the org is DR001, at its place."""
+        rights = RIGHTS.delegate("data", "cio", "data-engg").model_copy(
+            update={"owners": {"pricing": "Slaes"}}
+        )
+        found = [
+            (d.code, d.location.path if d.location else None, d.hint)
+            for d in rights.lint(ORG)
+            if d.code == "DR001"
+        ]
+        assert found == [
+            ("DR001", ("delegations", 0, "to_party"), "Did you mean `data-eng`?"),
+            ("DR001", ("owners", "pricing"), "Did you mean `Sales`?"),
+        ]
 
     def test_extra_parties(self):
         """Team names are valid parties when passed in."""
@@ -987,12 +1504,17 @@ class TestMarkdownAnyText:
         lines = rights.to_markdown().split("\n")
         assert len(lines) == len(rights.decisions) + 2
         header = self.cells(lines[0])
-        assert header == ["Decision", "Title", *rights._party_columns()]
+        assert header == [
+            "Decision",
+            "Title",
+            *decision_rights_tabular.party_columns(rights.decisions),
+        ]
         for decision, line in zip(rights.decisions, lines[2:], strict=True):
             row = self.cells(line)
             assert len(row) == len(header)
             assert row[:2] == [decision.id, decision.title]
-            assert row[2:] == [dict(rights._cells(decision)).get(p, "") for p in header[2:]]
+            letters = dict(decision_rights_tabular.cells(rights.scheme, decision))
+            assert row[2:] == [letters.get(p, "") for p in header[2:]]
 
     def test_line_breaks_are_escaped(self):
         """A title on two lines stays in one row."""
@@ -1231,7 +1753,7 @@ class TestYamlAnyText:
             decisions=[{"id": "d", "accountable": "yes", "title": "T", "consulted": ["b", "c"]}]
         )
         expected = rights.to_yaml()
-        monkeypatch.setattr(decision_rights_impl, "_text_fields", lambda: None)
+        monkeypatch.setattr(decision_rights_yaml, "_text_fields", lambda: None)
         assert rights.to_data()["decisions"] == [
             {"id": "d", "title": "T", "accountable": "yes", "consulted": ["b", "c"]}
         ]
@@ -1239,15 +1761,15 @@ class TestYamlAnyText:
 
     def test_fields_other_than_text_are_noticed(self, monkeypatch: pytest.MonkeyPatch):
         """A field that is not text turns the direct path off."""
-        assert decision_rights_impl._text_fields.__wrapped__() is not None
-        monkeypatch.setattr(decision_rights_impl, "_text_kind", lambda _: None)
-        assert decision_rights_impl._text_fields.__wrapped__() is None
+        assert decision_rights_yaml._text_fields.__wrapped__() is not None
+        monkeypatch.setattr(decision_rights_yaml, "_text_kind", lambda _: None)
+        assert decision_rights_yaml._text_fields.__wrapped__() is None
 
     @pytest.mark.parametrize("data", [{"k": 1}, {"k": None}, {"k": [["nested"]]}, {"k": [{}]}])
     def test_other_data_is_left_to_pyyaml(self, data: dict[str, object]):
         """The direct writer refuses what it does not write as PyYAML would."""
-        with pytest.raises(decision_rights_impl._NotSimple):
-            decision_rights_impl._YamlWriter().mapping(data, 0, "")
+        with pytest.raises(decision_rights_yaml._NotSimple):
+            decision_rights_yaml._YamlWriter().mapping(data, 0, "")
 
 
 class TestSheetCells:
@@ -1288,3 +1810,21 @@ class TestSheetCells:
         rights = DecisionRights.from_csv(io.StringIO("Decision,a,b\nd,A;B,C\n"), scheme=scheme)
         assert rights.to_table() == {"d": {"a": "A;B", "b": "C"}}
         assert DecisionRights.from_csv(io.StringIO(rights.to_csv()), scheme=scheme) == rights
+
+
+class TestValues:
+    def test_a_matrix_copies_and_pickles(self):
+        """A matrix is a value: deep copies and pickles are equal and hash alike."""
+        import pickle
+
+        rights = loads(Path("examples/acme/alignment.yaml").read_text()).decision_rights
+        assert rights is not None
+        for other in (copy.deepcopy(rights), pickle.loads(pickle.dumps(rights))):
+            assert other == rights
+            assert hash(other) == hash(rights)
+
+    def test_an_expired_delegation_needs_an_aware_time(self):
+        """`Delegation.active` refuses a naive time in words, not with a TypeError."""
+        delegation = Delegation(decision="d", from_party="a", to_party="b", until=NOW)
+        with pytest.raises(SpecError, match="timezone-aware"):
+            delegation.active(dt.datetime(2026, 1, 1))  # noqa: DTZ001 - the mistake under test

@@ -12,7 +12,9 @@ import alignkit.errors
 from alignkit.diagnostics import Location
 from alignkit.errors import (
     AlignkitError,
+    FailedCheck,
     GateBlocked,
+    GateVerdict,
     PermissionDenied,
     Problem,
     SpecError,
@@ -172,6 +174,27 @@ class TestOtherErrors:
         """GateBlocked keeps the gate's result for the caller to show."""
         result = object()
         assert GateBlocked("failed", result=result).result is result
+
+    def test_gate_verdict_describes_the_gate_result(self):
+        """What GateVerdict and FailedCheck promise is what a gate's result has."""
+        from alignkit.handoff import HandoffPackage, QualityGate
+
+        bare = HandoffPackage("D-1", "Acme", "Sales", "Operations")
+        result = QualityGate.minimum_viable().evaluate(bare)
+        error = GateBlocked("failed", result=result)
+        verdict_members = [n for n in vars(GateVerdict) if not n.startswith("_")]
+        failure_members = [n for n in vars(FailedCheck) if not n.startswith("_")]
+        assert sorted(verdict_members) == ["failures", "gate", "passed"]
+        assert sorted(failure_members) == ["check", "fix", "reason"]
+        assert error.result is result
+        assert (error.result.gate, error.result.passed) == ("minimum-viable", False)
+        failure = error.result.failures[-1]
+        assert [getattr(failure, name) for name in ("check", "reason", "fix")] == [
+            "owner",
+            "No handoff owner is named",
+            "Name the person measured on this customer's activation",
+        ]
+        assert GateBlocked("failed").result is None
 
 
 class TestStoreError:

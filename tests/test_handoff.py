@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
@@ -47,7 +49,7 @@ from alignkit.handoff import (
     mermaid_diagram,
 )
 from alignkit.org import Function, Org, Person
-from alignkit.store import ConcurrencyError, SQLiteStore
+from alignkit.store import ConcurrencyError, NewEvent, SQLiteStore
 
 DATA = Path(__file__).parent / "data" / "crm"
 T0 = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
@@ -322,6 +324,51 @@ class TestDealEvent:
         """Deal events carry aware times."""
         with pytest.raises(SpecError, match="timezone-aware"):
             DealEvent("e", "d", "Closed-Won", dt.datetime(2026, 1, 1))  # noqa: DTZ001
+
+    def test_hashable_and_equal_by_value(self):
+        """Equal events hash alike, payload included, however the payload was given."""
+        payload = json.loads((DATA / "salesforce_opportunity.json").read_text())
+        event = DealEvent.from_salesforce(payload)
+        again = DealEvent.from_salesforce(
+            json.loads((DATA / "salesforce_opportunity.json").read_text())
+        )
+        assert event == again
+        assert hash(event) == hash(again)
+        assert len({event, again, won()}) == 2
+        assert won(tags=["smb", "emea"]) == won(tags=("smb", "emea"))
+        assert hash(won(plan={"seats": 10})) == hash(won(plan={"seats": 10}))
+        assert won(plan={"seats": 10}) != won(plan={"seats": 11})
+
+    def test_immutable(self):
+        """The payload cannot be changed, at any depth, nor by changing what was passed in."""
+        given_payload: dict[str, Any] = {"owner": "ae-1", "tags": ["smb"], "plan": {"seats": 10}}
+        event = DealEvent("e1", "D-1", "Closed-Won", T0, given_payload)
+        given_payload["owner"] = "ae-2"
+        given_payload["plan"]["seats"] = 99
+        assert event.payload == {"owner": "ae-1", "tags": ("smb",), "plan": {"seats": 10}}
+        with pytest.raises(TypeError):
+            event.payload["owner"] = "ae-2"  # type: ignore[index]
+        with pytest.raises(TypeError):
+            event.payload["plan"]["seats"] = 11
+        with pytest.raises(AttributeError):
+            event.payload["tags"].append("emea")
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            event.payload = {}  # type: ignore[misc]
+
+    def test_copy(self):
+        """A copy, shallow or deep, is equal and hashes alike."""
+        event = won(tags=["smb"])
+        assert copy.copy(event) == event
+        assert copy.deepcopy(event) == event
+        assert hash(copy.deepcopy(event)) == hash(event)
+
+    def test_a_payload_that_holds_itself_is_a_spec_error(self):
+        """A payload nesting past Python's limits is refused at `payload`, not a crash."""
+        loop: dict[str, Any] = {}
+        loop["self"] = loop
+        with pytest.raises(SpecError, match="`payload` nests too deeply") as info:
+            DealEvent("e1", "D-1", "Closed-Won", T0, loop)
+        assert info.value.problems[0].location.path == ("payload",)
 
 
 def accepted_desk(**kwargs: object) -> HandoffDesk:
@@ -1270,6 +1317,26 @@ class TestSharedStore:
         assert first.receive(lost).state is HandoffState.WITHDRAWN  # type: ignore[union-attr]
         assert first.get("D-1") == second.get("D-1")
 
+    def test_crm_events_give_up_after_three_lost_races(self, tmp_path: Path):
+        """A desk that loses every race retries a webhook three times, then says so."""
+        first, second = self.pair(tmp_path)
+        append = second.store.append
+        owners = iter(["ae-2", "ae-1", "ae-2", "ae-1"])
+        attempts = []
+
+        def append_after_the_other(*args: Any, **kwargs: Any) -> int:
+            attempts.append(kwargs["expected_version"])
+            first.reassign("D-1", next(owners), "vp-sales", T0 + HOUR)
+            return append(*args, **kwargs)
+
+        second.store.append = append_after_the_other  # type: ignore[method-assign]
+        with pytest.raises(ConcurrencyError):
+            second.receive(DealEvent("e2", "D-1", "Closed-Lost", T0 + 2 * HOUR))
+        assert attempts == [1, 2, 3]  # each after catching up with the store
+        second.store.append = append  # type: ignore[method-assign]
+        assert second.receive(DealEvent("e2", "D-1", "Closed-Lost", T0 + 2 * HOUR)) is not None
+        assert second.get("D-1").state is HandoffState.WITHDRAWN
+
     def test_a_desk_finds_handoffs_another_opened(self, tmp_path: Path):
         """get() looks in the store for a deal this desk has not seen."""
         first, second = self.pair(tmp_path)
@@ -1277,6 +1344,77 @@ class TestSharedStore:
         assert second.get("D-2").state is HandoffState.OPEN
         with pytest.raises(UnknownNameError):
             second.get("D-3")
+
+
+def decision(event_id: str) -> NewEvent:
+    """An event of another lifecycle, as a decision log would write it."""
+    return NewEvent(event_id, "decided", "cfo", T0, {"outcome": "approved"})
+
+
+class TestStoreSharedWithOtherLifecycles:
+    """One SQLite file holds handoffs and other kinds of events (a decision log's)."""
+
+    def test_a_desk_replays_its_own_category_only(self, tmp_path: Path):
+        """Decision events between the handoff events change no handoff, live or replayed."""
+        path = tmp_path / "shared.db"
+        desk = HandoffDesk(ORG, store=SQLiteStore(path))
+        decisions = SQLiteStore(path)
+        decisions.append("DEC-1", [decision("d1")], expected_version=0, category="decision")
+        desk.receive(won())
+        decisions.append("DEC-1", [decision("d2")], expected_version=1, category="decision")
+        desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+        decisions.append("DEC-2", [decision("d3")], expected_version=0, category="decision")
+        desk.receive(won(deal="D-2", event_id="e2"))
+        live = desk.handoffs()
+        replayed = HandoffDesk(ORG, store=SQLiteStore(path))
+        assert replayed.handoffs() == live
+        assert [h.deal_id for h in live] == ["D-1", "D-2"]
+        assert [h.version for h in live] == [2, 1]
+        assert replayed.metrics().opened == 2
+        assert replayed.accept("D-1", "onb-1", T0 + 2 * HOUR).state is HandoffState.ACCEPTED
+        assert [e.category for e in decisions.read_all()].count("decision") == 3
+        with pytest.raises(UnknownNameError, match="Unknown deal 'DEC-1'"):
+            replayed.get("DEC-1")
+
+    def test_a_deal_cannot_take_a_stream_of_another_lifecycle(self, tmp_path: Path):
+        """A deal id that names another category's stream is refused, and that stream kept."""
+        store = SQLiteStore(tmp_path / "shared.db")
+        store.append("D-1", [decision("d1")], expected_version=0, category="decision")
+        desk = HandoffDesk(ORG, store=store)
+        with pytest.raises(SpecError, match="Stream 'D-1' holds 'decision' events, not 'handoff'"):
+            desk.receive(won())
+        with pytest.raises(UnknownNameError):
+            desk.get("D-1")
+        assert [e.event_id for e in store.read("D-1")] == ["d1"]
+
+    def test_an_unknown_kind_of_handoff_event_is_refused(self, tmp_path: Path):
+        """A handoff event this version does not know (a newer one wrote it) is not guessed at."""
+        store = SQLiteStore(tmp_path / "handoffs.db")
+        HandoffDesk(ORG, store=store).receive(won())
+        store.append("D-1", [NewEvent("x1", "escalated", "ops", T0)], expected_version=1)
+        with pytest.raises(TransitionError, match="Unknown event kind 'escalated' in stream 'D-1'"):
+            HandoffDesk(ORG, store=store)
+
+    def test_a_file_from_before_categories_replays_unchanged(self, tmp_path: Path):
+        """A desk's file in the previous format is migrated on open, and replays as it was."""
+        path = tmp_path / "handoffs.db"
+        with SQLiteStore(path) as store:
+            desk = HandoffDesk(ORG, store=store)
+            desk.receive(won())
+            desk.submit("D-1", package(), "ae-1", T0 + HOUR)
+            desk.flag("D-1", "onb-1", "Scope unclear", "scope", T0 + 2 * HOUR)
+            desk.receive(won(deal="D-2", event_id="e2"))
+            before = desk.handoffs()
+        db = sqlite3.connect(path)  # back to the previous format (1)
+        db.execute("ALTER TABLE events DROP COLUMN category")
+        db.execute("PRAGMA user_version = 1")
+        db.commit()
+        db.close()
+        with SQLiteStore(path, read_only=True) as old:
+            assert HandoffDesk(ORG, store=old).handoffs() == before
+        with SQLiteStore(path) as migrated:
+            assert HandoffDesk(ORG, store=migrated).handoffs() == before
+            assert {e.category for e in migrated.read_all()} == {"handoff"}
 
 
 class TestImmutability:

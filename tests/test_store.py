@@ -809,7 +809,7 @@ class TestChecksums:
             assert [e.event_id for e in store.read("a")] == ["old-1", "old-2"]
             assert store.append("a", [event("new-3")], expected_version=2) == 3
         db = sqlite3.connect(path)
-        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute("PRAGMA user_version").fetchone() == (2,)  # the current format
         assert db.execute("PRAGMA application_id").fetchone() == (0x416C4B45,)
         checksums = [row[0] for row in db.execute("SELECT checksum FROM events ORDER BY position")]
         db.close()
@@ -856,6 +856,7 @@ new_events = st.builds(
     st.dictionaries(st.text(max_size=4), json_values, max_size=2),
 )
 event_lists = st.lists(new_events | anything, max_size=3) | anything
+categories = st.sampled_from(["handoff", "decision"]) | anything
 
 
 A_EVENT = event("ok")
@@ -908,10 +909,23 @@ BAD_CALLS: list[tuple[str, Callable[[Any], object], tuple[object, ...], str]] = 
         ("expected_version",),
         "from 0",
     ),
+    (
+        "category None",
+        lambda s: s.append("a", [A_EVENT], expected_version=0, category=None),
+        ("category",),
+        "text",
+    ),
+    (
+        "category blank",
+        lambda s: s.append("a", [A_EVENT], expected_version=0, category=""),
+        ("category",),
+        "blank",
+    ),
     ("read stream", lambda s: s.read(7), ("stream",), "text"),
     ("read after", lambda s: s.read("a", after=-1), ("after",), "from 0"),
     ("read_all after", lambda s: s.read_all(after="1"), ("after",), "from 0"),
     ("read_all limit", lambda s: s.read_all(limit=-1), ("limit",), "from 0"),
+    ("read_all category", lambda s: s.read_all(category=7), ("category",), "text"),
     ("version stream", lambda s: s.version(None), ("stream",), "text"),
     ("batches None", lambda s: s.append_many(None), ("batches",), "list"),
     ("batch pair", lambda s: s.append_many([("a", [A_EVENT])]), ("batches", 0), "expected_version"),
@@ -932,6 +946,18 @@ BAD_CALLS: list[tuple[str, Callable[[Any], object], tuple[object, ...], str]] = 
         lambda s: s.append_many([("a", [A_EVENT], None)]),
         ("batches", 0, "expected_version"),
         "from 0",
+    ),
+    (
+        "batch category",
+        lambda s: s.append_many([("a", [A_EVENT], 0), ("b", [A_EVENT], 0, b"x")]),
+        ("batches", 1, "category"),
+        "text",
+    ),
+    (
+        "batch of five",
+        lambda s: s.append_many([("a", [A_EVENT], 0, "handoff", "extra")]),
+        ("batches", 0),
+        "expected_version, category",
     ),
 ]
 
@@ -1046,17 +1072,24 @@ class TestStoreContract:
                     st.sampled_from(["append", "append_many", "read", "read_all", "version"])
                 )
                 if method == "append":
-                    arguments = (
-                        (data.draw(anything), data.draw(event_lists)),
-                        {"expected_version": data.draw(anything)},
-                    )
+                    keywords = {"expected_version": data.draw(anything)}
+                    if data.draw(st.booleans()):
+                        keywords["category"] = data.draw(categories)
+                    arguments = ((data.draw(anything), data.draw(event_lists)), keywords)
                 elif method == "append_many":
-                    batch = st.tuples(anything, event_lists, anything) | anything
+                    batch = (
+                        st.tuples(anything, event_lists, anything)
+                        | st.tuples(anything, event_lists, anything, categories)
+                        | anything
+                    )
                     arguments = ((data.draw(st.lists(batch, max_size=3) | anything),), {})
                 elif method == "read":
                     arguments = ((data.draw(anything),), {"after": data.draw(anything)})
                 elif method == "read_all":
-                    arguments = ((), {"after": data.draw(anything), "limit": data.draw(anything)})
+                    keywords = {"after": data.draw(anything), "limit": data.draw(anything)}
+                    if data.draw(st.booleans()):
+                        keywords["category"] = data.draw(categories | st.none())
+                    arguments = ((), keywords)
                 else:
                     arguments = ((data.draw(anything),), {})
                 answers = [answer(getattr(s, method), *arguments) for s in (memory, sqlite)]
@@ -1075,6 +1108,247 @@ class TestStoreContract:
             assert error.problems[0].location.path[0] in {"event_id", "kind", "actor", "at", "data"}
         else:
             assert isinstance(made.event_id, str)
+
+
+class TestCategories:
+    """One store, several lifecycles: each stream belongs to one category."""
+
+    def test_events_carry_their_category(self, any_store: MemoryStore | SQLiteStore):
+        """An append names its category (handoff by default); every event keeps it."""
+        any_store.append("D-1", [event("h1")], expected_version=0)
+        any_store.append("DEC-1", [event("d1")], expected_version=0, category="decision")
+        any_store.append("D-1", [event("h2")], expected_version=1, category="handoff")
+        assert [(e.event_id, e.category) for e in any_store.read_all()] == [
+            ("h1", "handoff"),
+            ("d1", "decision"),
+            ("h2", "handoff"),
+        ]
+        assert [e.category for e in any_store.read("DEC-1")] == ["decision"]
+
+    def test_read_all_reads_one_category(self, any_store: MemoryStore | SQLiteStore):
+        """read_all(category=...) keeps the store's order, its positions, after and limit."""
+        for i in range(6):
+            category = "decision" if i % 2 else "handoff"
+            any_store.append(f"s{i}", [event(f"e{i}")], expected_version=0, category=category)
+        decisions = any_store.read_all(category="decision")
+        assert [e.event_id for e in decisions] == ["e1", "e3", "e5"]
+        assert [e.position for e in decisions] == [2, 4, 6]
+        assert [e.event_id for e in any_store.read_all(category="handoff")] == ["e0", "e2", "e4"]
+        assert [e.event_id for e in any_store.read_all(after=2, limit=1, category="decision")] == [
+            "e3"
+        ]
+        assert any_store.read_all(category="erasure") == []
+        assert len(any_store.read_all(category=None)) == 6
+
+    def test_a_stream_keeps_the_category_of_its_first_event(
+        self, any_store: MemoryStore | SQLiteStore
+    ):
+        """Another category on a stream is refused, before its version is looked at."""
+        any_store.append("D-1", [event("h1")], expected_version=0)
+        message = "Stream 'D-1' holds 'handoff' events, not 'decision'"
+        for expected in (1, 0):  # at the stream's version, and stale
+            with pytest.raises(SpecError, match=message) as info:
+                any_store.append(
+                    "D-1", [event("d1")], expected_version=expected, category="decision"
+                )
+            assert info.value.problems[0].location.path == ("category",)
+        assert [e.event_id for e in any_store.read_all()] == ["h1"]
+
+    def test_a_retry_is_skipped_whatever_its_category(self, any_store: MemoryStore | SQLiteStore):
+        """An event already stored is skipped, as every retry is: nothing is checked."""
+        any_store.append("D-1", [event("h1")], expected_version=0)
+        assert any_store.append("D-1", [event("h1")], expected_version=0, category="decision") == 1
+        assert [e.category for e in any_store.read_all()] == ["handoff"]
+
+    def test_append_many_takes_a_category_per_batch(self, any_store: MemoryStore | SQLiteStore):
+        """A batch may name its category; one that mismatches writes nothing at all."""
+        any_store.append("D-1", [event("h1")], expected_version=0)
+        with pytest.raises(SpecError, match="Stream 'D-1' holds 'handoff' events") as info:
+            any_store.append_many(
+                [("DEC-1", [event("d1")], 0, "decision"), ("D-1", [event("d2")], 1, "decision")]
+            )
+        assert info.value.problems[0].location.path == ("batches", 1, "category")
+        with pytest.raises(SpecError, match="Stream 'X' holds 'decision' events, not 'handoff'"):
+            any_store.append_many([("X", [event("x1")], 0, "decision"), ("X", [event("x2")], 1)])
+        assert [e.event_id for e in any_store.read_all()] == ["h1"]
+        versions = any_store.append_many(
+            [
+                ("DEC-1", [event("d1")], 0, "decision"),
+                ("D-1", [event("h2")], 1),
+                ("DEC-1", [], 1, "another"),  # no event: nothing to check
+                ("DEC-1", [event("d2")], 1, "decision"),
+            ]
+        )
+        assert versions == [1, 2, 1, 2]
+        assert [(e.stream, e.category) for e in any_store.read_all(category="decision")] == [
+            ("DEC-1", "decision"),
+            ("DEC-1", "decision"),
+        ]
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from("ab"),
+                st.lists(st.integers(0, 8), min_size=1, max_size=3),
+                st.sampled_from([0, 0, -1, 1]),
+                st.sampled_from(["handoff", "decision"]),
+            ),
+            max_size=25,
+        )
+    )
+    def test_both_stores_keep_categories_alike(self, ops):
+        """Any appends under either category: the same answers and events from both stores."""
+        memory, sqlite = MemoryStore(), SQLiteStore(":memory:")
+        for stream, ids, offset, category in ops:
+            expected = max(0, memory.version(stream) + offset)
+            events = [event(f"e{n}") for n in ids]
+            answers = [
+                answer(
+                    store.append,
+                    (stream, events),
+                    {"expected_version": expected, "category": category},
+                )
+                for store in (memory, sqlite)
+            ]
+            assert answers[0] == answers[1]
+        for category in ("handoff", "decision", None):
+            assert memory.read_all(category=category) == sqlite.read_all(category=category)
+        sqlite.close()
+
+
+FORMAT_1_SCHEMA = FORMAT_0_SCHEMA.replace(
+    "    data TEXT NOT NULL,\n", "    data TEXT NOT NULL,\n    checksum INTEGER,\n"
+)
+"""The table in format 1: a checksum, no category."""
+
+
+def format_1(path: Path) -> list[tuple[str, str, int]]:
+    """A store file in format 1: handoff events on two deals, checksummed as then.
+
+    Returns each event's id, stream and version.
+    """
+    rows = [("w1", "D-1", 1), ("w2", "D-2", 1), ("s1", "D-1", 2)]
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(FORMAT_1_SCHEMA)
+    for event_id, stream, version in rows:
+        fields = (event_id, stream, str(version), "k", "tester", AT.isoformat(), '{"n":1}')
+        checksum = zlib.adler32("\x1f".join(fields).encode())
+        db.execute(
+            "INSERT INTO events (event_id, stream, version, kind, actor, at, data, checksum) "
+            "VALUES (?, ?, ?, 'k', 'tester', ?, '{\"n\":1}', ?)",
+            (event_id, stream, version, AT.isoformat(), checksum),
+        )
+    db.execute(f"PRAGMA application_id = {0x416C4B45}")  # as format 1 marked its files
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    return rows
+
+
+class TestCategoryMigration:
+    """Files written before categories: their events are handoff events."""
+
+    def test_a_format_1_file_is_migrated_on_open(self, tmp_path: Path):
+        """Opened for writing: format 2, every old event of category handoff, checksums hold."""
+        path = tmp_path / "old.db"
+        rows = format_1(path)
+        with SQLiteStore(path) as store:
+            found = store.read_all()
+            assert [(e.event_id, e.stream, e.version, e.category) for e in found] == [
+                (*row, "handoff") for row in rows
+            ]
+            assert store.read_all(category="handoff") == found
+            assert store.verify() == 3
+            store.append("DEC-1", [event("d1")], expected_version=0, category="decision")
+            with pytest.raises(SpecError, match="holds 'handoff' events"):
+                store.append("D-1", [event("d2")], expected_version=2, category="decision")
+        db = sqlite3.connect(path)
+        assert db.execute("PRAGMA user_version").fetchone() == (2,)
+        assert db.execute("PRAGMA application_id").fetchone() == (0x416C4B45,)
+        categories = [row[0] for row in db.execute("SELECT category FROM events ORDER BY position")]
+        db.close()
+        assert categories == ["handoff", "handoff", "handoff", "decision"]
+        with SQLiteStore(path) as again:  # now a current file: opened as it is
+            assert [e.category for e in again.read_all()] == categories
+
+    def test_a_format_1_file_read_only_is_read_as_handoff_unchanged(self, tmp_path: Path):
+        """Opened read-only: read as category handoff, and not migrated."""
+        path = tmp_path / "old.db"
+        rows = format_1(path)
+        before = path.read_bytes()
+        with SQLiteStore(path, read_only=True) as store:
+            assert [(e.event_id, e.category) for e in store.read_all(category="handoff")] == [
+                (event_id, "handoff") for event_id, _, _ in rows
+            ]
+            assert store.read_all(category="decision") == []
+            assert [e.category for e in store.read("D-1")] == ["handoff", "handoff"]
+            assert store.verify() == 3
+        assert path.read_bytes() == before
+
+    def test_a_format_0_file_reads_as_handoff_read_only_or_migrated(self, tmp_path: Path):
+        """A file from before checksums is category handoff too, read-only or migrated."""
+        path = tmp_path / "old.db"
+        format_0(path)
+        with SQLiteStore(path, read_only=True) as store:
+            assert [e.category for e in store.read_all(category="handoff")] == ["handoff"] * 2
+        with SQLiteStore(path) as store:
+            assert [e.category for e in store.read_all(category="handoff")] == ["handoff"] * 2
+        db = sqlite3.connect(path)
+        assert db.execute("PRAGMA user_version").fetchone() == (2,)
+        db.close()
+
+    def test_a_changed_category_is_caught(self, tmp_path: Path):
+        """A category changed on disk, to handoff or from it, fails the event's checksum."""
+        path = tmp_path / "events.db"
+        with SQLiteStore(path) as store:
+            store.append("D-1", [event("h1")], expected_version=0)
+            store.append("DEC-1", [event("d1")], expected_version=0, category="decision")
+        edit(path, "UPDATE events SET category = 'decision' WHERE position = 1")
+        edit(path, "UPDATE events SET category = 'handoff' WHERE position = 2")
+        with SQLiteStore(path) as store:
+            for position, stream in ((1, "D-1"), (2, "DEC-1")):
+                with pytest.raises(StoreError, match=f"event {position} of stream '{stream}' does"):
+                    store.read(stream)
+
+    def test_the_checksum_of_another_category_covers_it(self, tmp_path: Path):
+        """The category is the last field of the checksum, unless it is handoff."""
+        path = tmp_path / "events.db"
+        with SQLiteStore(path) as store:
+            store.append("DEC-1", [event("d1")], expected_version=0, category="decision")
+        db = sqlite3.connect(path)
+        (*fields, checksum) = db.execute(
+            "SELECT event_id, stream, version, kind, actor, at, data, category, checksum "
+            "FROM events"
+        ).fetchone()
+        db.close()
+        assert checksum == zlib.adler32("\x1f".join(str(field) for field in fields).encode())
+
+    def test_verify_finds_a_stream_of_two_categories(self, tmp_path: Path):
+        """A stream whose events disagree on their category is damage (here, unchecked rows)."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, "UPDATE events SET category = 'decision', checksum = NULL WHERE position = 4")
+        with (
+            SQLiteStore(path) as store,
+            pytest.raises(
+                StoreError, match="event 4 of stream 'a' is of category 'decision', not 'handoff'"
+            ),
+        ):
+            store.verify()
+
+    def test_a_category_that_is_not_text_is_damage(self, tmp_path: Path):
+        """A NULL category (written around the constraints) is damage, on a read or an append."""
+        path = tmp_path / "events.db"
+        filled(path)
+        around_constraints(path, "UPDATE events SET category = NULL WHERE position = 10")
+        store = SQLiteStore(path)
+        with pytest.raises(StoreError, match="stream 'a' has a category that is not text"):
+            store.append_many([("a", [event("new")], 4)])
+        with pytest.raises(StoreError, match="event 10 of stream 'a' holds a value of the wrong"):
+            store.read("a")
+        store.close()
 
 
 def answer(

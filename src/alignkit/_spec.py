@@ -265,7 +265,7 @@ def _item_type(annotation: Any) -> Any:  # noqa: ANN401 - walks arbitrary annota
     if origin in (tuple, list, Sequence, frozenset, set):
         args = typing.get_args(annotation)
         return args[0] if args else None
-    if origin is dict:
+    if origin in (dict, Mapping):
         args = typing.get_args(annotation)
         return args[1] if len(args) == 2 else None  # noqa: PLR2004 - key and value
     return None

@@ -32,8 +32,8 @@ Added in 0.1.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, final
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, final
 
 import attrs
 
@@ -42,7 +42,10 @@ from alignkit.diagnostics import Location
 __all__ = [
     # the root
     "AlignkitError",
+    # what GateBlocked carries
+    "FailedCheck",
     "GateBlocked",
+    "GateVerdict",
     "PermissionDenied",
     # bad input
     "Problem",
@@ -226,19 +229,79 @@ class TransitionError(AlignkitError, ValueError):
         )
 
 
-class GateBlocked(AlignkitError):  # noqa: N818 - the documented name
-    """A quality gate failed, so the move it guards was refused.
+class FailedCheck(Protocol):
+    """One failed check of a gate's verdict: which check, why, and how to fix it.
 
-    Attributes:
-        result: The gate's result, with every failure and how to fix it.
+    :class:`alignkit.handoff.GateFailure` is one.
 
     Added in 0.1.
     """
 
-    def __init__(self, message: str, *, result: Any = None) -> None:  # noqa: ANN401 - any gate's result
+    @property
+    def check(self) -> str:
+        """The check's name."""
+        ...
+
+    @property
+    def reason(self) -> str:
+        """Why it failed."""
+        ...
+
+    @property
+    def fix(self) -> str:
+        """How to make it pass."""
+        ...
+
+
+class GateVerdict(Protocol):
+    """What a quality gate's result offers, as :class:`GateBlocked` carries it.
+
+    :class:`alignkit.handoff.GateResult` is one; ``str()`` of it is the verdict in
+    words. This module sits below every area, so it names what a result offers
+    rather than the class.
+
+    Added in 0.1.
+    """
+
+    @property
+    def gate(self) -> str:
+        """The gate's name."""
+        ...
+
+    @property
+    def passed(self) -> bool:
+        """True when every check passed."""
+        ...
+
+    @property
+    def failures(self) -> Sequence[FailedCheck]:
+        """The failed checks, in gate order."""
+        ...
+
+
+class GateBlocked(AlignkitError):  # noqa: N818 - the documented name
+    """A quality gate failed, so the move it guards was refused.
+
+    Attributes:
+        result: The gate's result, with every failure and how to fix it (typed as
+            :class:`GateVerdict`); ``None`` only when whoever raised it
+            gave none.
+
+    >>> from alignkit.handoff import GateFailure
+    >>> class Verdict:
+    ...     gate, passed = "minimum-viable", False
+    ...     failures = (GateFailure("signed-sow", "No sow in the package", "Attach it"),)
+    >>> error = GateBlocked("The package fails gate minimum-viable", result=Verdict())
+    >>> [failure.check for failure in error.result.failures]
+    ['signed-sow']
+
+    Added in 0.1.
+    """
+
+    def __init__(self, message: str, *, result: GateVerdict | None = None) -> None:
         """Report a failed gate with its ``result``."""
         super().__init__(message)
-        self.result = result
+        self.result: GateVerdict | None = result
 
 
 class StoreError(AlignkitError, OSError):

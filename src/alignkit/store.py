@@ -9,6 +9,16 @@ events kept in a :class:`Store`. The protocol is deliberately narrow:
   retried append is harmless;
 - :meth:`Store.read` reads one stream, :meth:`Store.read_all` everything in order.
 
+**Stream categories.** One store holds the events of several lifecycles (handoffs, a
+decision log ...), each under its own *category*, a short name stored with every event
+(``StoredEvent.category``). :meth:`Store.append` takes it as ``category=``, and a
+stream keeps the category of its first event: appending to it under another one is a
+:class:`~alignkit.errors.SpecError`. :meth:`Store.read_all` reads one category with
+``category=``, or every event without it, so a lifecycle replays its own events only.
+The category defaults to ``"handoff"``: the only events stores held before categories
+existed, so every call written before then keeps its meaning, and an older SQLite file
+reads, and is migrated, as category ``"handoff"``.
+
 :class:`MemoryStore` keeps events in memory; :class:`SQLiteStore` keeps them in one
 SQLite file (stdlib ``sqlite3``, WAL, one transaction per append), so a process killed
 mid-append loses nothing that was committed and leaves nothing half-written.
@@ -28,6 +38,13 @@ raises :class:`~alignkit.errors.StoreError`, which names the file and what is wr
 1
 >>> [e.kind for e in store.read("deal-1")]
 ['opened']
+>>> store.append("DEC-7", [NewEvent("d1", "proposed", "cfo", at)], expected_version=0,
+...              category="decision")
+1
+>>> [e.stream for e in store.read_all(category="decision")]
+['DEC-7']
+>>> [e.category for e in store.read_all()]
+['handoff', 'decision']
 
 Added in 0.1.
 """
@@ -35,6 +52,7 @@ Added in 0.1.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import operator
 import os
@@ -47,6 +65,7 @@ from typing import (
     Any,
     Final,
     Literal,
+    NamedTuple,
     NoReturn,
     Protocol,
     SupportsIndex,
@@ -56,6 +75,7 @@ from typing import (
 
 import attrs
 
+from alignkit._time import require_aware
 from alignkit.diagnostics import Location
 from alignkit.errors import AlignkitError, SpecError, StoreError
 
@@ -159,13 +179,7 @@ def _limit(value: object) -> int | None:
 
 
 def _aware(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dt.datetime):
-        raise _bad(
-            (attribute.name,),
-            f"`{attribute.name}` must be a timezone-aware datetime, got {_brief(value)}",
-        )
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise _bad((attribute.name,), f"Event times must be timezone-aware, got {_brief(value)}")
+    require_aware(value, (attribute.name,))
 
 
 def _nonblank(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -182,6 +196,26 @@ def _mapping(_instance: object, attribute: attrs.Attribute[Any], value: object) 
 
 def _stream(stream: object) -> str:
     return _text(stream, ("stream",))
+
+
+_DEFAULT_CATEGORY: Final = "handoff"
+"""The category of an append that names none, and of every event stored before categories."""
+
+
+def _category(value: object, path: tuple[str | int, ...] = ("category",)) -> str:
+    """``value`` as a category: non-blank text, as a stream name is."""
+    return _text(value, path)
+
+
+def _other_category(
+    stream: str, held: str, category: str, where: tuple[str | int, ...]
+) -> SpecError:
+    """An append under ``category`` to a stream that holds ``held`` events."""
+    return _bad(
+        (*where, "category"),
+        f"Stream {stream!r} holds {held!r} events, not {category!r}: a stream keeps the "
+        "category of its first event; give the stream of another category its own name",
+    )
 
 
 _Prepared = tuple[str, str, str, str, str]
@@ -216,31 +250,60 @@ def _events(events: object, path: tuple[str | int, ...] = ("events",)) -> list[_
     return prepared
 
 
-def _batches(batches: object) -> list[tuple[str, list[_Prepared], int]]:
-    """``batches`` of ``(stream, events, expected_version)``, checked."""
+class _Batch(NamedTuple):
+    """Events checked and encoded for one stream, with what the append expects of it."""
+
+    stream: str
+    events: list[_Prepared]
+    expected: int
+    category: str
+    where: tuple[str | int, ...]
+    """Where the batch is among the arguments, for messages: ``()`` or ``("batches", i)``."""
+
+
+def _batch(stream: object, events: object, expected_version: object, category: object) -> _Batch:
+    """The arguments of :meth:`Store.append`, checked."""
+    return _Batch(
+        _stream(stream),
+        _events(events),
+        _count(expected_version, ("expected_version",)),
+        _category(category),
+        (),
+    )
+
+
+_BATCH_SHAPE: Final = (
+    "(stream, events, expected_version) or (stream, events, expected_version, category)"
+)
+
+
+def _batches(batches: object) -> list[_Batch]:
+    """``batches`` of ``(stream, events, expected_version[, category])``, checked."""
     if type(batches) is not list and type(batches) is not tuple:
         if isinstance(batches, str | bytes | bytearray | Mapping) or not isinstance(
             batches, Iterable
         ):
             raise _bad(
                 ("batches",),
-                f"`batches` must be a list of (stream, events, expected_version), "
-                f"got {_brief(batches)}",
+                f"`batches` must be a list of {_BATCH_SHAPE}, got {_brief(batches)}",
             )
         batches = tuple(batches)
     checked = []
     for index, batch in enumerate(batches):
-        if not isinstance(batch, tuple | list) or len(batch) != 3:  # noqa: PLR2004 - a triple
+        if not isinstance(batch, tuple | list) or len(batch) not in (3, 4):
             raise _bad(
                 ("batches", index),
-                f"Each batch must be (stream, events, expected_version), got {_brief(batch)}",
+                f"Each batch must be {_BATCH_SHAPE}, got {_brief(batch)}",
             )
-        stream, events, expected = batch
+        stream, events, expected, *category = batch
+        where = ("batches", index)
         checked.append(
-            (
-                _text(stream, ("batches", index, "stream")),
-                _events(events, ("batches", index, "events")),
-                _count(expected, ("batches", index, "expected_version")),
+            _Batch(
+                _text(stream, (*where, "stream")),
+                _events(events, (*where, "events")),
+                _count(expected, (*where, "expected_version")),
+                _category(category[0], (*where, "category")) if category else _DEFAULT_CATEGORY,
+                where,
             )
         )
     return checked
@@ -285,6 +348,8 @@ class StoredEvent:
         stream: The stream it belongs to (a deal id, say).
         version: Its place in the stream, from 1.
         position: Its place in the whole store, increasing.
+        category: The lifecycle its stream belongs to (``"handoff"``, ``"decision"``
+            ...): every event of a stream has the same one.
 
     Added in 0.1.
     """
@@ -297,6 +362,11 @@ class StoredEvent:
     actor: str
     at: dt.datetime
     data: Mapping[str, Any]
+    category: str = attrs.field(default=_DEFAULT_CATEGORY, kw_only=True)
+
+
+_AppendBatch = tuple[str, Sequence[NewEvent], int] | tuple[str, Sequence[NewEvent], int, str]
+"""A batch of :meth:`SQLiteStore.append_many`: the category may be left out."""
 
 
 @runtime_checkable
@@ -304,27 +374,44 @@ class Store(Protocol):
     """What a lifecycle needs from an event store.
 
     A PostgreSQL store implements the same four methods over one table with a unique
-    ``(stream, version)`` and a unique ``event_id``. Every method checks its
-    arguments first: a wrong one is a :class:`~alignkit.errors.SpecError` naming it.
+    ``(stream, version)``, a unique ``event_id`` and a ``category`` column. Every
+    method checks its arguments first: a wrong one is a
+    :class:`~alignkit.errors.SpecError` naming it.
 
     Added in 0.1.
     """
 
-    def append(self, stream: str, events: Sequence[NewEvent], *, expected_version: int) -> int:
+    def append(
+        self,
+        stream: str,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int,
+        category: str = "handoff",
+    ) -> int:
         """Append ``events`` to ``stream`` if it is at ``expected_version``.
 
         Events whose id is already stored are skipped (idempotent retries); if every
         event is already stored, nothing is checked or written. Ids are unique across
         the whole store: an id stored on one stream is skipped on any other too.
 
+        Args:
+            stream: The stream (a deal id, say).
+            events: The events, in order.
+            expected_version: The stream's version as the writer last read it.
+            category: The lifecycle the stream belongs to. A stream keeps the
+                category of its first event. The default, ``"handoff"``, is what
+                every append meant before there were categories.
+
         Returns:
             The stream's version after the append.
 
         Raises:
             ConcurrencyError: The stream is not at ``expected_version``.
-            SpecError: ``stream`` is not text, an event is not a :class:`NewEvent`
-                or its data is not JSON, or ``expected_version`` is not a whole
-                number from 0.
+            SpecError: ``stream`` or ``category`` is not text, an event is not a
+                :class:`NewEvent` or its data is not JSON, ``expected_version`` is
+                not a whole number from 0, or the stream holds events of another
+                category.
             StoreError: The store cannot write (it is read-only, or its file is damaged).
         """
         ...
@@ -333,8 +420,16 @@ class Store(Protocol):
         """The events of ``stream`` with a version above ``after``, in order."""
         ...
 
-    def read_all(self, *, after: int = 0, limit: int | None = None) -> list[StoredEvent]:
-        """Every event with a position above ``after``, in the order they were stored."""
+    def read_all(
+        self, *, after: int = 0, limit: int | None = None, category: str | None = None
+    ) -> list[StoredEvent]:
+        """Every event with a position above ``after``, in the order they were stored.
+
+        Args:
+            after: Only events with a position above this one.
+            limit: At most this many events (``None``: all of them).
+            category: Only the events of this category (``None``: of every one).
+        """
         ...
 
     def version(self, stream: str) -> int:
@@ -360,17 +455,20 @@ class MemoryStore:
         self._ids: set[str] = set()
         self._lock = threading.Lock()
 
-    def append(self, stream: str, events: Sequence[NewEvent], *, expected_version: int) -> int:
+    def append(
+        self,
+        stream: str,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int,
+        category: str = "handoff",
+    ) -> int:
         """See :meth:`Store.append`."""
-        batch = (
-            _stream(stream),
-            _events(events),
-            _count(expected_version, ("expected_version",)),
-        )
+        batch = _batch(stream, events, expected_version, category)
         with self._lock:
             return self._append([batch])[0]
 
-    def append_many(self, batches: Sequence[tuple[str, Sequence[NewEvent], int]]) -> list[int]:
+    def append_many(self, batches: Sequence[_AppendBatch]) -> list[int]:
         """Append to several streams at once, all or nothing, as :meth:`SQLiteStore.append_many`.
 
         Added in 0.1.
@@ -379,18 +477,26 @@ class MemoryStore:
         with self._lock:
             return self._append(checked)
 
-    def _append(self, batches: Sequence[tuple[str, list[_Prepared], int]]) -> list[int]:
+    def _append(self, batches: Sequence[_Batch]) -> list[int]:
         # Work out every row first: a stale stream changes nothing.
         pending: set[str] = set()
         current: dict[str, int] = {}
+        held: dict[str, str] = {}  # the category of each stream this call writes to
         planned: list[tuple[str, list[tuple[Any, ...]]]] = []
         versions: list[int] = []
-        for stream, events, expected in batches:
+        for stream, events, expected, category, where in batches:
             fresh = [e for e in _fresh(events, self._ids) if e[0] not in pending]
-            version = current.get(stream, len(self._streams.get(stream, ())))
-            if fresh and version != expected:
-                raise ConcurrencyError(stream, expected, version)
-            planned.append((stream, list(_rows(stream, version, fresh, checksums=False))))
+            stored = self._streams.get(stream, ())
+            version = current.get(stream, len(stored))
+            if fresh:
+                # A stream's rows all have its category: the first one says which.
+                owner = held.get(stream, stored[0][_CATEGORY] if stored else None)
+                if owner is not None and owner != category:
+                    raise _other_category(stream, owner, category, where)
+                if version != expected:
+                    raise ConcurrencyError(stream, expected, version)
+                held[stream] = category
+            planned.append((stream, list(_rows(stream, version, fresh, category, checksums=False))))
             pending.update(event[0] for event in fresh)
             current[stream] = version + len(fresh)
             versions.append(current[stream])
@@ -415,11 +521,18 @@ class MemoryStore:
             rows = self._streams.get(stream, ())[after:]
         return [_row(r) for r in rows]
 
-    def read_all(self, *, after: int = 0, limit: int | None = None) -> list[StoredEvent]:
+    def read_all(
+        self, *, after: int = 0, limit: int | None = None, category: str | None = None
+    ) -> list[StoredEvent]:
         """See :meth:`Store.read_all`."""
         after, limit = _count(after, ("after",)), _limit(limit)
+        category = None if category is None else _category(category)
         with self._lock:
-            rows = self._all[after:] if limit is None else self._all[after : after + limit]
+            if category is None:
+                rows = self._all[after:] if limit is None else self._all[after : after + limit]
+            else:
+                found = (row for row in self._all[after:] if row[_CATEGORY] == category)
+                rows = list(itertools.islice(found, limit))
         return [_row(r) for r in rows]
 
     def version(self, stream: str) -> int:
@@ -446,12 +559,17 @@ def _fresh(events: Sequence[_Prepared], known: Iterable[str] | set[str]) -> list
 _APPLICATION_ID: Final = 0x416C4B45  # "AlKE": the file is an alignkit event store
 """``PRAGMA application_id`` of a store file, so that it can be told from other files."""
 
-_FORMAT: Final = 1
+_FORMAT: Final = 2
 """``PRAGMA user_version`` of the file format this version writes.
 
 0 (files written before checksums, with no application id): no ``checksum`` column.
 1: each event row has a ``checksum``. Opening a format 0 file for writing adds the
 column; its old rows keep a NULL checksum and are read unchecked.
+2: each event row has a ``category``. Opening a format 0 or 1 file for writing adds
+the column with the default ``'handoff'`` (SQLite stores a column's default once, in
+the schema, so no row is rewritten); opening one read-only reads every event as
+category ``handoff``. The checksum of a ``handoff`` event leaves the category out,
+so the checksums of format 1 rows still hold.
 """
 
 # ``position`` is the rowid: max + 1 on insert, and never reused because events are
@@ -467,9 +585,13 @@ CREATE TABLE IF NOT EXISTS events (
     at TEXT NOT NULL,
     data TEXT NOT NULL,
     checksum INTEGER,
+    category TEXT NOT NULL DEFAULT 'handoff',
     UNIQUE (stream, version)
 );
 """
+
+_ADD_CATEGORY: Final = "ALTER TABLE events ADD COLUMN category TEXT NOT NULL DEFAULT 'handoff'"
+"""Format 0 or 1 to format 2: what is stored already is of category ``handoff``."""
 
 _FORMAT_0_COLUMNS: Final = (
     ("position", "INTEGER", 0, 1),
@@ -483,12 +605,14 @@ _FORMAT_0_COLUMNS: Final = (
 )
 """Each column of the events table: name, type, NOT NULL, primary key (``table_info``)."""
 
-_COLUMNS: Final = (*_FORMAT_0_COLUMNS, ("checksum", "INTEGER", 0, 0))
+_FORMAT_1_COLUMNS: Final = (*_FORMAT_0_COLUMNS, ("checksum", "INTEGER", 0, 0))
+
+_COLUMNS: Final = (*_FORMAT_1_COLUMNS, ("category", "TEXT", 1, 0))
 
 _UNIQUE: Final = [("event_id",), ("stream", "version")]
 """The unique constraints of the events table: retries and stale writers rely on them."""
 
-_Kind = Literal["new", "current", "format 0"]
+_Kind = Literal["new", "current", "format 1", "format 0"]
 
 
 @final
@@ -518,6 +642,12 @@ class SQLiteStore:
     :meth:`verify`. Files written before checksums were added are read as they are;
     opening one for writing adds the checksum column (a quick change: the old events
     keep no checksum, and are read unchecked).
+
+    The format is kept in ``PRAGMA user_version`` (2 since stream categories). A file
+    written before categories is migrated when it is opened for writing: a column is
+    added and every event it held is of category ``handoff``, as the handoff desk
+    that wrote them expects, so it replays unchanged. Opened read-only, such a file is
+    read as category ``handoff`` and left as it is.
 
     Raises:
         StoreError: The file cannot be used: it is not an alignkit event store, it
@@ -559,8 +689,9 @@ class SQLiteStore:
         self._read_only = bool(read_only)
         self._lock = threading.Lock()
         self._checksums = True
+        kind: _Kind = "current"
         if not self._read_only:
-            self._db, self._select = self._open(synchronous), _SELECT
+            self._db = self._open(synchronous)
         elif self._path == ":memory:":
             raise SpecError.single(
                 "A read-only store needs a file: an in-memory database is always empty",
@@ -568,7 +699,11 @@ class SQLiteStore:
             )
         else:
             self._db, kind = self._open_read_only()
-            self._select = _SELECT if kind == "current" else _SELECT_FORMAT_0
+        # What a read selects: an older file, read-only, has no newer columns.
+        self._select, category = _SELECTS[kind]
+        self._by_category = (
+            f"{self._select}WHERE position > ? AND {category} = ? ORDER BY position LIMIT ?"
+        )
 
     # -- opening ----------------------------------------------------------------------
 
@@ -605,14 +740,19 @@ class SQLiteStore:
         return db
 
     def _set_up(self, db: sqlite3.Connection) -> None:
-        """Create the table in a new file, or add the checksum column to a format 0 file."""
+        """Create the table in a new file, or bring an older file to the current format.
+
+        Format 0 gains the checksum column, formats 0 and 1 the category column.
+        """
         db.execute("BEGIN IMMEDIATE")
         try:
             kind = self._inspect(db)  # again: another process may have done it meanwhile
             if kind == "new":
                 db.execute(_SCHEMA)
-            elif kind == "format 0":
+            if kind == "format 0":
                 db.execute("ALTER TABLE events ADD COLUMN checksum INTEGER")
+            if kind in ("format 0", "format 1"):
+                db.execute(_ADD_CATEGORY)
             db.execute(f"PRAGMA application_id={_APPLICATION_ID}")
             db.execute(f"PRAGMA user_version={_FORMAT}")
             db.execute("COMMIT")
@@ -664,7 +804,7 @@ class SQLiteStore:
         return db, kind
 
     def _inspect(self, db: sqlite3.Connection) -> _Kind:
-        """What the file holds: nothing yet, a current store, or a format 0 store.
+        """What the file holds: nothing yet, a current store, or an older one (format 0 or 1).
 
         Raises:
             StoreError: Anything else (the file is not an event store, or too new).
@@ -697,13 +837,15 @@ class SQLiteStore:
                     f"the store is in format {file_format}, written by a newer alignkit",
                     hint="upgrade alignkit to open it",
                 )
-            if file_format != _FORMAT or columns != _COLUMNS:
-                raise StoreError.for_store(
-                    self._path,
-                    "the file is damaged (its store format or its events table is not "
-                    "one alignkit writes)",
-                )
-            return "current"
+            if file_format == _FORMAT and columns == _COLUMNS:
+                return "current"
+            if file_format == 1 and columns == _FORMAT_1_COLUMNS:
+                return "format 1"
+            raise StoreError.for_store(
+                self._path,
+                "the file is damaged (its store format or its events table is not "
+                "one alignkit writes)",
+            )
         if application_id == 0 and file_format == 0:
             if not tables and self._read_only:
                 raise StoreError.for_store(
@@ -793,20 +935,33 @@ class SQLiteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def append(self, stream: str, events: Sequence[NewEvent], *, expected_version: int) -> int:
+    def append(
+        self,
+        stream: str,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int,
+        category: str = "handoff",
+    ) -> int:
         """See :meth:`Store.append`. One transaction: all the events, or none."""
-        stream, prepared = _stream(stream), _events(events)
-        expected_version = _count(expected_version, ("expected_version",))
+        batch = _batch(stream, events, expected_version, category)
         if self._read_only:
             self._refuse_write()
+        stream, prepared, expected_version, category, _ = batch
         if len(prepared) == 1:
-            # The common case (one new event on a stream at the expected version) is
-            # one conditional INSERT, which is its own transaction. Anything else (a
-            # retry, a stale writer) is sorted out by the checked path below.
+            # The common case (one new event on a stream at the expected version, of
+            # the stream's category) is one conditional INSERT, which is its own
+            # transaction. Anything else (a retry, a stale writer, another category)
+            # is sorted out by the checked path below.
             row = (
-                *next(_rows(stream, expected_version, prepared, checksums=self._checksums)),
+                *next(
+                    _rows(stream, expected_version, prepared, category, checksums=self._checksums)
+                ),
                 stream,
                 expected_version,
+                stream,
+                expected_version,
+                category,
             )
             with self._lock:
                 try:
@@ -817,21 +972,24 @@ class SQLiteStore:
                     raise self._failure(error, "append") from None
             if inserted == 1:
                 return expected_version + 1
-        return self._append_many([(stream, prepared, expected_version)])[0]
+        return self._append_many([batch])[0]
 
-    def append_many(self, batches: Sequence[tuple[str, Sequence[NewEvent], int]]) -> list[int]:
+    def append_many(self, batches: Sequence[_AppendBatch]) -> list[int]:
         """Append to several streams in one transaction (for backfills): all or nothing.
 
         Args:
-            batches: ``(stream, events, expected_version)`` for each stream.
+            batches: ``(stream, events, expected_version)`` for each stream, or
+                ``(stream, events, expected_version, category)``: the category is
+                ``"handoff"`` where a batch names none, as for :meth:`append`.
 
         Returns:
             Each stream's version after the append.
 
         Raises:
             ConcurrencyError: Any stream is not at its expected version; nothing is written.
-            SpecError: A batch is not ``(stream, events, expected_version)`` or holds
-                a wrong value; its index is part of the location.
+            SpecError: A batch is not ``(stream, events, expected_version[, category])``,
+                holds a wrong value, or appends to a stream of another category; its
+                index is part of the location.
             StoreError: The store cannot write.
         """
         checked = _batches(batches)
@@ -839,7 +997,7 @@ class SQLiteStore:
             self._refuse_write()
         return self._append_many(checked)
 
-    def _append_many(self, batches: Sequence[tuple[str, list[_Prepared], int]]) -> list[int]:
+    def _append_many(self, batches: Sequence[_Batch]) -> list[int]:
         with self._lock:
             db = self._db
             try:
@@ -862,22 +1020,24 @@ class SQLiteStore:
             rows += self._db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
         return rows
 
-    def _append_locked(self, batches: Sequence[tuple[str, list[_Prepared], int]]) -> list[int]:
-        # The common case: new events on streams at their expected versions. Read
-        # each stream's version, then insert; the unique event_id catches a retry.
-        streams = list(dict.fromkeys(stream for stream, _, _ in batches))
-        current = self._versions(streams)
+    def _append_locked(self, batches: Sequence[_Batch]) -> list[int]:
+        # The common case: new events on streams at their expected versions, of their
+        # category. Read each stream's version and category, then insert; the unique
+        # event_id catches a retry.
+        current = self._latest(list(dict.fromkeys(batch.stream for batch in batches)))
         rows: list[tuple[Any, ...]] = []
         versions: list[int] = []
         checksums = self._checksums
-        for stream, events, expected in batches:
+        for stream, events, expected, category, _ in batches:
             fresh = _fresh(events, ())
-            version = current.get(stream, 0)
-            if fresh and version != expected:
-                return self._append_checked(batches)  # a retry, or a stale writer
-            rows.extend(_rows(stream, version, fresh, checksums=checksums))
-            current[stream] = version + len(fresh)
-            versions.append(current[stream])
+            version, held = current.get(stream, (0, None))
+            if fresh:
+                if version != expected or held not in (None, category):
+                    return self._append_checked(batches)  # a retry, a stale writer, a mistake
+                held = category
+            rows.extend(_rows(stream, version, fresh, category, checksums=checksums))
+            current[stream] = (version + len(fresh), held)
+            versions.append(version + len(fresh))
         db = self._db
         try:
             db.executemany(_INSERT, rows)
@@ -888,15 +1048,19 @@ class SQLiteStore:
             return self._append_checked(batches)
         return versions
 
-    def _versions(self, streams: Sequence[str]) -> dict[str, int]:
+    def _latest(self, streams: Sequence[str]) -> dict[str, tuple[int, str | None]]:
+        """The version and category of each stream that has events."""
         # One prepared statement per stream beats one IN (...) list, which SQLite
         # must parse afresh for every batch.
         execute = self._db.execute
-        found = {}
+        found: dict[str, tuple[int, str | None]] = {}
         for stream in streams:
-            version = execute(_VERSION, (stream,)).fetchone()[0]
-            if version is not None:
-                found[stream] = self._whole(version, stream)
+            row = execute(_LATEST, (stream,)).fetchone()
+            if row is not None:
+                version, category = row
+                if type(category) is not str:
+                    self._damaged(f"stream {stream!r} has a category that is not text")
+                found[stream] = (self._whole(version, stream), category)
         return found
 
     def _whole(self, version: object, stream: str) -> int:
@@ -904,27 +1068,31 @@ class SQLiteStore:
             self._damaged(f"stream {stream!r} has a version that is not a number")
         return version
 
-    def _append_checked(self, batches: Sequence[tuple[str, list[_Prepared], int]]) -> list[int]:
+    def _append_checked(self, batches: Sequence[_Batch]) -> list[int]:
         # For the whole batch: the ids already stored, each stream's version, inserts.
-        ids = [e[0] for _, events, _ in batches for e in events]
+        ids = [e[0] for batch in batches for e in batch.events]
         known = {
             row[0]
             for row in self._select_in(
                 "SELECT event_id FROM events WHERE event_id IN ({marks})", ids
             )
         }
-        current = self._versions(list(dict.fromkeys(stream for stream, _, _ in batches)))
+        current = self._latest(list(dict.fromkeys(batch.stream for batch in batches)))
         rows: list[tuple[Any, ...]] = []
         versions: list[int] = []
-        for stream, events, expected in batches:
+        for stream, events, expected, category, where in batches:
             fresh = _fresh(events, known)
-            version = current.get(stream, 0)
-            if fresh and version != expected:
-                raise ConcurrencyError(stream, expected, version)
+            version, held = current.get(stream, (0, None))
+            if fresh:
+                if held is not None and held != category:
+                    raise _other_category(stream, held, category, where)
+                if version != expected:
+                    raise ConcurrencyError(stream, expected, version)
+                held = category
             known.update(event[0] for event in fresh)
-            rows.extend(_rows(stream, version, fresh, checksums=self._checksums))
-            current[stream] = version + len(fresh)
-            versions.append(current[stream])
+            rows.extend(_rows(stream, version, fresh, category, checksums=self._checksums))
+            current[stream] = (version + len(fresh), held)
+            versions.append(version + len(fresh))
         if rows:
             self._db.executemany(_INSERT, rows)
         return versions
@@ -960,7 +1128,9 @@ class SQLiteStore:
             position = event.position
         return events
 
-    def read_all(self, *, after: int = 0, limit: int | None = None) -> list[StoredEvent]:
+    def read_all(
+        self, *, after: int = 0, limit: int | None = None, category: str | None = None
+    ) -> list[StoredEvent]:
         """See :meth:`Store.read_all`.
 
         Raises:
@@ -968,7 +1138,11 @@ class SQLiteStore:
                 its checksum.
         """
         after, limit = _count(after, ("after",)), _limit(limit)
-        rows = self._fetch(self._select + _BY_POSITION, (after, -1 if limit is None else limit))
+        most = -1 if limit is None else limit
+        if category is None:
+            rows = self._fetch(self._select + _BY_POSITION, (after, most))
+        else:
+            rows = self._fetch(self._by_category, (after, _category(category), most))
         events = [self._decode(row) for row in rows]
         position = after
         for event in events:
@@ -986,7 +1160,8 @@ class SQLiteStore:
         Runs SQLite's own integrity check (every page, and every index against its
         table, which a read through an index cannot tell), then reads every event
         as :meth:`read_all` does (checksums and order) and checks that each
-        stream's versions have no gap. It reads the whole file: not for every start.
+        stream's versions have no gap and its events one category. It reads the
+        whole file: not for every start.
 
         Returns:
             The number of events checked.
@@ -1001,6 +1176,7 @@ class SQLiteStore:
             self._damaged(f"SQLite's integrity check found: {'; '.join(map(str, found))}")
         events = self.read_all()
         versions: dict[str, int] = {}
+        categories: dict[str, str] = {}
         for event in events:
             expected = versions.get(event.stream, 0) + 1
             if event.version != expected:
@@ -1009,6 +1185,13 @@ class SQLiteStore:
                     f"(the next one is at version {event.version})"
                 )
             versions[event.stream] = expected
+            category = categories.setdefault(event.stream, event.category)
+            if event.category != category:
+                self._bad_row(
+                    event.position,
+                    event.stream,
+                    f"is of category {event.category!r}, not {category!r}",
+                )
         return len(events)
 
     def version(self, stream: str) -> int:
@@ -1027,10 +1210,12 @@ class SQLiteStore:
 
     def _decode(self, row: tuple[Any, ...]) -> StoredEvent:
         """The stored event of a row, checked: its types, its checksum, its time and data."""
-        event_id, stream, version, position, kind, actor, at, data, checksum = row
+        event_id, stream, version, position, kind, actor, at, data, checksum, category = row
         try:
             # Joining is also the type check: every field but the version is text.
             text = "\x1f".join((event_id, stream, str(version), kind, actor, at, data))
+            if category != _DEFAULT_CATEGORY:  # see _rows
+                text += "\x1f" + category
             when = _from_iso(at)
             value = _from_json(data)
         except TypeError:
@@ -1045,7 +1230,9 @@ class SQLiteStore:
             self._bad_row(position, stream, "holds a value of the wrong type")
         if checksum is not None and self._checksums and _checksum(text.encode()) != checksum:
             self._bad_row(position, stream, "does not match its checksum")
-        return StoredEvent(event_id, stream, version, position, kind, actor, when, value)
+        return StoredEvent(
+            event_id, stream, version, position, kind, actor, when, value, category=category
+        )
 
     def _bad_row(self, position: int, stream: object, problem: str) -> NoReturn:
         self._damaged(f"event {position} of stream {_brief(stream)} {problem}")
@@ -1076,28 +1263,54 @@ def _no_wal(path: Path) -> bool:
 _INDEX_COLUMNS: Final = "SELECT name FROM pragma_index_info(?) ORDER BY seqno"
 
 _SELECT: Final = (
-    "SELECT event_id, stream, version, position, kind, actor, at, data, checksum FROM events "
+    "SELECT event_id, stream, version, position, kind, actor, at, data, checksum, category "
+    "FROM events "
+)
+_SELECT_FORMAT_1: Final = (
+    "SELECT event_id, stream, version, position, kind, actor, at, data, checksum, 'handoff' "
+    "FROM events "
 )
 _SELECT_FORMAT_0: Final = (
-    "SELECT event_id, stream, version, position, kind, actor, at, data, NULL FROM events "
+    "SELECT event_id, stream, version, position, kind, actor, at, data, NULL, 'handoff' "
+    "FROM events "
 )
+
+_SELECTS: Final[Mapping[_Kind, tuple[str, str]]] = {
+    "current": (_SELECT, "category"),
+    "format 1": (_SELECT_FORMAT_1, "'handoff'"),
+    "format 0": (_SELECT_FORMAT_0, "'handoff'"),
+}
+"""What reads select from a file of each format, and what they take as its category.
+
+A file of an older format is read as it is only when it was opened read-only: opened
+for writing, it was brought to the current format first.
+"""
+
 _BY_STREAM: Final = "WHERE stream = ? AND version > ? ORDER BY version"
 _BY_POSITION: Final = "WHERE position > ? ORDER BY position LIMIT ?"
 
 _INSERT: Final = (
-    "INSERT INTO events (event_id, stream, version, kind, actor, at, data, checksum) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO events (event_id, stream, version, kind, actor, at, data, checksum, category) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
 _VERSION: Final = "SELECT MAX(version) FROM events WHERE stream = ?"
 
-_INSERT_AT_VERSION: Final = (
-    "INSERT INTO events (event_id, stream, version, kind, actor, at, data, checksum) "
-    "SELECT ?, ?, ?, ?, ?, ?, ?, ? "
-    "WHERE coalesce((SELECT MAX(version) FROM events WHERE stream = ?), 0) = ?"
+_LATEST: Final = (
+    "SELECT version, category FROM events WHERE stream = ? ORDER BY version DESC LIMIT 1"
 )
-"""Insert one event only if its stream is at the given version; else insert nothing."""
+"""A stream's version and category (of its latest event: all of its events have the same)."""
+
+_INSERT_AT_VERSION: Final = (
+    "INSERT INTO events (event_id, stream, version, kind, actor, at, data, checksum, category) "
+    "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? "
+    "WHERE coalesce((SELECT MAX(version) FROM events WHERE stream = ?), 0) = ? "
+    "AND NOT EXISTS "
+    "(SELECT 1 FROM events WHERE stream = ? AND version = ? AND category != ?)"
+)
+"""Insert one event only if its stream is at the given version and holds no events of
+another category (the one at that version stands for all); else insert nothing."""
 
 
 # One encoder and one decoder for every event: json.dumps and json.loads with options
@@ -1117,19 +1330,25 @@ events, Adler-32 about 4% (``benchmarks/bench_handoff.py``, reads).
 
 
 def _rows(
-    stream: str, version: int, events: Sequence[_Prepared], *, checksums: bool
+    stream: str, version: int, events: Sequence[_Prepared], category: str, *, checksums: bool
 ) -> Iterator[tuple[Any, ...]]:
     """The rows of ``events`` appended to ``stream`` at ``version``, with checksums or not.
 
     A checksum is the Adler-32 of the row's fields as stored (the version in decimal),
-    joined by U+001F and encoded as UTF-8.
+    joined by U+001F and encoded as UTF-8. The category is the last of those fields,
+    except ``handoff``, which is left out: the checksums of events stored before
+    categories (all of them handoff events) still hold, and a category changed on
+    disk, to ``handoff`` or from it, fails the checksum all the same.
     """
+    keep = category != _DEFAULT_CATEGORY
     for number, (event_id, kind, actor, at, data) in enumerate(events, start=version + 1):
         checksum = None
         if checksums:
             text = "\x1f".join((event_id, stream, str(number), kind, actor, at, data))
+            if keep:
+                text += "\x1f" + category
             checksum = _checksum(text.encode())
-        yield (event_id, stream, number, kind, actor, at, data, checksum)
+        yield (event_id, stream, number, kind, actor, at, data, checksum, category)
 
 
 def _data_json(event: NewEvent, path: tuple[str | int, ...]) -> str:
@@ -1142,8 +1361,20 @@ def _data_json(event: NewEvent, path: tuple[str | int, ...]) -> str:
         ) from None
 
 
+_CATEGORY: Final = 9
+"""Where a row of :class:`MemoryStore` holds its category."""
+
+
 def _row(row: tuple[Any, ...]) -> StoredEvent:
-    event_id, stream, version, position, kind, actor, at, data, _checksum = row
+    event_id, stream, version, position, kind, actor, at, data, _checksum, category = row
     return StoredEvent(
-        event_id, stream, version, position, kind, actor, _from_iso(at), _from_json(data)
+        event_id,
+        stream,
+        version,
+        position,
+        kind,
+        actor,
+        _from_iso(at),
+        _from_json(data),
+        category=category,
     )

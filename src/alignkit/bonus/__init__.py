@@ -32,30 +32,19 @@ Added in 0.1.
 from __future__ import annotations
 
 from alignkit._exports import publish
+from alignkit._money import MAX_AMOUNT, MINOR_UNITS, to_decimal
 from alignkit.bonus._area import assign_plans
-from alignkit.bonus._model import (
-    MAX_AMOUNT,
-    MINOR_UNITS,
-    Allocation,
-    Award,
-    BonusPlan,
-    BonusPlanSpec,
-    Component,
-    Nomination,
-    Payout,
-    PayoutArrays,
-    PayoutCurve,
-    PayoutLine,
-    PayoutRow,
+from alignkit.bonus._csv import (
     PayoutSummary,
-    Refusal,
-    allocate,
     compute_payouts_csv,
     read_scores_csv,
-    scale_to_pool,
-    to_decimal,
     write_payouts_csv,
 )
+from alignkit.bonus._curve import Component, PayoutCurve
+from alignkit.bonus._nominations import Allocation, Award, Nomination, Refusal, allocate
+from alignkit.bonus._plan import BonusPlan, Payout, PayoutArrays, PayoutLine, PayoutRow
+from alignkit.bonus._pool import scale_to_pool
+from alignkit.bonus._section import BonusPlanSpec
 
 __all__ = [
     # amounts

@@ -6,13 +6,14 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from alignkit.areas import AlignmentView, Area
-from alignkit.bonus._model import BonusPlan, BonusPlanSpec
+from alignkit.bonus._plan import BonusPlan
 from alignkit.bonus._rules import (
     FUNCTION_ON_TWO_PLANS,
     PLAN_FOR_UNKNOWN_FUNCTION,
     PLAN_WITHOUT_SHARED_OUTCOME,
     RULES,
 )
+from alignkit.bonus._section import BonusPlanSpec
 from alignkit.diagnostics import Diagnostic
 
 __all__ = ["AREA", "assign_plans", "check"]
@@ -74,7 +75,7 @@ def check(file: AlignmentView, options: None) -> Iterable[Diagnostic]:
 AREA: Final = Area(
     key="bonus_plans",
     prefix="BN",
-    title="Blended bonus plans",
+    title="Bonus plans",
     module="alignkit.bonus",
     section=BonusPlanSpec,
     rules=RULES,

@@ -4,7 +4,9 @@ A :class:`DecisionRights` matrix holds :class:`Decision` rows, each with exactly
 accountable party *by type*, and reads and writes the letters of a :class:`Scheme`
 (RACI, RAPID, DACI or your own).
 Queries go through an index built once, so asking who may decide never scans the
-matrix; :meth:`DecisionRights.lint` reports what is valid but unwise (codes ``DR…``).
+matrix; :meth:`DecisionRights.explain_decision` and :meth:`DecisionRights.explain_party`
+answer who decides and why, and what a party may do, as values for a report or a
+service; :meth:`DecisionRights.lint` reports what is valid but unwise (codes ``DR…``).
 
 >>> from alignkit.decision_rights import DecisionRights, Role, Scheme
 >>> rights = DecisionRights.from_table(
@@ -36,28 +38,35 @@ from __future__ import annotations
 
 from alignkit._exports import publish
 from alignkit.decision_rights._area import DecisionRightsLint
-from alignkit.decision_rights._model import (
-    ROLE_ORDER,
-    Decision,
-    DecisionRights,
-    Delegation,
-    EscalationPath,
-    Role,
-    Scheme,
-    parse_cell,
+from alignkit.decision_rights._decision import Decision, Delegation
+from alignkit.decision_rights._escalation import EscalationPath
+from alignkit.decision_rights._explain import (
+    Authority,
+    DecisionExplanation,
+    GroupRoles,
+    Involvement,
+    PartyExplanation,
+    RoleHolders,
 )
+from alignkit.decision_rights._matrix import DecisionRights
+from alignkit.decision_rights._scheme import ROLE_ORDER, Role, Scheme, parse_cell
 
 __all__ = [
     "ROLE_ORDER",
-    # the model
+    # the matrix, and its answers: explanations, escalation
+    "Authority",
     "Decision",
+    "DecisionExplanation",
     "DecisionRights",
     "DecisionRightsLint",
     "Delegation",
-    # answers
     "EscalationPath",
+    "GroupRoles",
+    "Involvement",
+    "PartyExplanation",
     # duties and letters
     "Role",
+    "RoleHolders",
     "Scheme",
     "parse_cell",
 ]

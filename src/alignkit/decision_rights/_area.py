@@ -10,7 +10,7 @@ from pydantic import Field
 from alignkit._areas_common import under
 from alignkit._spec import SpecModel, TupleOf
 from alignkit.areas import AlignmentView, Area
-from alignkit.decision_rights._model import DecisionRights
+from alignkit.decision_rights._matrix import DecisionRights
 from alignkit.decision_rights._rules import RULES
 from alignkit.diagnostics import Diagnostic
 

@@ -12,8 +12,18 @@ from alignkit.errors import SpecError, UnknownNameError
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterator, Sequence
 
-    from alignkit.decision_rights import Decision, DecisionRights, Delegation, Role, Scheme
+    from alignkit.decision_rights import (
+        Authority,
+        DecisionExplanation,
+        DecisionRights,
+        Delegation,
+        Involvement,
+        PartyExplanation,
+        Role,
+        Scheme,
+    )
     from alignkit.org import Org
 
 __all__ = ["rights"]
@@ -100,6 +110,8 @@ def _parse_at(
     """``--at``: an ISO 8601 time with a UTC offset."""
     import datetime as dt
 
+    from alignkit._time import is_aware
+
     if value is None:
         return None
     try:
@@ -107,7 +119,7 @@ def _parse_at(
     except ValueError:
         msg = f"{value!r} is not an ISO 8601 time; write it like {_AT_EXAMPLE}"
         raise click.BadParameter(msg) from None
-    if at.tzinfo is None or at.utcoffset() is None:
+    if not is_aware(at):
         msg = f"{value!r} has no UTC offset; write it like {_AT_EXAMPLE}"
         raise click.BadParameter(msg)
     return at
@@ -138,198 +150,124 @@ def rights_show(
     file: str, decision_id: str | None, party: str | None, at: dt.datetime | None
 ) -> None:
     """Answer who decides, who must be consulted and informed, and what a party may do."""
-    import datetime as dt
-
-    from alignkit.decision_rights import ROLE_ORDER, Role
+    from alignkit._time import now_or
 
     loaded, matrix = _load_rights(file)
     org = loaded.org
-    when = at if at is not None else dt.datetime.now(dt.UTC)
+    when = now_or(at)
     if decision_id is not None:
         try:
-            decision = matrix.decision(decision_id)
+            about_decision = matrix.explain_decision(decision_id, org, at=when)
         except UnknownNameError as error:
             raise click.ClickException(str(error)) from None
-        click.echo(f"{decision.id}: {decision.title}")
-        deciders = ", ".join(sorted(matrix.deciders(decision.id, org, when)))
-        click.echo(f"  decides:      {decision.accountable} ({deciders})")
-        for role in ROLE_ORDER[1:]:
-            named = decision.parties(role)
-            if not named:
-                continue
-            line = f"  {role.value + ':':<13} {', '.join(named)}"
-            if role in (Role.AGREE, Role.CONSULTED, Role.INFORMED):
-                people = {p.id for party_name in named for p in org.people_of(party_name)}
-                line += f" ({len(people)} {'person' if len(people) == 1 else 'people'})"
-            click.echo(line)
+        click.echo("\n".join(_decision_lines(about_decision)))
     if party is not None:
-        _check_party(party, loaded, matrix)
-        lines = _party_lines(party, loaded, matrix, when)
+        try:
+            about_party = matrix.explain_party(party, org, at=when, teams=loaded.teams)
+        except UnknownNameError as error:
+            raise click.ClickException(str(error)) from None
+        lines = [_party_line(about_party, involved, org) for involved in about_party.decisions]
         click.echo("\n".join(lines) if lines else f"{party} holds no role in any decision.")
     if decision_id is None and party is None:
         click.echo(matrix.to_markdown())
 
 
-def _check_party(party: str, loaded: AlignmentFile, matrix: DecisionRights) -> None:
-    """Refuse a party that is nobody: not in the org, no team, named by no decision."""
-    from alignkit._suggest import suggest
+def _decision_lines(explained: DecisionExplanation) -> Iterator[str]:
+    """Who decides, then each other role held, with how many people stand behind it."""
+    from alignkit.decision_rights import Role
 
-    org = loaded.org
-    teams = {team.name for team in loaded.teams}
-    named = {p for d in matrix.decisions for p in d.all_parties()}
-    named.update(p for g in matrix.delegations for p in (g.from_party, g.to_party))
-    if org.is_party(party) or party in teams or party in named:
-        return
-    known = sorted(org.person_ids | org.function_names | teams | named)
-    if suggest(party, known) is None:
-        by_name = {person.name.casefold(): person for person in org.people}
-        close = suggest(party.casefold(), by_name)
-        if close is not None:
-            person = by_name[close]
-            raise click.ClickException(
-                f"Unknown party {party!r}; did you mean {person.id!r} ({person.name})?"
-            )
-    raise click.ClickException(str(UnknownNameError.for_name("party", party, known)))
+    decision = explained.decision
+    yield f"{decision.id}: {decision.title}"
+    yield f"  decides:      {explained.accountable} ({', '.join(sorted(explained.deciders))})"
+    for holders in explained.roles:
+        if not holders.parties:
+            continue
+        line = f"  {holders.role.value + ':':<13} {', '.join(holders.parties)}"
+        if holders.role is not Role.RESPONSIBLE:
+            count = len(holders.people)
+            line += f" ({count} {'person' if count == 1 else 'people'})"
+        yield line
 
 
-def _party_lines(
-    party: str, loaded: AlignmentFile, matrix: DecisionRights, at: dt.datetime
-) -> list[str]:
-    """One line per decision ``party`` takes part in, saying what they may do there.
+def _party_line(explained: PartyExplanation, involved: Involvement, org: Org) -> str:
+    """What the party may do in one decision, its clauses joined by ``; ``.
 
-    A person *decides* exactly where :meth:`DecisionRights.can_decide` allows it: as
-    the accountable person, as the head of the accountable function, or by an active
-    delegation. A role their function or team holds is shown as the group's, with
-    the person named as its head or a member.
+    A role a person's function or team holds is shown as the group's, naming the
+    person as its head or a member.
     """
-    is_person = loaded.org.get_person(party) is not None
-    groups = _groups_of(party, loaded) if is_person else []
-    lines = []
-    for decision in matrix.decisions:
-        active = _active_delegations(matrix, decision, at)
-        if is_person:
-            clauses = _person_clauses(party, groups, decision, loaded.org, matrix, active, at)
-        else:
-            clauses = _group_clauses(party, decision, loaded.org, active)
-        if clauses:
-            lines.append(f"{decision.id}: {'; '.join(clauses)}")
-    return lines
+    if explained.kind == "person":
+        clauses = _person_clauses(explained.party, involved, org)
+    else:
+        clauses = _group_clauses(explained, involved, org)
+    return f"{involved.decision.id}: {'; '.join(clauses)}"
 
 
-def _active_delegations(
-    matrix: DecisionRights, decision: Decision, at: dt.datetime
-) -> list[Delegation]:
-    """The delegations that let someone else take ``decision`` at ``at``."""
-    return [
-        g
-        for g in matrix.delegations
-        if g.from_party == decision.accountable
-        and g.active(at)
-        and (
-            g.decision == decision.id
-            if g.decision is not None
-            else decision.category is not None and g.category == decision.category
-        )
-    ]
-
-
-def _person_clauses(
-    person: str,
-    groups: list[tuple[str, bool]],
-    decision: Decision,
-    org: Org,
-    matrix: DecisionRights,
-    active: list[Delegation],
-    at: dt.datetime,
-) -> list[str]:
+def _person_clauses(person: str, involved: Involvement, org: Org) -> list[str]:
     from alignkit.decision_rights import Role
 
     clauses = []
-    if matrix.can_decide(person, decision.id, org, at):
-        clauses.append("decides" + _why_decides(person, decision, org, active))
-        head = org.head(decision.accountable)
-        if decision.accountable == person or (head is not None and head.id == person):
-            clauses.extend(f"delegated to {_party(org, g.to_party)}{_until(g)}" for g in active)
-    direct = decision.roles_of(person) - {Role.ACCOUNTABLE}
+    authority = involved.authority
+    if authority is not None:
+        clauses.append(f"decides ({_why(authority, org)})")
+        if authority.delegation is None:  # theirs to lend
+            clauses.extend(
+                f"delegated to {_party(org, g.to_party)}{_until(g)}" for g in involved.delegations
+            )
+    direct = involved.roles - {Role.ACCOUNTABLE}
     if direct:
         clauses.append(_roles(direct))
-    for group, is_head in groups:
-        held = decision.roles_of(group)
-        if is_head:
-            held -= {Role.ACCOUNTABLE}  # shown as "decides (as head of ...)"
-            if held:
-                clauses.append(f"{group} holds {_roles(held)} (you are its head)")
-        elif held:
-            note = "you are a member"
-            if Role.ACCOUNTABLE in held:
-                note += "; " + _decided_by(group, org, [g for g in active if g.to_party != person])
-            clauses.append(f"{group} holds {_roles(held)} ({note})")
+    for held in involved.through:
+        if held.as_head:
+            roles = held.roles - {Role.ACCOUNTABLE}  # shown as "decides (as head of ...)"
+            if roles:
+                clauses.append(f"{held.group} holds {_roles(roles)} (you are its head)")
+            continue
+        note = "you are a member"
+        if Role.ACCOUNTABLE in held.roles:
+            others = [g for g in involved.delegations if g.to_party != person]
+            note += "; " + _decided_by(involved.head, others, org)
+        clauses.append(f"{held.group} holds {_roles(held.roles)} ({note})")
     return clauses
 
 
-def _group_clauses(party: str, decision: Decision, org: Org, active: list[Delegation]) -> list[str]:
+def _group_clauses(explained: PartyExplanation, involved: Involvement, org: Org) -> list[str]:
     from alignkit.decision_rights import Role
 
     clauses = []
-    held = decision.roles_of(party)
-    if held:
-        text = _roles(held)
-        if Role.ACCOUNTABLE in held:
-            text += f" ({_decided_by(party, org, active)})"
+    if involved.roles:
+        text = _roles(involved.roles)
+        if Role.ACCOUNTABLE in involved.roles:
+            text += f" ({_decided_by(involved.head, involved.delegations, org)})"
         clauses.append(text)
-    head = org.head(party)
+    its_head = f" (its head {_party(org, explained.head)})" if explained.head is not None else ""
     clauses.extend(
-        f"may decide by delegation from {_party(org, g.from_party)}{_until(g)}"
-        + (f" (its head {_party(org, head.id)})" if head is not None else "")
-        for g in active
-        if g.to_party == party
+        f"may decide by delegation from {_party(org, g.from_party)}{_until(g)}{its_head}"
+        for g in involved.delegations
+        if g.to_party == explained.party
     )
     return clauses
 
 
-def _why_decides(person: str, decision: Decision, org: Org, active: list[Delegation]) -> str:
-    if decision.accountable == person:
-        return " (accountable)"
-    head = org.head(decision.accountable)
-    if head is not None and head.id == person:
-        return f" (as head of {decision.accountable})"
-    for g in active:
-        via = f"by delegation from {_party(org, g.from_party)}{_until(g)}"
-        if g.to_party == person:
-            return f" ({via})"
-        delegate_head = org.head(g.to_party)
-        if delegate_head is not None and delegate_head.id == person:
-            return f" (as head of {g.to_party}, {via})"
-    return ""
+def _why(authority: Authority, org: Org) -> str:
+    """Why a person decides: ``accountable``, ``as head of Sales``, ``by delegation ...``."""
+    delegation = authority.delegation
+    if delegation is None:
+        return f"as head of {authority.head_of}" if authority.head_of else "accountable"
+    lent = f"by delegation from {_party(org, delegation.from_party)}{_until(delegation)}"
+    return f"as head of {authority.head_of}, {lent}" if authority.head_of else lent
 
 
-def _decided_by(group: str, org: Org, delegates: list[Delegation]) -> str:
-    """Who decides for ``group``, which holds a decision: its head and any delegate."""
-    head = org.head(group)
+def _decided_by(head: str | None, delegations: Sequence[Delegation], org: Org) -> str:
+    """Who decides for an accountable group: its head and any delegate."""
     if head is not None:
-        others = [f"{_party(org, g.to_party)} by delegation{_until(g)}" for g in delegates]
-        return f"its head {_party(org, head.id)} decides" + "".join(f", and {o}" for o in others)
-    if delegates:
-        others = [f"{_party(org, g.to_party)} decides by delegation{_until(g)}" for g in delegates]
+        others = [f"{_party(org, g.to_party)} by delegation{_until(g)}" for g in delegations]
+        return f"its head {_party(org, head)} decides" + "".join(f", and {o}" for o in others)
+    if delegations:
+        others = [
+            f"{_party(org, g.to_party)} decides by delegation{_until(g)}" for g in delegations
+        ]
         return "it has no head; " + " and ".join(others)
     return "it has no head, so nobody may decide it"
-
-
-def _groups_of(person: str, loaded: AlignmentFile) -> list[tuple[str, bool]]:
-    """The functions and teams ``person`` belongs to or heads, and whether they head it."""
-    org = loaded.org
-    own = org.person(person).function
-    head = org.head(own)
-    groups = {own: head is not None and head.id == person}
-    for function in org.functions:
-        head = org.head(function.name)
-        if head is not None and head.id == person:
-            groups.setdefault(function.name, True)
-    for team in loaded.teams:
-        if any(member.id == person for member in team.members):
-            groups.setdefault(team.name, False)
-    groups.pop(person, None)
-    return list(groups.items())
 
 
 def _roles(roles: frozenset[Role]) -> str:

@@ -108,7 +108,6 @@ CONSULTED_OVERLOAD: Final = Rule(
     use_instead=_decisions(_LAUNCH),
     fix="Consult fewer parties; inform the rest after the decision",
     target="the decision id",
-    options="`max_consulted` (default 5).",
 )
 
 ACCOUNTABLE_BOTTLENECK: Final = Rule(
@@ -132,7 +131,6 @@ ACCOUNTABLE_BOTTLENECK: Final = Rule(
     ),
     fix="Move decisions to the function that owns them, or delegate",
     target="the id of the person who decides",
-    options="`max_accountable_share` (default 0.25), `bottleneck_min_decisions` (default 8).",
 )
 
 FUNCTION_WITHOUT_ROLE: Final = Rule(
@@ -174,7 +172,6 @@ ESCALATION_HEAVY: Final = Rule(
     ),
     fix="Make the category's owner accountable, or delegate to it",
     target="the decision id",
-    options="`strategic_scopes` (default `strategic`).",
 )
 
 VETO_OVERLOAD: Final = Rule(
@@ -203,7 +200,6 @@ VETO_OVERLOAD: Final = Rule(
     ),
     fix="Turn most vetoes into consultation",
     target="the party that must agree",
-    options="`max_vetoes` (default 5).",
 )
 
 DELEGATION_WITHOUT_AUTHORITY: Final = Rule(

@@ -31,36 +31,27 @@ Added in 0.1.
 from __future__ import annotations
 
 from alignkit._exports import publish
-from alignkit.handoff._model import (
-    DEFAULT_ARTIFACT_KINDS,
-    Artifact,
+from alignkit.handoff._checks import (
     ArtifactPresent,
     ArtifactSigned,
     Check,
     CheckOutcome,
     CheckSpec,
     CriteriaMeasurable,
-    DealEvent,
     FieldPresent,
-    GateFailure,
-    GateResult,
-    GateSpec,
-    Handoff,
-    HandoffDesk,
-    HandoffMetrics,
-    HandoffPackage,
-    HandoffsSection,
-    HandoffState,
-    NamedCheck,
-    Notifier,
     OwnerAssigned,
-    OwnerRule,
-    OwnerRuleSpec,
-    QualityGate,
-    RedFlag,
-    SuccessCriterion,
-    mermaid_diagram,
 )
+from alignkit.handoff._crm import DealEvent
+from alignkit.handoff._desk import HandoffDesk, HandoffMetrics, Notifier, OwnerRule
+from alignkit.handoff._gate import GateFailure, GateResult, NamedCheck, QualityGate
+from alignkit.handoff._lifecycle import Handoff, HandoffState, RedFlag, mermaid_diagram
+from alignkit.handoff._package import (
+    DEFAULT_ARTIFACT_KINDS,
+    Artifact,
+    HandoffPackage,
+    SuccessCriterion,
+)
+from alignkit.handoff._section import GateSpec, HandoffsSection, OwnerRuleSpec
 
 __all__ = [
     "DEFAULT_ARTIFACT_KINDS",

@@ -8,8 +8,8 @@ from typing import Final
 from alignkit._areas_common import under
 from alignkit.areas import AlignmentView, Area
 from alignkit.diagnostics import Diagnostic
-from alignkit.handoff._model import HandoffsSection
 from alignkit.handoff._rules import RULES
+from alignkit.handoff._section import HandoffsSection
 
 __all__ = ["AREA", "check"]
 
@@ -26,7 +26,7 @@ def check(file: AlignmentView, options: None) -> Iterable[Diagnostic]:
 AREA: Final = Area(
     key="handoffs",
     prefix="HO",
-    title="Minimum Viable Handoff",
+    title="Handoffs",
     module="alignkit.handoff",
     section=HandoffsSection,
     rules=RULES,

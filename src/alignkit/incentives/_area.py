@@ -33,7 +33,7 @@ def check(file: AlignmentView, options: None) -> Iterable[Diagnostic]:
 AREA: Final = Area(
     key="incentives",
     prefix="IN",
-    title="Incentive conflicts",
+    title="Incentives",
     module="alignkit.incentives",
     section=IncentivesSection,
     rules=RULES,

@@ -26,7 +26,7 @@ def check(file: AlignmentView, options: None) -> Iterable[Diagnostic]:
 AREA: Final = Area(
     key="teams",
     prefix="SQ",
-    title="Team sizing",
+    title="Teams",
     module="alignkit.squads",
     section=Team,
     rules=RULES,
