@@ -135,6 +135,17 @@ class TestAToyArea:
             8,
         )
 
+    def test_alignkit_check_runs_it(self, toy: Area, tmp_path: Path):
+        """The command line reports the toy area's finding, grouped under its section."""
+        path = tmp_path / "alignment.yaml"
+        path.write_text(HEAD + "rituals:\n  - {name: standup, minutes: 90}\n")
+        result = CliRunner().invoke(main, ["check", "--color", "never", str(path)])
+        assert result.exit_code == 0  # a warning does not fail the check
+        assert result.output.splitlines()[:2] == [
+            "[rituals]",
+            f"{path}:8:21: TY001 warning: Ritual `standup` takes 90 minutes",
+        ]
+
     def test_its_rules_are_in_the_catalogue(self, toy: Area):
         """RULES, get_rule and the rule's settings come from the registry."""
         assert RULES["TY001"] is LONG_RITUAL
