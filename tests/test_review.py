@@ -86,8 +86,6 @@ class TestFromHandoff:
         """Red flags become friction: the flag's reason is the assumption, the change is open."""
         desk = HandoffDesk(ORG)
         desk.receive(DealEvent("w1", "D-7", "Closed-Won", AT, {"owner": "ae-1"}))
-        from alignkit.handoff import HandoffPackage
-
         desk.submit(
             "D-7", HandoffPackage("D-7", "Globex", "Sales", "Operations", owner="ae-1"), "ae-1", AT
         )
