@@ -17,14 +17,19 @@ In one run, this script:
   employees as prebuilt ``PayoutRow`` objects, and checks it against the
   vectorised path row by row.
 
-It needs NumPy (``pip install 'alignkit[fast]'``). ``--quick`` runs a small version
-(50,000 employees, 2,000 rows on the object path) as a smoke test. The exit status
-is 1 when alignkit's vectorised path disagrees with its exact Decimal path on any
-row checked.
+The three run ``--runs`` times, interleaved (A B C A B C ...). Every time and rate is
+reported as the median with its range, and every ratio as the median (with its range)
+of the ratios of the same run.
+
+It needs NumPy (``pip install 'alignkit[fast]'``). ``--size N`` sets the number of
+employees; the object path takes the first ``N // 25`` of them, at most 20,000.
+``--quick`` is ``--size 50000``, a smoke test. The exit status is 1 when alignkit's
+vectorised path disagrees with its exact Decimal path on any row checked.
 
 Usage::
 
-    python benchmarks/bench_bonus.py [--quick] [--json] [--repeats 5] [--no-gc-freeze]
+    python benchmarks/bench_bonus.py [--size N | --quick] [--runs 5] [--json]
+        [--json-out PATH] [--no-gc-freeze]
 """
 
 from __future__ import annotations
@@ -32,14 +37,22 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import statistics
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from _common import positive_int, timed
+from _common import (
+    add_common_arguments,
+    machine,
+    machine_line,
+    median_range,
+    positive_int,
+    ratio,
+    timed,
+    write_json,
+)
 
 from alignkit.bonus import BonusPlan, PayoutRow
 
@@ -59,14 +72,20 @@ REFERENCE_CHECKS = 25
 """At most this many disagreements are settled with ``plan.payout``, per kind."""
 
 
+FULL = 1_000_000
+QUICK = 50_000
+OBJECT_ROWS = 20_000
+"""The most employees the object path computes: a 25th of them, up to this many."""
+
+
 @dataclass(frozen=True)
 class Size:
     employees: int
     object_rows: int
 
-
-FULL = Size(employees=1_000_000, object_rows=20_000)
-QUICK = Size(employees=50_000, object_rows=2_000)
+    @classmethod
+    def of(cls, employees: int) -> Size:
+        return cls(employees, max(1, min(OBJECT_ROWS, employees // 25)))
 
 
 # -- the data ----------------------------------------------------------------------------
@@ -99,23 +118,28 @@ def make_rows(targets: Any, scores: Mapping[str, Any], n: int) -> list[PayoutRow
 # -- the contenders ----------------------------------------------------------------------
 
 
-def numpy_payouts(plan: BonusPlan, targets: Any, scores: Mapping[str, Any]) -> tuple[Any, Any]:
+def numpy_payouts(
+    weights: Sequence[float], cap: float, targets: Any, scores: Sequence[Any]
+) -> tuple[Any, Any]:
     """The same plan in float64: totals and lines in cents, as int64 like alignkit's.
 
-    Each line is ``target * (weight * 100) * min(score, 2)`` in cents. The total is
-    their sum rounded half up; the lines are floored and the cents left over go to
-    the largest remainders, ties to the earlier component (the rule of
-    ``BonusPlan.payout``). Work arrays are component-major so every step runs over
-    contiguous memory, and the ranks come from one comparison per pair of components.
+    ``weights`` and ``scores`` are in the order of the plan's components. Each line is
+    ``target * (weight * 100) * min(score, cap)`` in cents. The total is their sum
+    rounded half up; the lines are floored and the cents left over go to the largest
+    remainders, ties to the earlier component (the rule of ``BonusPlan.payout``).
+    Work arrays are component-major so every step runs over contiguous memory, and
+    the ranks come from one comparison per pair of components.
+
+    It uses NumPy and nothing else (no alignkit, no name from this module), so that
+    ``bench_bonus_csv.py`` can run this very source as a plain NumPy script.
     """
-    k, n = len(NAMES), len(targets)
-    cents = [float(c.weight) * 100 for c in plan.components]
+    k, n = len(weights), len(targets)
     raw = np.empty((k, n))
-    for j, name in enumerate(NAMES):
+    for j, weight in enumerate(weights):
         line = raw[j]
-        np.minimum(scores[name], CAP, out=line)
+        np.minimum(scores[j], cap, out=line)
         line *= targets
-        line *= cents[j]
+        line *= weight * 100
     totals = raw.sum(axis=0)
     totals += 0.5
     np.floor(totals, out=totals)
@@ -136,16 +160,19 @@ def numpy_payouts(plan: BonusPlan, targets: Any, scores: Mapping[str, Any]) -> t
 # -- timing ------------------------------------------------------------------------------
 
 
-def rate(samples: list[float], n: int) -> dict[str, Any]:
-    median = statistics.median(samples)
+def figures(samples: list[float], n: int) -> dict[str, Any]:
+    """One contender's time per run and payouts per second, each a median and range."""
     return {
         "payouts": n,
-        "best_s": min(samples),
-        "median_s": median,
-        "per_s": n / median,
-        "best_per_s": n / min(samples),
+        "time_s": median_range(samples),
+        "per_s": median_range([n / s for s in samples]),
         "samples_s": samples,
     }
+
+
+def per_payout(samples: list[float], n: int) -> list[float]:
+    """Seconds per payout, run by run: runs of different sizes become comparable."""
+    return [s / n for s in samples]
 
 
 # -- agreement ---------------------------------------------------------------------------
@@ -200,7 +227,8 @@ def compare_totals(
 ) -> dict[str, Any]:
     """Where the two totals differ: how many, which are half-cent ties, who is right."""
     differ = np.flatnonzero(ours != theirs)
-    ties, other = [], []
+    ties: list[int] = []
+    other: list[int] = []
     for index in differ.tolist():
         values = {name: float(scores[name][index]) for name in NAMES}
         fraction = exact_cents(float(targets[index]), values) % 1
@@ -265,35 +293,38 @@ def compare_objects(arrays: Any, payouts: list[Any]) -> int:
 # -- the run -----------------------------------------------------------------------------
 
 
-def measure(size: Size, repeats: int, freeze: bool) -> dict[str, Any]:
+def measure(size: Size, runs: int, freeze: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"machine": machine()}
     plan = BonusPlan.blended()
     setup_s, (targets, scores) = timed(lambda: make_company(size.employees))
     rows_s, rows = timed(lambda: make_rows(targets, scores, size.object_rows))
-    data: dict[str, Any] = {
+    data |= {
         "python": sys.version.split()[0],
         "numpy_version": np.__version__,
         "size": asdict(size),
         "seed": SEED,
-        "repeats": repeats,
+        "runs": runs,
         "gc_freeze": freeze,
         "generate_s": setup_s,
         "build_rows_s": rows_s,
     }
 
+    weights = [float(c.weight) for c in plan.components]
+    columns = [scores[c.name] for c in plan.components]
     runners: dict[str, Callable[[], Any]] = {
         "alignkit": lambda: plan.payout_arrays(targets, scores),
-        "numpy": lambda: numpy_payouts(plan, targets, scores),
+        "numpy": lambda: numpy_payouts(weights, CAP, targets, columns),
         "objects": lambda: list(plan.payouts(rows)),
     }
-    # One untimed run each, then `repeats` rounds, interleaved, so that drift in the
-    # machine's speed hits all alike.
+    # One untimed run each, then `runs` rounds, interleaved, so that drift in the
+    # machine's speed hits all alike, and each round's ratios compare like with like.
     results = {name: run() for name, run in runners.items()}
     gc.collect()
     if freeze:
         gc.freeze()
     samples: dict[str, list[float]] = {name: [] for name in runners}
     try:
-        for _ in range(repeats):
+        for _ in range(runs):
             for name, run in runners.items():
                 results[name] = None
                 elapsed, results[name] = timed(run)
@@ -301,9 +332,9 @@ def measure(size: Size, repeats: int, freeze: bool) -> dict[str, Any]:
     finally:
         if freeze:
             gc.unfreeze()
-    data["alignkit"] = rate(samples["alignkit"], size.employees)
-    data["numpy"] = rate(samples["numpy"], size.employees)
-    data["objects"] = rate(samples["objects"], size.object_rows)
+    data["alignkit"] = figures(samples["alignkit"], size.employees)
+    data["numpy"] = figures(samples["numpy"], size.employees)
+    data["objects"] = figures(samples["objects"], size.object_rows)
 
     arrays = results["alignkit"]
     float_totals, float_lines = results["numpy"]
@@ -320,17 +351,27 @@ def measure(size: Size, repeats: int, freeze: bool) -> dict[str, Any]:
     agreement["alignkit_vs_objects"] = compare_objects(arrays, results["objects"])
     data["agreement"] = agreement
 
-    ratio = data["numpy"]["per_s"] / data["alignkit"]["per_s"]
+    # Payouts per second of one over the other, run by run: the inverse ratio of the
+    # times per payout.
     data["ratios"] = {
-        "numpy_vs_alignkit": ratio,
-        "alignkit_vs_objects": data["alignkit"]["per_s"] / data["objects"]["per_s"],
+        "numpy_vs_alignkit": ratio(samples["alignkit"], samples["numpy"]),
+        "alignkit_vs_objects": ratio(
+            per_payout(samples["objects"], size.object_rows),
+            per_payout(samples["alignkit"], size.employees),
+        ),
     }
     data["target"] = {"numpy_vs_alignkit_max": TARGET_RATIO}
-    data["met"] = ratio <= TARGET_RATIO
+    data["met"] = data["ratios"]["numpy_vs_alignkit"]["median"] <= TARGET_RATIO
     return data
 
 
 # -- the report --------------------------------------------------------------------------
+
+
+def spread(figure: Mapping[str, float], spec: str, unit: str = "") -> str:
+    """A median and its range: ``median (min-max)``."""
+    low, high = f"{figure['min']:{spec}}", f"{figure['max']:{spec}}"
+    return f"{figure['median']:{spec}}{unit} ({low}-{high})"
 
 
 def report(data: dict[str, Any]) -> None:
@@ -338,10 +379,11 @@ def report(data: dict[str, Any]) -> None:
     print(
         f"Python {data['python']}, NumPy {data['numpy_version']}; {size['employees']:,} employees "
         f"(generated in {data['generate_s']:.2f} s), blended plan, USD; "
-        f"{data['repeats']} repeats, gc.freeze {'on' if data['gc_freeze'] else 'off'}"
+        f"{data['runs']} runs, interleaved; gc.freeze {'on' if data['gc_freeze'] else 'off'}"
     )
+    print("each figure: median (min-max) over the runs; each ratio: over the same runs")
     print()
-    print(f"{'':<38} {'rows':>10} {'median s':>10} {'payouts/s':>13} {'best/s':>13} {'checked':>8}")
+    print(f"{'':<31} {'payouts':>9}  {'seconds per run':<26} {'payouts/s':<34} {'checked':>7}")
     rows = (
         ("alignkit", "alignkit payout_arrays (exact)", str(data["checked"])),
         ("numpy", "NumPy float64 (the limit)", "-"),
@@ -350,18 +392,20 @@ def report(data: dict[str, Any]) -> None:
     for key, label, checked in rows:
         row = data[key]
         print(
-            f"{label:<38} {row['payouts']:>10,} {row['median_s']:>10.4f} "
-            f"{row['per_s']:>13,.0f} {row['best_per_s']:>13,.0f} {checked:>8}"
+            f"{label:<31} {row['payouts']:>9,}  {spread(row['time_s'], '.4f'):<26} "
+            f"{spread(row['per_s'], ',.0f'):<34} {checked:>7}"
         )
     print()
     ratios = data["ratios"]
     verdict = "met" if data["met"] else "MISSED"
     print(
-        f"NumPy float / alignkit vectorised: {ratios['numpy_vs_alignkit']:.1f}x "
-        f"(target <= {data['target']['numpy_vs_alignkit_max']:g}x: {verdict})"
+        f"NumPy float / alignkit vectorised, payouts/s: "
+        f"{spread(ratios['numpy_vs_alignkit'], '.1f', 'x')} "
+        f"(target <= {data['target']['numpy_vs_alignkit_max']:g}x at the median: {verdict})"
     )
     print(
-        f"alignkit vectorised / object path: {ratios['alignkit_vs_objects']:,.0f}x "
+        f"alignkit vectorised / object path, payouts/s: "
+        f"{spread(ratios['alignkit_vs_objects'], ',.0f', 'x')} "
         f"({size['object_rows']:,} PayoutRow objects built in {data['build_rows_s']:.2f} s)"
     )
     agreement = data["agreement"]
@@ -396,10 +440,11 @@ def report(data: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a small run, as a smoke test")
+    add_common_arguments(parser, size=FULL, what="employees")
     parser.add_argument(
-        "--repeats", type=positive_int, default=5, help="timed repeats of each (default 5)"
+        "--quick", action="store_const", dest="size", const=QUICK, help=f"--size {QUICK}"
     )
+    parser.add_argument("--repeats", dest="runs", type=positive_int, help=argparse.SUPPRESS)
     parser.add_argument(
         "--no-gc-freeze",
         action="store_true",
@@ -409,7 +454,10 @@ def main() -> None:
     args = parser.parse_args()
     if np is None:
         sys.exit("this benchmark needs NumPy: pip install 'alignkit[fast]'")
-    data = measure(QUICK if args.quick else FULL, args.repeats, freeze=not args.no_gc_freeze)
+    if not args.json:
+        print(machine_line(), flush=True)
+    data = measure(Size.of(args.size), args.runs, freeze=not args.no_gc_freeze)
+    write_json(args.json_out, data)
     if args.json:
         print(json.dumps(data, indent=2))
     else:

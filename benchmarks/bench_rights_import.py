@@ -13,15 +13,18 @@ In one run, this script:
   check nothing: ``csv+CSafeDumper`` reads the sheet with the csv module, builds the
   same ``decision_rights`` data and dumps it with PyYAML's C dumper
   (``yaml.CSafeDumper``); ``csv only`` stops before dumping, the cost of reading;
+* reports each time and peak as the median with its range over the runs, and each
+  ratio as the median (with its range) of the ratios of the same run;
 * checks that alignkit and ``csv+CSafeDumper`` print YAML that loads to the same data.
 
-``--quick`` runs 10,000 decisions by 100 parties as a smoke test. The exit status
-is 1 when the two outputs differ.
+All three share a private bytecode cache, filled by the untimed runs. ``--size N``
+sets the number of decisions; ``--quick`` runs 10,000 decisions by 100 parties as a
+smoke test. The exit status is 1 when the two outputs differ.
 
 Usage::
 
-    python benchmarks/bench_rights_import.py [--quick] [--json] [--runs 3]
-        [--decisions N] [--parties N] [--no-baseline]
+    python benchmarks/bench_rights_import.py [--size N | --quick] [--parties N]
+        [--runs 5] [--json] [--json-out PATH] [--no-baseline]
 """
 
 from __future__ import annotations
@@ -35,12 +38,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from _common import positive_int, summary
+from _common import (
+    add_common_arguments,
+    machine,
+    machine_line,
+    median_range,
+    positive_int,
+    ratio,
+    write_json,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240607
@@ -63,6 +75,7 @@ REGIONS = ("EMEA", "APAC", "Americas", "LATAM")
 
 BASELINE = """\
 import csv, sys
+from itertools import compress
 
 FIELDS = {"A": "accountable", "R": "responsible", "C": "consulted", "I": "informed"}
 with open(sys.argv[1], encoding="utf-8-sig", newline="") as stream:
@@ -73,8 +86,8 @@ with open(sys.argv[1], encoding="utf-8-sig", newline="") as stream:
     for row in rows:
         decision = {"id": row[0]}
         roles = {}
-        for j, cell in enumerate(row[1:], start=1):
-            if not cell:
+        for j, cell in compress(enumerate(row), row):  # the cells that are not blank
+            if not j:
                 continue
             if j in meta:
                 decision[meta[j]] = cell
@@ -100,11 +113,11 @@ if sys.argv[2] == "dump":
 class Size:
     decisions: int
     parties: int
-    runs: int
 
 
-FULL = Size(decisions=100_000, parties=300, runs=3)
-QUICK = Size(decisions=10_000, parties=100, runs=2)
+FULL = Size(decisions=100_000, parties=300)
+QUICK = Size(decisions=10_000, parties=100)
+MIN_PARTIES = 20
 
 
 def write_sheet(rng: random.Random, size: Size, path: Path) -> None:
@@ -134,12 +147,11 @@ def write_sheet(rng: random.Random, size: Size, path: Path) -> None:
             writer.writerow([f"decision-{k:06d}", title, rng.choice(CATEGORIES), *cells])
 
 
-def run_once(cmd: list[str], out: Path) -> tuple[float, int | None, int]:
+def run_once(cmd: list[str], out: Path, env: dict[str, str]) -> tuple[float, int | None, int]:
     """Wall seconds, peak RSS in bytes (where the OS tells) and exit code of ``cmd``.
 
     Its standard output goes to ``out``.
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     with out.open("wb") as stdout:
         start = time.perf_counter()
         child = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=stdout)
@@ -155,9 +167,28 @@ def run_once(cmd: list[str], out: Path) -> tuple[float, int | None, int]:
     return elapsed, peak, child.returncode
 
 
-def measure(size: Size, *, baseline: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {"python": sys.version.split()[0], "size": asdict(size), "seed": SEED}
+def child_env(tmp: Path) -> dict[str, str]:
+    """The children's environment: one private bytecode cache, written by the warm-up.
+
+    Every command then loads compiled modules, alignkit's as well as the standard
+    library's and PyYAML's, even where ``PYTHONDONTWRITEBYTECODE`` is set or the
+    checkout's own caches are stale.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    return env
+
+
+def measure(size: Size, runs: int, *, baseline: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "machine": machine(),
+        "python": sys.version.split()[0],
+        "size": asdict(size),
+        "runs": runs,
+        "seed": SEED,
+    }
     with tempfile.TemporaryDirectory(prefix="alignkit-bench-") as tmp:
+        env = child_env(Path(tmp))
         sheet = Path(tmp) / "rights.csv"
         write_sheet(random.Random(SEED), size, sheet)
         data["csv_bytes"] = sheet.stat().st_size
@@ -167,21 +198,24 @@ def measure(size: Size, *, baseline: bool) -> dict[str, Any]:
             commands["csv_only"] = [sys.executable, "-c", BASELINE, str(sheet), "read"]
         outputs = {name: Path(tmp) / f"{name}.yaml" for name in commands}
         for name, cmd in commands.items():  # untimed: fills the bytecode cache
-            _, _, code = run_once(cmd, outputs[name])
+            _, _, code = run_once(cmd, outputs[name], env)
             if code != 0:
                 sys.exit(f"{name} failed with exit code {code}")
         times: dict[str, list[float]] = {name: [] for name in commands}
         peaks: dict[str, list[int | None]] = {name: [] for name in commands}
-        for _ in range(size.runs):  # interleaved: A B C A B C ...
+        for _ in range(runs):  # interleaved: A B C A B C ...
             for name, cmd in commands.items():
-                elapsed, peak, _ = run_once(cmd, outputs[name])
+                elapsed, peak, code = run_once(cmd, outputs[name], env)
+                if code != 0:
+                    sys.exit(f"{name} failed with exit code {code}")
                 times[name].append(elapsed)
                 peaks[name].append(peak)
         for name in commands:
-            known = [p for p in peaks[name] if p is not None]
+            known = [p / 2**20 for p in peaks[name] if p is not None]
             data[name] = {
-                **summary(times[name]),
-                "peak_rss_mb": max(known) / 2**20 if known else None,
+                "time_s": median_range(times[name]),
+                "samples_s": times[name],
+                "peak_rss_mb": median_range(known) if known else None,
                 "output_bytes": outputs[name].stat().st_size,
             }
         ours = yaml.load(outputs["alignkit"].read_text("utf-8"), Loader=yaml.CSafeLoader)
@@ -191,10 +225,13 @@ def measure(size: Size, *, baseline: bool) -> dict[str, Any]:
                 outputs["csv_csafedumper"].read_text("utf-8"), Loader=yaml.CSafeLoader
             )
             data["same_output"] = ours == theirs
-            data["ratio"] = data["alignkit"]["median_s"] / data["csv_csafedumper"]["median_s"]
+            data["ratios"] = {
+                "alignkit_vs_csv_csafedumper": ratio(times["alignkit"], times["csv_csafedumper"]),
+                "alignkit_vs_csv_only": ratio(times["alignkit"], times["csv_only"]),
+            }
     data["command"] = "python -m alignkit rights import rights.csv"
     data["target_s"] = TARGET_S
-    data["met"] = data["alignkit"]["median_s"] < TARGET_S
+    data["met"] = data["alignkit"]["time_s"]["median"] < TARGET_S
     return data
 
 
@@ -205,48 +242,74 @@ LABELS = {
 }
 
 
+def spread(figure: Mapping[str, float], spec: str, unit: str = "") -> str:
+    """A median and its range: ``median (min-max)``."""
+    low, high = f"{figure['min']:{spec}}", f"{figure['max']:{spec}}"
+    return f"{figure['median']:{spec}}{unit} ({low}-{high})"
+
+
 def report(data: dict[str, Any]) -> None:
     size = data["size"]
     print(
         f"Python {data['python']}; {size['decisions']:,} decisions x {size['parties']} parties, "
-        f"CSV {data['csv_bytes'] / 1e6:.1f} MB; {size['runs']} timed runs each"
+        f"CSV {data['csv_bytes'] / 1e6:.1f} MB; {data['runs']} timed runs each, interleaved"
     )
+    print("each figure: median (min-max) over the runs; each ratio: over the same runs")
     print()
-    print(f"{'':<34} {'median s':>9} {'best s':>9} {'peak RSS MB':>12}")
+    print(f"{'':<33} {'seconds per run':<20} peak RSS MB")
     for key, label in LABELS.items():
         row = data.get(key)
         if row is None:
             continue
-        peak = f"{row['peak_rss_mb']:.0f}" if row["peak_rss_mb"] is not None else "n/a"
-        print(f"{label:<34} {row['median_s']:>9.2f} {row['best_s']:>9.2f} {peak:>12}")
+        peak = spread(row["peak_rss_mb"], ".0f") if row["peak_rss_mb"] is not None else "n/a"
+        print(f"{label:<33} {spread(row['time_s'], '.2f'):<20} {peak}")
     print()
     verdict = "met" if data["met"] else "MISSED"
     print(
-        f"rights import: {data['alignkit']['median_s']:.2f} s median for "
+        f"rights import: {data['alignkit']['time_s']['median']:.2f} s median for "
         f"{data['decisions_written']:,} decisions (target < {data['target_s']:g} s at full "
         f"size: {verdict})"
     )
-    if "ratio" in data:
-        print(f"alignkit / (csv module + yaml.CSafeDumper): {data['ratio']:.2f}x")
+    if "ratios" in data:
+        ratios = data["ratios"]
+        print(
+            "alignkit / (csv module + yaml.CSafeDumper): "
+            f"{spread(ratios['alignkit_vs_csv_csafedumper'], '.2f', 'x')}"
+        )
+        print(f"alignkit / csv module only: {spread(ratios['alignkit_vs_csv_only'], '.2f', 'x')}")
         print(f"same decision_rights section: {'yes' if data['same_output'] else 'NO'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10,000 decisions, a smoke test")
-    parser.add_argument("--runs", type=positive_int, default=None, help="timed runs of each")
-    parser.add_argument("--decisions", type=positive_int, default=None, help="rows of the sheet")
-    parser.add_argument("--parties", type=positive_int, default=None, help="party columns")
+    add_common_arguments(parser, size=FULL.decisions, what="decisions")
+    parser.add_argument("--decisions", dest="size", type=positive_int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--parties",
+        type=positive_int,
+        help=f"party columns, at least {MIN_PARTIES} (default {FULL.parties})",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=(
+            f"{QUICK.decisions:,} decisions x {QUICK.parties} parties, "
+            "unless --size or --parties is given"
+        ),
+    )
     parser.add_argument("--no-baseline", action="store_true", help="time alignkit alone")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.set_defaults(size=None)
     args = parser.parse_args()
-    size = QUICK if args.quick else FULL
+    default = QUICK if args.quick else FULL
     size = Size(
-        decisions=args.decisions or size.decisions,
-        parties=max(args.parties or size.parties, 20),
-        runs=args.runs or size.runs,
+        decisions=args.size or default.decisions,
+        parties=max(args.parties or default.parties, MIN_PARTIES),
     )
-    data = measure(size, baseline=not args.no_baseline)
+    if not args.json:
+        print(machine_line(), flush=True)
+    data = measure(size, args.runs, baseline=not args.no_baseline)
+    write_json(args.json_out, data)
     if args.json:
         print(json.dumps(data, indent=2))
     else:

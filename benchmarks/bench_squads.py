@@ -18,13 +18,18 @@ In one run, this script:
   shuffled with the same seed, person ``i`` to team ``i % k``), times that, and
   counts its teams that meet every rule in the same way.
 
-It uses only the standard library and alignkit. ``--quick`` runs a small version
-(1,000 people) as a smoke test. The exit status is 1 when the counts made here
-disagree with ``check_teams`` for any team, from either contender.
+The two run ``--runs`` times, interleaved (A B A B ...); every time is reported as the
+median with its range, and the ratio of the two as the median (with its range) of the
+ratios of the same run.
+
+It uses only the standard library and alignkit. ``--size N`` sets the number of
+people; ``--quick`` is ``--size 1000``, a smoke test. The exit status is 1 when the
+counts made here disagree with ``check_teams`` for any team, from either contender.
 
 Usage::
 
-    python benchmarks/bench_squads.py [--quick] [--json] [--repeats 5]
+    python benchmarks/bench_squads.py [--size N | --quick] [--runs 5] [--json]
+        [--json-out PATH]
 """
 
 from __future__ import annotations
@@ -34,10 +39,19 @@ import json
 import random
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from _common import positive_int, summary, timed
+from _common import (
+    add_common_arguments,
+    machine,
+    machine_line,
+    median_range,
+    positive_int,
+    ratio,
+    timed,
+    write_json,
+)
 
 from alignkit.squads import (
     POD,
@@ -52,8 +66,8 @@ from alignkit.squads import (
 
 SEED = 0
 """The roster's seed, and the ``seed`` passed to ``form_teams`` and the baseline."""
-FULL_PEOPLE = 10_000
-QUICK_PEOPLE = 1_000
+FULL = 10_000
+QUICK = 1_000
 MIX: dict[str, int] = {
     "Sales": 30,
     "Operations": 20,
@@ -171,30 +185,30 @@ def cross_check(teams: Sequence[Team], found: dict[str, Any]) -> dict[str, Any]:
 # -- the run -----------------------------------------------------------------------------
 
 
-def measure_model(
-    roster: Sequence[tuple[str, str]], model: TeamModel, repeats: int
-) -> dict[str, Any]:
-    # One untimed call tells the baseline how many teams to deal into.
+def measure_model(roster: Sequence[tuple[str, str]], model: TeamModel, runs: int) -> dict[str, Any]:
+    # One untimed call of each; form_teams's tells the baseline how many teams to deal into.
     formation = run_alignkit(roster, model)
     k = len(formation.teams)
+    dealt = run_round_robin(roster, k)
     ours: list[float] = []
     theirs: list[float] = []
-    dealt: list[list[tuple[str, str]]] = []
-    for _ in range(repeats):
+    for _ in range(runs):
         elapsed, formation = timed(lambda: run_alignkit(roster, model))
         ours.append(elapsed)
         elapsed, dealt = timed(lambda: run_round_robin(roster, k))
         theirs.append(elapsed)
 
     alignkit = assess([[m.function for m in t.members] for t in formation.teams], model)
-    alignkit.update(summary(ours))
+    alignkit["time_s"] = median_range(ours)
+    alignkit["samples_s"] = ours
     alignkit["placed"] = sum(t.size for t in formation.teams)
     alignkit["unplaced"] = len(formation.unplaced)
     alignkit["sizes"] = dict(sorted(Counter(t.size for t in formation.teams).items()))
     alignkit["cross_check"] = cross_check(formation.teams, alignkit)
 
     baseline = assess([[f for _, f in team] for team in dealt], model)
-    baseline.update(summary(theirs))
+    baseline["time_s"] = median_range(theirs)
+    baseline["samples_s"] = theirs
     baseline["placed"] = sum(len(team) for team in dealt)
     baseline["unplaced"] = len(roster) - baseline["placed"]
     baseline["sizes"] = dict(sorted(Counter(len(team) for team in dealt).items()))
@@ -208,26 +222,30 @@ def measure_model(
         "min_functions": model.min_functions,
         "alignkit": alignkit,
         "round_robin": baseline,
-        "ratio_median": alignkit["median_s"] / baseline["median_s"],
+        "ratio": ratio(ours, theirs),
         "met": {
-            "time": alignkit["median_s"] < TARGET_S,
+            "time": alignkit["time_s"]["median"] < TARGET_S,
             "all_teams_meet_all": alignkit["meet_all"] == alignkit["teams"],
         },
     }
 
 
-def measure(people: int, repeats: int) -> dict[str, Any]:
+def measure(people: int, runs: int) -> dict[str, Any]:
+    found = machine()
     roster = make_roster(people, SEED)
+    models = [measure_model(roster, model, runs) for model in MODELS]
     return {
+        "machine": found,
         "python": sys.version.split()[0],
         "people": people,
         "mix_percent": MIX,
         "functions": dict(Counter(f for _, f in roster).most_common()),
         "required": list(REQUIRED),
         "seed": SEED,
-        "repeats": repeats,
+        "runs": runs,
         "target_s": TARGET_S,
-        "models": [measure_model(roster, model, repeats) for model in MODELS],
+        "models": models,
+        "ratios": {f"form_teams_vs_round_robin_{row['model']}": row["ratio"] for row in models},
     }
 
 
@@ -238,13 +256,20 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
+def spread(figure: Mapping[str, float], spec: str, unit: str = "") -> str:
+    """A median and its range: ``median (min-max)``."""
+    low, high = f"{figure['min']:{spec}}", f"{figure['max']:{spec}}"
+    return f"{figure['median']:{spec}}{unit} ({low}-{high})"
+
+
 def report(data: dict[str, Any]) -> None:
     mix = ", ".join(f"{n:,} {f}" for f, n in data["functions"].items())
     print(
         f"Python {data['python']}; {data['people']:,} people ({mix}); "
         f"required: {', '.join(data['required'])}; seed {data['seed']}; "
-        f"median of {data['repeats']} runs"
+        f"{data['runs']} runs, interleaved"
     )
+    print("each time: median (min-max) over the runs; the ratio: over the same runs")
     for row in data["models"]:
         ak, rr = row["alignkit"], row["round_robin"]
         lo, hi = row["band"]
@@ -256,19 +281,20 @@ def report(data: dict[str, Any]) -> None:
             f"unplaced {ak['unplaced']:,}"
         )
         print(
-            f"{'':<14} {'median s':>10} {'best s':>10} {'meet all':>10} "
-            f"{'SQ001':>7} {'SQ002':>7} {'SQ006':>7} {'required':>9}"
+            f"{'':<12} {'seconds per run':<26} {'meet all':>8} "
+            f"{'SQ001':>6} {'SQ002':>6} {'SQ006':>6} {'required':>8}"
         )
         for label, found in (("form_teams", ak), ("round-robin", rr)):
             broken = found["broken"]
             print(
-                f"{label:<14} {found['median_s']:>10.4f} {found['best_s']:>10.4f} "
-                f"{found['share_meet_all']:>10.1%} {broken['size']:>7,} "
-                f"{broken['functions']:>7,} {broken['dominant']:>7,} {broken['required']:>9,}"
+                f"{label:<12} {spread(found['time_s'], '.4f'):<26} "
+                f"{found['share_meet_all']:>8.1%} {broken['size']:>6,} "
+                f"{broken['functions']:>6,} {broken['dominant']:>6,} {broken['required']:>8,}"
             )
         print(
-            f"form_teams / round-robin time: {row['ratio_median']:,.0f}x; "
-            f"form_teams under {data['target_s']:g} s: {verdict(row['met']['time'])}; "
+            f"form_teams / round-robin time: {spread(row['ratio'], ',.0f', 'x')}; "
+            f"form_teams under {data['target_s']:g} s at the median: "
+            f"{verdict(row['met']['time'])}; "
             f"every team meets every rule: {verdict(row['met']['all_teams_meet_all'])}"
         )
         for label, found in (("form_teams", ak), ("round-robin", rr)):
@@ -282,13 +308,17 @@ def report(data: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1,000 people, as a smoke test")
+    add_common_arguments(parser, size=FULL, what="people")
     parser.add_argument(
-        "--repeats", type=positive_int, default=5, help="timed runs of each step (default 5)"
+        "--quick", action="store_const", dest="size", const=QUICK, help=f"--size {QUICK}"
     )
+    parser.add_argument("--repeats", dest="runs", type=positive_int, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    data = measure(QUICK_PEOPLE if args.quick else FULL_PEOPLE, args.repeats)
+    if not args.json:
+        print(machine_line(), flush=True)
+    data = measure(args.size, args.runs)
+    write_json(args.json_out, data)
     if args.json:
         print(json.dumps(data, indent=2))
     else:

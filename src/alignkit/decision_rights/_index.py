@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import final
+from typing import TYPE_CHECKING, final
 
 import attrs
 
 from alignkit.decision_rights._decision import Decision, Delegation
 from alignkit.decision_rights._scheme import FIELD_NAMES, ROLE_BY_FIELD, Role
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from alignkit.org import Org
+
 __all__ = [
+    "Deciders",
     "Index",
     "PartyIndex",
+    "function_heads",
     "index_decisions",
     "index_delegations",
     "index_parties",
@@ -47,17 +54,21 @@ def index_decisions(decisions: Iterable[Decision]) -> Index:
     by_id: dict[str, Decision] = {}
     position: dict[str, int] = {}
     categories: dict[str, list[str]] = {}
+    accountable: dict[str, str] = {}
     for i, decision in enumerate(decisions):
-        if decision.id in by_id:
+        decision_id = decision.id
+        if decision_id in by_id:
             continue
-        by_id[decision.id] = decision
-        position[decision.id] = i
-        if decision.category is not None:
-            categories.setdefault(decision.category, []).append(decision.id)
+        by_id[decision_id] = decision
+        position[decision_id] = i
+        accountable[decision_id] = decision.accountable
+        category = decision.category
+        if category is not None:
+            categories.setdefault(category, []).append(decision_id)
     return Index(
         decisions=by_id,
         position=position,
-        accountable={k: d.accountable for k, d in by_id.items()},
+        accountable=accountable,
         categories={k: tuple(v) for k, v in categories.items()},
     )
 
@@ -104,3 +115,71 @@ def index_delegations(
             if index.accountable.get(decision_id) == delegation.from_party:
                 found.setdefault(decision_id, []).append(delegation)
     return {k: tuple(v) for k, v in found.items()}
+
+
+def function_heads(org: Org | None) -> dict[str, str]:
+    """Each function of ``org`` whose head is a person in it, and that person's id.
+
+    All that :meth:`~alignkit.decision_rights.DecisionRights.can_decide` reads of an
+    org: equal orgs give equal heads, and so do orgs that differ in nothing else.
+    """
+    if org is None:
+        return {}
+    heads: dict[str, str] = {}
+    for name in org.function_names:
+        head = org.head(name)
+        if head is not None:
+            heads[name] = head.id
+    return heads
+
+
+@final
+@attrs.frozen
+class Deciders:
+    """Who may take each decision, for one set of function heads; filled as asked.
+
+    A decision's entry is made the first time it is asked about, so that the first
+    question costs no more than any other and a matrix nobody asks about in full is
+    never indexed in full.
+    """
+
+    heads: dict[str, str]
+    """Each function and the person who heads it (see :func:`function_heads`)."""
+    index: Index
+    delegations: dict[str, tuple[Delegation, ...]]
+    """Each decision and the delegations that count for it (:func:`index_delegations`)."""
+    allowed: dict[str, frozenset[str]] = attrs.field(factory=dict)
+    """Each decision asked about and who may take it without a delegation: the
+    accountable party as written and, for a function, its head."""
+    lent: dict[str, dict[str, dt.datetime | None]] = attrs.field(factory=dict)
+    """Each decision asked about that has delegations that count, and each delegate
+    (a delegate function's head too) with the end of their latest delegation
+    (``None``: open-ended)."""
+
+    def fill(self, decision_id: str) -> frozenset[str] | None:
+        """The entry of ``decision_id``, made now; ``None`` for an unknown decision."""
+        accountable = self.index.accountable.get(decision_id)
+        if accountable is None:
+            return None
+        heads = self.heads
+        delegations = self.delegations.get(decision_id)
+        if delegations:
+            lent: dict[str, dt.datetime | None] = {}
+            for delegation in delegations:
+                until = delegation.until
+                for delegate in (delegation.to_party, heads.get(delegation.to_party)):
+                    if delegate is None:
+                        continue
+                    if delegate not in lent:
+                        lent[delegate] = until
+                    else:
+                        latest = lent[delegate]
+                        lent[delegate] = (
+                            None if until is None or latest is None else max(until, latest)
+                        )
+            # Made before `allowed`, which says the entry is there.
+            self.lent[decision_id] = lent
+        head = heads.get(accountable)
+        allowed = frozenset((accountable,) if head is None else (accountable, head))
+        self.allowed[decision_id] = allowed
+        return allowed

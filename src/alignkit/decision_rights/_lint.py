@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from alignkit.decision_rights._decision import Delegation, decider
+from alignkit.decision_rights._decision import Decision, Delegation, decider
 from alignkit.decision_rights._index import Index
 from alignkit.decision_rights._rules import (
     ACCOUNTABLE_ALSO_CONSULTED,
@@ -62,67 +62,94 @@ def lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
             hint=f"Did you mean `{close}`?" if close else None,
         )
 
+    # One pass reads each decision once: DR001-DR004 and DR011 are found in it, in
+    # order, and what the rules after them need is gathered for them.
+    bottlenecks = len(live) >= bottleneck_min_decisions
+    held: dict[str, list[int]] = {}  # DR005: each person who decides, and where
+    deciding: dict[str, str] = {}  # DR005: who decides for each accountable party
+    named: set[str] = set()  # DR006: every party a decision names
+    owned: list[tuple[int, Decision, str]] = []  # DR007: decisions whose category has an owner
+    vetoes: dict[str, list[int]] = {}  # DR008: each party that must agree, and where
     for i, d in live:
-        found = unknown(d.accountable, ("decisions", i, "accountable"), f"Decision `{d.id}`")
-        if found is not None:
-            yield found
-        for field in FIELD_NAMES:
-            for k, party in enumerate(getattr(d, field)):
-                found = unknown(party, ("decisions", i, field, k), f"Decision `{d.id}`")
+        decision_id, accountable = d.id, d.accountable
+        roles = (d.responsible, d.agree, d.consulted, d.informed)  # in FIELD_NAMES order
+        if known is not None:
+            if accountable not in known:
+                found = unknown(
+                    accountable, ("decisions", i, "accountable"), f"Decision `{decision_id}`"
+                )
                 if found is not None:
                     yield found
-        if not d.responsible:
+            for field, parties in zip(FIELD_NAMES, roles, strict=True):
+                if known.issuperset(parties):  # the usual case, checked at once
+                    continue
+                for k, party in enumerate(parties):
+                    if party not in known:
+                        found = unknown(
+                            party, ("decisions", i, field, k), f"Decision `{decision_id}`"
+                        )
+                        if found is not None:
+                            yield found
+            named.add(accountable)
+            for parties in roles:
+                named.update(parties)
+        responsible, agree, consulted, informed = roles
+        if not responsible:
             yield DECISION_WITHOUT_RESPONSIBLE.diagnostic(
-                f"Decision `{d.id}` has no responsible party",
+                f"Decision `{decision_id}` has no responsible party",
                 path=("decisions", i),
-                target=d.id,
+                target=decision_id,
             )
-        for field in ("consulted", "informed"):
-            if d.accountable in getattr(d, field):
-                k = getattr(d, field).index(d.accountable)
+        for field, parties in (("consulted", consulted), ("informed", informed)):
+            if accountable in parties:
+                k = parties.index(accountable)
                 yield ACCOUNTABLE_ALSO_CONSULTED.diagnostic(
-                    f"`{d.accountable}` decides `{d.id}` and is also listed as {field}",
+                    f"`{accountable}` decides `{decision_id}` and is also listed as {field}",
                     path=("decisions", i, field, k),
-                    target=d.id,
+                    target=decision_id,
                 )
-        if len(d.consulted) > max_consulted:
+        if len(consulted) > max_consulted:
             yield CONSULTED_OVERLOAD.diagnostic(
-                f"Decision `{d.id}` consults {len(d.consulted)} parties "
+                f"Decision `{decision_id}` consults {len(consulted)} parties "
                 f"(more than {max_consulted})",
                 path=("decisions", i, "consulted"),
-                target=d.id,
+                target=decision_id,
             )
-        if org is not None and d.accountable not in person_ids:
-            function = org.get_function(d.accountable)
-            if function is not None and org.head(d.accountable) is None:
+        if org is not None and accountable not in person_ids:
+            function = org.get_function(accountable)
+            if function is not None and org.head(accountable) is None:
                 yield ACCOUNTABLE_FUNCTION_WITHOUT_HEAD.diagnostic(
-                    f"Decision `{d.id}` is held by `{d.accountable}`, which has no head to take it",
+                    f"Decision `{decision_id}` is held by `{accountable}`, "
+                    "which has no head to take it",
                     path=("decisions", i, "accountable"),
-                    target=d.id,
+                    target=decision_id,
                 )
+        if bottlenecks:
+            who = deciding.get(accountable)
+            if who is None:
+                who = deciding[accountable] = decider(org, accountable) or accountable
+            _add(held, who, i)
+        if owners:
+            category = d.category
+            owner = owners.get(category) if category is not None else None
+            if owner is not None:
+                owned.append((i, d, owner))
+        for party in agree:
+            _add(vetoes, party, i)
 
     # DR005: bottlenecks, counted by the person who actually decides.
-    if len(live) >= bottleneck_min_decisions:
-        held: dict[str, list[int]] = {}
-        for i, d in live:
-            who = decider(org, d.accountable) or d.accountable
-            held.setdefault(who, []).append(i)
-        for who, positions in held.items():
-            share = len(positions) / len(live)
-            if share > max_accountable_share:
-                yield ACCOUNTABLE_BOTTLENECK.diagnostic(
-                    f"`{who}` decides {len(positions)} of {len(live)} decisions "
-                    f"({share:.0%}, more than {max_accountable_share:.0%})",
-                    path=("decisions", positions[0], "accountable"),
-                    target=who,
-                )
+    for who, positions in held.items():
+        share = len(positions) / len(live)
+        if share > max_accountable_share:
+            yield ACCOUNTABLE_BOTTLENECK.diagnostic(
+                f"`{who}` decides {len(positions)} of {len(live)} decisions "
+                f"({share:.0%}, more than {max_accountable_share:.0%})",
+                path=("decisions", positions[0], "accountable"),
+                target=who,
+            )
 
     # DR006: parties in the org with no role anywhere.
     if org is not None:
-        named = {d.accountable for _, d in live}
-        for _, d in live:
-            for field in FIELD_NAMES:
-                named.update(getattr(d, field))
         named_functions = {f for f in org.function_names if f in named}
         for k, function in enumerate(org.functions):
             members = org.members(function.name)
@@ -137,9 +164,8 @@ def lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
 
     # DR007: operational decisions taken at the top while an owner exists below.
     if org is not None:
-        for i, d in live:
-            owner = owners.get(d.category) if d.category is not None else None
-            if owner is None or (d.scope is not None and d.scope in strategic_scopes):
+        for i, d, owner in owned:
+            if d.scope is not None and d.scope in strategic_scopes:
                 continue
             taker = decider(org, d.accountable)
             owner_person = decider(org, owner)
@@ -159,10 +185,6 @@ def lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
                 )
 
     # DR008: veto holders on many decisions.
-    vetoes: dict[str, list[int]] = {}
-    for i, d in live:
-        for party in d.agree:
-            vetoes.setdefault(party, []).append(i)
     for party, positions in vetoes.items():
         if len(positions) > max_vetoes:
             yield VETO_OVERLOAD.diagnostic(
@@ -211,3 +233,12 @@ def lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
                 found = unknown(party, (field, category), f"The owner of `{category}`")
                 if found is not None:
                     yield found
+
+
+def _add(positions: dict[str, list[int]], key: str, position: int) -> None:
+    """Add ``position`` to the list of ``key``, making no list it does not keep."""
+    found = positions.get(key)
+    if found is None:
+        positions[key] = [position]
+    else:
+        found.append(position)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, Field
 
@@ -21,7 +22,6 @@ from alignkit.decision_rights import _lint, _tabular, _yaml
 from alignkit.decision_rights._decision import (
     Decision,
     Delegation,
-    is_head,
     people,
     who_decides,
 )
@@ -34,8 +34,10 @@ from alignkit.decision_rights._explain import (
     explain_party,
 )
 from alignkit.decision_rights._index import (
+    Deciders,
     Index,
     PartyIndex,
+    function_heads,
     index_decisions,
     index_delegations,
     index_parties,
@@ -48,6 +50,10 @@ if TYPE_CHECKING:
     from alignkit.org import Org
 
 __all__ = ["DecisionRights"]
+
+_DECIDERS_KEPT: Final = 8
+"""How many sets of function heads (orgs that differ in them) a matrix keeps answers for."""
+_DECIDERS_LOCK: Final = threading.Lock()
 
 
 class DecisionRights(SpecModel):
@@ -128,7 +134,7 @@ class DecisionRights(SpecModel):
                 accountable parties, and every id, party or cell that is not text,
                 located at ``decision_id.party``.
         """
-        return _tabular.validated(cls.model_validate, _tabular.read_table(table, scheme))
+        return cls._from_rows(_tabular.read_table(table, scheme))
 
     def to_table(self) -> dict[str, dict[str, str]]:
         """The matrix as ``{decision_id: {party: letters}}`` (the inverse of :meth:`from_table`)."""
@@ -160,7 +166,21 @@ class DecisionRights(SpecModel):
                 quote never closed, each with its row (the header is row 1) and
                 column.
         """
-        return _tabular.validated(cls.model_validate, _tabular.read_csv(source, scheme))
+        return cls._from_rows(_tabular.read_csv(source, scheme))
+
+    @classmethod
+    def _from_rows(cls, rows: _tabular.Rows) -> DecisionRights:
+        """The matrix of decisions read from a table or a sheet.
+
+        Where reading has checked everything validation would (the usual case), the
+        matrix is built without validating each decision again, as
+        ``model_construct`` builds it: the same matrix, several times faster.
+        Otherwise, and for a subclass, it is validated, and every problem reported.
+        """
+        decisions = _tabular.trusted(rows) if cls is DecisionRights else None
+        if decisions is None:
+            return _tabular.validated(cls.model_validate, rows)
+        return cls.model_construct({"scheme", "decisions"}, scheme=rows.scheme, decisions=decisions)
 
     def to_csv(self) -> str:
         """The matrix as CSV, safe to open in a spreadsheet.
@@ -331,36 +351,49 @@ class DecisionRights(SpecModel):
         Raises:
             SpecError: ``at`` is not a timezone-aware datetime.
         """
-        cached = self.__dict__.get("_allowed_cache")
-        table = cached[1] if cached is not None and cached[0] is org else self._allowed(org)
-        allowed = table.get(decision_id)
+        cached = self.__dict__.get("_deciders")
+        deciders = cached[1] if cached is not None and cached[0] is org else self._deciders_for(org)
+        allowed = deciders.allowed.get(decision_id)
         if allowed is None:
-            return False
+            allowed = deciders.fill(decision_id)
+            if allowed is None:
+                return False
         if person in allowed:
             return True
-        delegations = self._delegation_index.get(decision_id)
-        if not delegations:
+        lent = deciders.lent.get(decision_id)
+        if lent is None:
             return False
-        when = now_or(at)
-        return any(
-            d.active(when) and (d.to_party == person or is_head(org, d.to_party, person))
-            for d in delegations
-        )
+        # An aware time in UTC needs no more checking: the common case, made cheap.
+        when = at if type(at) is dt.datetime and at.tzinfo is dt.UTC else now_or(at)
+        if person not in lent:
+            return False
+        until = lent[person]
+        return until is None or when < until
 
-    def _allowed(self, org: Org | None) -> dict[str, frozenset[str]]:
-        """Decision -> who may decide without a delegation; built once per org.
+    def _deciders_for(self, org: Org | None) -> Deciders:
+        """Who may decide, for the heads of ``org``'s functions: kept for equal orgs.
 
-        :meth:`can_decide` reads the table kept for the org it was last built for.
+        The answers depend on ``org`` only through who heads each function, so they
+        are kept by those heads: an equal org (one loaded again for each request,
+        say) finds the answers the last one left, at the cost of reading its heads.
+        A matrix keeps answers for at most ``_DECIDERS_KEPT`` sets of heads, dropping
+        the least recently used; the org last asked with is also found by identity.
         """
-        table: dict[str, frozenset[str]] = {}
-        for decision_id, accountable in self._index.accountable.items():
-            head = org.head(accountable) if org is not None else None
-            table[decision_id] = (
-                frozenset((accountable, head.id)) if head is not None else frozenset((accountable,))
+        heads = function_heads(org)
+        key = frozenset(heads.items())
+        index, delegations = self._index, self._delegation_index
+        state = self.__dict__
+        with _DECIDERS_LOCK:
+            kept: dict[frozenset[tuple[str, str]], Deciders] = state.setdefault(
+                "_deciders_kept", {}
             )
-        # Like a cached_property: kept in the instance dict, never carried into copies.
-        self.__dict__["_allowed_cache"] = (org, table)
-        return table
+            deciders = kept.pop(key, None) or Deciders(heads, index, delegations)
+            kept[key] = deciders  # the most recently used last
+            while len(kept) > _DECIDERS_KEPT:
+                del kept[next(iter(kept))]
+            # Like a cached_property: kept in the instance dict, never carried into copies.
+            state["_deciders"] = (org, deciders)
+        return deciders
 
     def deciders(
         self, decision_id: str, org: Org | None = None, at: dt.datetime | None = None
@@ -441,7 +474,8 @@ class DecisionRights(SpecModel):
         # The decisions did not change: copy without validating them again, keeping the
         # indexes that do not depend on delegations.
         copied = BaseModel.model_copy(self, update={"delegations": (*self.delegations, delegation)})
-        copied.__dict__.pop("_delegation_index", None)
+        for name in ("_delegation_index", "_deciders", "_deciders_kept"):
+            copied.__dict__.pop(name, None)
         return copied
 
     # -- escalation ---------------------------------------------------------------------

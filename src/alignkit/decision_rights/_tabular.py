@@ -8,6 +8,7 @@ the row it came from.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Final, TypeVar, final
@@ -15,10 +16,16 @@ from typing import IO, TYPE_CHECKING, Any, Final, TypeVar, final
 import attrs
 
 from alignkit._csvsafe import unescape_cell
-from alignkit.decision_rights._decision import Decision, accountable_problem
+from alignkit.decision_rights._decision import (
+    Decision,
+    accountable_problem,
+    plain_name,
+    trusted_decision,
+)
 from alignkit.decision_rights._scheme import (
     FIELD_NAMES,
     FIELD_OF,
+    ROLE_FIELDS,
     ROLE_ORDER,
     Role,
     Scheme,
@@ -41,6 +48,7 @@ __all__ = [
     "to_csv",
     "to_markdown",
     "to_table",
+    "trusted",
     "validated",
 ]
 
@@ -184,6 +192,68 @@ def validated(make: Callable[[dict[str, Any]], T], rows: Rows) -> T:
                 where = rows.placed[index] if isinstance(index, int) else Location()
                 problems.append(Problem(problem.message, _place(where, rows.file)))
     raise SpecError(problems)
+
+
+_META: Final = ("title", "category", "scope")
+
+
+def trusted(rows: Rows) -> tuple[Decision, ...] | None:
+    """The decisions of ``rows``, built without validating them again; ``None`` if unsure.
+
+    Reading has checked every cell already: each decision has one accountable party,
+    every letter is the scheme's, no id or party repeats. What it leaves to
+    validation is checked here, each party name once: every id and party name is
+    plain text (:func:`~alignkit.decision_rights._decision.plain_name`), a category
+    or scope is not empty. Any row that validation might refuse, or that does not
+    have the shape reading gives, makes the answer ``None``, so :func:`validated`
+    reports it. Otherwise the decisions are equal, field by field, to those
+    validation builds, and so is what they were given (``model_fields_set``).
+    """
+    if rows.problems:
+        return None
+    keys = {"id", "accountable", *_META}
+    keys.update(f for r, f in ROLE_FIELDS.items() if rows.scheme.letter(r) is not None)
+    plain: set[str] = set()  # party names already seen to be plain
+    ids: set[str] = set()
+    decisions: list[Decision] = []
+    for row in rows.decisions:
+        decision_id = row.get("id")
+        if not plain_name(decision_id) or decision_id in ids or not keys.issuperset(row):
+            return None
+        ids.add(decision_id)
+        fields = _trusted_fields(decision_id, row, plain)
+        if fields is None:
+            return None
+        decisions.append(trusted_decision(fields, set(row)))
+    return tuple(decisions)
+
+
+def _trusted_fields(
+    decision_id: str, row: Mapping[str, Any], plain: set[str]
+) -> dict[str, Any] | None:
+    """Every field of the decision ``row`` gives, in order, or ``None`` if unsure."""
+    fields: dict[str, Any] = {"id": decision_id}
+    for field in _META:
+        value = row.get(field)
+        if value is not None and (type(value) is not str or (value == "" and field != "title")):
+            return None
+        fields[field] = value
+    fields["title"] = fields["title"] or decision_id
+    accountable = row.get("accountable")
+    fields["accountable"] = accountable
+    for field in FIELD_NAMES:
+        named = row.get(field)
+        if named is not None and type(named) is not list:
+            return None
+        fields[field] = () if named is None else tuple(named)
+    for party in (accountable, *itertools.chain.from_iterable(fields[f] for f in FIELD_NAMES)):
+        if type(party) is not str or party not in plain:
+            if not plain_name(party):
+                return None
+            plain.add(party)
+    if any(len(set(fields[f])) != len(fields[f]) for f in FIELD_NAMES if len(fields[f]) > 1):
+        return None
+    return fields
 
 
 def _header_columns(
