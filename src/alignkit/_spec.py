@@ -50,7 +50,15 @@ T = TypeVar("T")
 NAME_PATTERN: Final = r"^\S(?:[^\r\n]*\S)?$"
 """Free-text names (decision ids, parties): not empty, no surrounding spaces, one line."""
 
-TupleOf = Annotated[Sequence[T], AfterValidator(tuple)]
+
+def _as_tuple(items: Sequence[T]) -> tuple[T, ...]:
+    # A function of ours, not the builtin `tuple`: pydantic inspects each validator's
+    # signature when it builds a model's validator, and a builtin's is parsed from text
+    # with the tokenize module (imported for it), a cost paid for every such field.
+    return tuple(items)
+
+
+TupleOf = Annotated[Sequence[T], AfterValidator(_as_tuple)]
 """A field that accepts any sequence (a list from YAML or Python) and stores a tuple."""
 
 K = TypeVar("K")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-from pathlib import Path
 from typing import Final
 
 import click
@@ -197,14 +196,17 @@ def rule(code: str | None, list_all: bool) -> None:
 
 
 @main.command()
-@click.argument("path", required=False, default="alignment.yaml", type=click.Path(path_type=Path))
+@click.argument("path", required=False, default="alignment.yaml", type=click.Path(path_type=str))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: Path, force: bool) -> None:
+def init(path: str, force: bool) -> None:
     """Write a commented starter alignment file (alignment.yaml by default)."""
-    if path.exists() and not force:
-        raise click.ClickException(f"{path} already exists; use --force to overwrite it")
+    from pathlib import Path  # not at the top: `alignkit --version` needs no pathlib
+
+    target = Path(path)
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} already exists; use --force to overwrite it")
     try:
-        path.write_text(STARTER, encoding="utf-8")
+        target.write_text(STARTER, encoding="utf-8")
     except OSError as error:
-        raise click.ClickException(f"Cannot write {path}: {error.strerror or error}") from None
-    click.echo(f"Wrote {path}. Check it with: alignkit check {path}")
+        raise click.ClickException(f"Cannot write {target}: {error.strerror or error}") from None
+    click.echo(f"Wrote {target}. Check it with: alignkit check {target}")

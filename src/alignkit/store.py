@@ -53,12 +53,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import operator
 import os
 import threading
-import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import (
     TYPE_CHECKING,
@@ -1221,6 +1219,8 @@ class SQLiteStore:
         except TypeError:
             self._bad_row(position, stream, "holds a value of the wrong type")
         except ValueError as error:  # the time, or the data (JSONDecodeError)
+            import json  # loaded already: the data was being decoded
+
             if isinstance(error, json.JSONDecodeError):
                 self._bad_row(position, stream, f"holds data that is not JSON ({error})")
             self._bad_row(position, stream, f"holds a time that is not a time ({_brief(at)})")
@@ -1313,13 +1313,44 @@ _INSERT_AT_VERSION: Final = (
 another category (the one at that version stands for all); else insert nothing."""
 
 
-# One encoder and one decoder for every event: json.dumps and json.loads with options
-# build a new one per call. NaN and infinities are not JSON, so they are refused.
-_to_json: Final = json.JSONEncoder(separators=(",", ":"), sort_keys=True, allow_nan=False).encode
-_from_json: Final = json.JSONDecoder().decode
+def _load_codecs() -> None:
+    """Bind :func:`_to_json`, :func:`_from_json` and :func:`_checksum` to the real ones.
+
+    The json and zlib modules are loaded when the first event is written or read,
+    not when alignkit is imported; from then on the names are the modules' own
+    functions, with nothing in between.
+    """
+    global _to_json, _from_json, _checksum  # noqa: PLW0603 - bound once, on first use
+    import json
+    import zlib
+
+    # One encoder and one decoder for every event: json.dumps and json.loads with
+    # options build a new one per call. NaN and infinities are not JSON: refused.
+    _to_json = json.JSONEncoder(separators=(",", ":"), sort_keys=True, allow_nan=False).encode
+    _from_json = json.JSONDecoder().decode
+    _checksum = zlib.adler32
+
+
+def _first_to_json(data: Mapping[str, Any]) -> str:
+    _load_codecs()
+    return _to_json(data)
+
+
+def _first_from_json(text: str) -> Any:  # noqa: ANN401 - whatever the JSON holds
+    _load_codecs()
+    return _from_json(text)
+
+
+def _first_checksum(data: bytes) -> int:
+    _load_codecs()
+    return _checksum(data)
+
+
+_to_json: Callable[[Mapping[str, Any]], str] = _first_to_json
+_from_json: Callable[[str], Any] = _first_from_json
 _from_iso: Final = dt.datetime.fromisoformat
 
-_checksum: Final = zlib.adler32
+_checksum: Callable[[bytes], int] = _first_checksum
 """The checksum of an event row: Adler-32.
 
 It finds every flipped bit, and every pair of flipped bits in a row shorter than

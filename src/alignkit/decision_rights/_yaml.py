@@ -106,14 +106,24 @@ def _text_kind(annotation: object) -> str | None:
 
 # -- the writer ------------------------------------------------------------------------
 
-_YAML_NOT_SIMPLE: Final = re.compile(
-    # Anything PyYAML would not write as it is, in plain or single-quoted style: controls,
-    # line breaks (\n, \x85, \u2028, \u2029), the byte order mark, non-characters.
-    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]"
-)
-_YAML_ESCAPED: Final = re.compile(
-    '["\\\\\x85\u2028\u2029\ufeff]|[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]'
-)
+
+@functools.cache
+def _yaml_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What PyYAML would not write plainly, and what it escapes: compiled when first written.
+
+    Compiling these wide character classes costs more than the rest of the module's
+    import, and only ``rights import`` and ``to_yaml`` use them.
+    """
+    not_simple = re.compile(
+        # Anything PyYAML would not write as it is, in plain or single-quoted style:
+        # controls, line breaks (\n, \x85, \u2028, \u2029), the byte order mark,
+        # non-characters.
+        "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]"
+    )
+    escaped = re.compile('["\\\\\x85\u2028\u2029\ufeff]|[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]')
+    return not_simple, escaped
+
+
 _YAML_ESCAPES: Final = {
     "\x00": "0",
     "\x07": "a",
@@ -189,8 +199,9 @@ class _YamlWriter:
         return styled
 
     def _style(self, text: str) -> str:
-        if _YAML_NOT_SIMPLE.search(text):
-            return '"' + _YAML_ESCAPED.sub(_yaml_escape, text) + '"'
+        not_simple, escaped = _yaml_patterns()
+        if not_simple.search(text):
+            return '"' + escaped.sub(_yaml_escape, text) + '"'
         if self._plain(text):
             return text
         return "'" + text.replace("'", "''") + "'"

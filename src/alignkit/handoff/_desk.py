@@ -7,7 +7,6 @@ the category ``handoff`` of its store, so one store can hold other lifecycles' t
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Protocol, final, runtime_checkable
@@ -107,6 +106,8 @@ _ACCEPTED_STATES: Final = frozenset(
 
 
 def _metrics(handoffs: Iterable[Handoff]) -> HandoffMetrics:
+    from statistics import median  # only metrics need it: kept out of the import
+
     items = list(handoffs)
     waits = [h.accepted_at - h.won_at for h in items if h.accepted_at is not None and h.won_at]
     return HandoffMetrics(
@@ -116,9 +117,7 @@ def _metrics(handoffs: Iterable[Handoff]) -> HandoffMetrics:
         # From the history, so flags raised before a withdrawal and reopening count.
         flagged=sum(any(e.kind == "flagged" for e in h.history) for h in items),
         median_time_to_accept=(
-            dt.timedelta(seconds=statistics.median(w.total_seconds() for w in waits))
-            if waits
-            else None
+            dt.timedelta(seconds=median(w.total_seconds() for w in waits)) if waits else None
         ),
     )
 
