@@ -5,13 +5,24 @@ In one run, this script:
 * generates, from a fixed seed, 1,000,000 handoff packages as plain records (about
   70% complete; the rest lack a complete scoping document, a signed SOW, a
   measurable success criterion or an owner, alone or in combination);
-* times ``QualityGate.minimum_viable()`` over them, as ``HandoffPackage`` objects built
-  before the clock starts: ``evaluate`` one package at a time, and ``evaluate_many``;
-* times the same four rules as a plain Python loop over the same ``HandoffPackage``
-  objects (the floor the target is judged on: same input, no gate machinery), as a
-  plain loop over the records as dicts (a cheaper representation, for reference), and
-  as a pandera ``DataFrameSchema`` validating them as a pandas DataFrame with
-  ``lazy=True`` (the peer), and checks that all of them pass the same packages;
+* times ``QualityGate.minimum_viable()`` over them from built objects (the packages
+  built before the clock starts): ``evaluate`` one package at a time and
+  ``evaluate_many``, against the same four rules as a plain Python loop over the same
+  ``HandoffPackage`` objects (the floor) and a pandera ``DataFrameSchema`` validating
+  a DataFrame built before the clock starts (``lazy=True``);
+* times the gate from the raw records, end to end, construction included:
+  ``HandoffPackage(**record)`` for each record and then ``evaluate_many``, and
+  ``QualityGate.audit(records)``, against pandera from the same records (the records
+  made into a DataFrame, one row per package with the scoping document, the SOW and
+  the number of measurable criteria in columns, then validated: the peer) and a plain
+  loop over the dicts (the floor, which validates nothing), and checks that every
+  contender passes the same packages;
+* reports each figure as the median over ``--runs`` runs with the range (min-max),
+  the contenders taking turns within each run, and each ratio run by run (paired),
+  after a line with the machine's load average; ``--json-out PATH`` also writes every
+  figure and each run's time as JSON. The gate's inputs live for the whole run, so
+  they are kept from the cyclic garbage collector (``gc.freeze``) while the clock
+  runs, for every contender alike; ``--no-gc-freeze`` leaves them to it;
 * times ``SQLiteStore.append``, one event and one transaction per call, for 20,000
   events over 1,000 streams, at ``synchronous=FULL`` and ``NORMAL``, against raw
   ``sqlite3`` (the floor) and the eventsourcing library's SQLite recorder (the peer);
@@ -22,16 +33,27 @@ In one run, this script:
 * times all of the store's appends and reads also without its per-event checksums,
   in the same run, to show what the checksums cost.
 
-It needs pandera, pandas and eventsourcing (``pip install pandera pandas
-eventsourcing``). ``--quick`` runs a small version (20,000 packages, 2,000 events)
-as a smoke test; ``--store-only`` leaves out the gate. The exit status is 1 when the
-three gate evaluations disagree on any package, or when a store does not hold what
-was appended to it.
+The gate part needs pandera and pandas, the store part eventsourcing; none of them is
+a dependency of alignkit, so install them in a virtual environment of their own, with
+alignkit from this checkout::
+
+    python3.11 -m venv /tmp/pandera-venv
+    /tmp/pandera-venv/bin/pip install pandera pandas eventsourcing
+    /tmp/pandera-venv/bin/pip install -e .
+
+``--size`` sets the number of packages (default 1,000,000), ``--runs`` the timed runs
+of each gate contender (default 5); ``--quick`` runs a small version (20,000
+packages unless ``--size`` says otherwise, 2,000 events) as a smoke test;
+``--gate-only`` and ``--store-only`` leave out the other part. The exit status is 1
+when the gate's contenders disagree on any package, or when a store does not hold
+what was appended to it.
 
 Usage::
 
-    python benchmarks/bench_handoff.py [--quick] [--store-only] [--json] [--repeats 3]
-        [--store-repeats 3] [--no-gc-freeze]
+    /tmp/pandera-venv/bin/python benchmarks/bench_handoff.py --gate-only --size 1000000 \\
+        --runs 3 [--json-out gate.json] [--no-gc-freeze]
+    /tmp/pandera-venv/bin/python benchmarks/bench_handoff.py [--quick] [--store-only]
+        [--json] [--store-repeats 3]
 """
 
 from __future__ import annotations
@@ -47,19 +69,32 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from _common import positive_int, rate, timed
+from _common import (
+    add_common_arguments,
+    machine_line,
+    median_range,
+    positive_int,
+    ratio,
+    timed,
+    write_json,
+)
 
 from alignkit import store as store_module
-from alignkit.handoff import Artifact, HandoffPackage, QualityGate, SuccessCriterion
+from alignkit.handoff import HandoffPackage, QualityGate
 from alignkit.store import NewEvent, SQLiteStore
 
 try:
     import pandas as pd
     import pandera.pandas as pa
+except ImportError as error:  # pragma: no cover - reported in main()
+    MISSING_FOR_GATE: str | None = error.name
+else:
+    MISSING_FOR_GATE = None
+try:
     from eventsourcing.persistence import StoredEvent as EsStoredEvent
     from eventsourcing.sqlite import (
         SQLiteApplicationRecorder,
@@ -77,6 +112,9 @@ EPOCH = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 """Signature and event times are spread over the year after this."""
 
 TARGET_FLOOR_VS_GATE = 2.0
+"""evaluate_many may take at most this many times the plain loop over the same packages."""
+TARGET_AUDIT_VS_PANDERA = 1.0
+"""QualityGate.audit must be at least this many times as fast as pandera, end to end."""
 TARGET_VS_RAW = 0.8
 TARGET_VS_EVENTSOURCING = 2.0
 TARGET_CHECKSUM_COST = 0.05
@@ -203,6 +241,8 @@ def make_records(rng: random.Random, n: int) -> tuple[list[dict[str, Any]], list
             {
                 "deal_id": f"D-{i:07d}",
                 "customer": f"Customer {i % 5000}",
+                "from_function": "Sales",
+                "to_function": "Operations",
                 "owner": None if "owner" in broken else f"ae-{rng.randrange(500)}",
                 "artifacts": artifacts,
                 "success_criteria": _criteria(rng, broken="criteria" in broken),
@@ -213,30 +253,29 @@ def make_records(rng: random.Random, n: int) -> tuple[list[dict[str, Any]], list
 
 
 def make_packages(records: Sequence[dict[str, Any]]) -> list[HandoffPackage]:
-    return [
-        HandoffPackage(
-            deal_id=r["deal_id"],
-            customer=r["customer"],
-            from_function="Sales",
-            to_function="Operations",
-            owner=r["owner"],
-            artifacts=[Artifact(**a) for a in r["artifacts"]],
-            success_criteria=[SuccessCriterion(**c) for c in r["success_criteria"]],
-        )
-        for r in records
-    ]
+    return [HandoffPackage(**r) for r in records]
 
 
 # -- the gate's contenders ---------------------------------------------------------------
 
 
-def run_gate(gate: QualityGate, packages: Sequence[HandoffPackage]) -> list[Any]:
+def run_evaluate(gate: QualityGate, packages: Sequence[HandoffPackage]) -> list[Any]:
     evaluate = gate.evaluate
     return [evaluate(p) for p in packages]
 
 
-def run_gate_many(gate: QualityGate, packages: Sequence[HandoffPackage]) -> list[Any]:
+def run_evaluate_many(gate: QualityGate, packages: Sequence[HandoffPackage]) -> list[Any]:
     return gate.evaluate_many(packages)
+
+
+def run_construct(gate: QualityGate, records: Sequence[dict[str, Any]]) -> list[Any]:
+    """From raw records: build each package as a caller would, then judge them all."""
+    return gate.evaluate_many([HandoffPackage(**r) for r in records])
+
+
+def run_audit(gate: QualityGate, records: Sequence[dict[str, Any]]) -> Any:
+    """From raw records: validate and judge each one in one pass."""
+    return gate.audit(records)
 
 
 def run_object_floor(packages: Sequence[HandoffPackage]) -> list[bool]:
@@ -346,6 +385,12 @@ def run_pandera(schema: Any, frame: Any) -> Any:
     except pa.errors.SchemaErrors as error:
         return error.failure_cases
     return pd.DataFrame({"index": []})
+
+
+def run_pandera_records(records: Sequence[dict[str, Any]]) -> Any:
+    """From raw records: the DataFrame, its schema, and the validation."""
+    frame = make_frame(records)
+    return run_pandera(make_schema(frame["sow_signed_at"].dtype), frame)
 
 
 def pandera_verdicts(failure_cases: Any, n: int) -> tuple[list[bool], int]:
@@ -723,83 +768,192 @@ def disagreements(first: Sequence[bool], second: Sequence[bool]) -> tuple[int, l
 # -- the run -----------------------------------------------------------------------------
 
 
-def measure_gate(size: Size, repeats: int, *, freeze: bool) -> dict[str, Any]:
+BUILT = "from built objects (construction not timed)"
+RAW = "from raw records, end to end (construction timed)"
+
+GATE_CONTENDERS = (
+    ("evaluate", BUILT, "QualityGate.evaluate, one at a time"),
+    ("evaluate_many", BUILT, "QualityGate.evaluate_many"),
+    ("object_floor", BUILT, "plain loop, same packages (floor)"),
+    ("pandera_frame", BUILT, "pandera validate, built DataFrame"),
+    ("construct", RAW, "HandoffPackage(**r) + evaluate_many"),
+    ("audit", RAW, "QualityGate.audit(records)"),
+    ("pandera", RAW, "pandera: records -> DataFrame -> validate"),
+    ("floor", RAW, "plain loop over the dicts (floor)"),
+)
+
+# Ratios of two contenders' times, run by run: (name, slower, faster) reads "faster is
+# slower-time / faster-time times as fast as slower".
+GATE_RATIOS = (
+    ("audit_vs_pandera", "pandera", "audit"),
+    ("audit_vs_construct", "construct", "audit"),
+    ("construct_vs_pandera", "pandera", "construct"),
+    ("evaluate_many_vs_pandera_frame", "pandera_frame", "evaluate_many"),
+    ("evaluate_vs_pandera_frame", "pandera_frame", "evaluate"),
+    ("object_floor_vs_evaluate_many", "evaluate_many", "object_floor"),
+    ("floor_vs_audit", "audit", "floor"),
+)
+
+
+def verdicts_of(name: str, answer: Any, n: int) -> tuple[list[bool], int]:
+    """Each package's pass or fail from a contender's answer; and pandera's unplaced cases."""
+    if name in ("object_floor", "floor"):
+        return answer, 0
+    if name in ("pandera_frame", "pandera"):
+        return pandera_verdicts(answer, n)
+    return [result.passed for result in answer], 0
+
+
+def measure_gate(n: int, runs: int, *, freeze: bool) -> dict[str, Any]:
+    """Time every gate contender ``runs`` times over ``n`` packages, taking turns."""
     rng = random.Random(SEED)
-    data: dict[str, Any] = {"packages": size.packages}
-    data["records_s"], (records, intended) = timed(lambda: make_records(rng, size.packages))
-    data["packages_s"], packages = timed(lambda: make_packages(records))
-    data["frame_s"], frame = timed(lambda: make_frame(records))
+    data: dict[str, Any] = {"packages": n, "runs": runs, "seed": SEED, "gc_freeze": freeze}
+    built: dict[str, float] = {}
+    built["records_s"], (records, intended) = timed(lambda: make_records(rng, n))
+    built["packages_s"], packages = timed(lambda: make_packages(records))
+    built["frame_s"], frame = timed(lambda: make_frame(records))
+    data["built_s"] = built
     gate = QualityGate.minimum_viable()
     schema = make_schema(frame["sow_signed_at"].dtype)
+    runners: dict[str, Callable[[], Any]] = {
+        "evaluate": lambda: run_evaluate(gate, packages),
+        "evaluate_many": lambda: run_evaluate_many(gate, packages),
+        "object_floor": lambda: run_object_floor(packages),
+        "pandera_frame": lambda: run_pandera(schema, frame),
+        "construct": lambda: run_construct(gate, records),
+        "audit": lambda: run_audit(gate, records),
+        "pandera": lambda: run_pandera_records(records),
+        "floor": lambda: run_floor(records),
+    }
+    # Warm up on a slice, untimed.
+    warm = min(10_000, n)
+    for run in (
+        lambda: run_evaluate(gate, packages[:warm]),
+        lambda: run_construct(gate, records[:warm]),
+        lambda: run_audit(gate, records[:warm]),
+        lambda: run_pandera_records(records[:warm]),
+        lambda: run_pandera(schema, frame.head(warm)),
+    ):
+        run()
     if freeze:
         # The inputs live for the whole run; keep the collector from walking them
         # again and again while a contender's own allocations trigger collections.
         gc.collect()
         gc.freeze()
-
-    runners: dict[str, Callable[[], Any]] = {
-        "alignkit": lambda: run_gate(gate, packages),
-        "alignkit_many": lambda: run_gate_many(gate, packages),
-        "object_floor": lambda: run_object_floor(packages),
-        "floor": lambda: run_floor(records),
-        "pandera": lambda: run_pandera(schema, frame),
-    }
-    # Warm up on a slice, untimed.
-    warm = min(10_000, size.packages)
-    run_gate(gate, packages[:warm])
-    run_gate_many(gate, packages[:warm])
-    run_object_floor(packages[:warm])
-    run_floor(records[:warm])
-    run_pandera(schema, frame.head(warm))
-
     samples: dict[str, list[float]] = {name: [] for name in runners}
     answers: dict[str, Any] = {}
-    for _ in range(repeats):
+    for _ in range(runs):
         for name, run in runners.items():
-            answers[name] = None  # free the last round's answers before timing again
+            answers[name] = None  # free the last run's answer before timing again
+            gc.collect()
             elapsed, answers[name] = timed(run)
             samples[name].append(elapsed)
     if freeze:
         gc.unfreeze()
 
-    ours = [result.passed for result in answers["alignkit"]]
-    many = [result.passed for result in answers["alignkit_many"]]
-    object_floor = answers["object_floor"]
-    floor = answers["floor"]
-    theirs, unplaced = pandera_verdicts(answers["pandera"], size.packages)
-    for name in runners:
-        data[name] = rate(samples[name], size.packages)
-    data["pandera"]["failure_cases"] = len(answers["pandera"])
-    data["passed"] = {
-        "intended": sum(intended),
-        "alignkit": sum(ours),
-        "alignkit_many": sum(many),
-        "object_floor": sum(object_floor),
-        "floor": sum(floor),
-        "pandera": sum(theirs),
+    verdicts: dict[str, list[bool]] = {}
+    unplaced = 0
+    for name, answer in answers.items():
+        verdicts[name], cases = verdicts_of(name, answer, n)
+        unplaced += cases
+    answers.clear()
+    data["seconds"] = {name: median_range(times) for name, times in samples.items()}
+    data["records_per_s"] = {
+        name: {"median": n / found["median"], "min": n / found["max"], "max": n / found["min"]}
+        for name, found in data["seconds"].items()
     }
+    data["samples_s"] = samples
+    data["ratios"] = {
+        key: ratio(samples[slower], samples[faster]) for key, slower, faster in GATE_RATIOS
+    }
+    data["targets"] = {
+        "audit_vs_pandera_min": TARGET_AUDIT_VS_PANDERA,
+        "evaluate_many_vs_object_floor_max": TARGET_FLOOR_VS_GATE,
+    }
+    ratios = data["ratios"]
+    data["met"] = {
+        "audit_vs_pandera": ratios["audit_vs_pandera"]["median"] >= TARGET_AUDIT_VS_PANDERA,
+        "evaluate_many_vs_object_floor": ratios["object_floor_vs_evaluate_many"]["median"]
+        <= TARGET_FLOOR_VS_GATE,
+    }
+    data["passed"] = {"intended": sum(intended)} | {k: sum(v) for k, v in verdicts.items()}
     agreement: dict[str, Any] = {}
-    compared = (
-        ("many", many),
-        ("object_floor", object_floor),
-        ("floor", floor),
-        ("pandera", theirs),
-        ("intended", intended),
-    )
-    for name, other in compared:
-        count, first = disagreements(ours, other)
-        agreement[f"alignkit_vs_{name}"] = count
-        agreement[f"alignkit_vs_{name}_first"] = [records[i]["deal_id"] for i in first]
-    agreement["floor_vs_pandera"] = disagreements(floor, theirs)[0]
+    ours = verdicts["audit"]
+    for name, theirs in [*verdicts.items(), ("intended", intended)]:
+        if name != "audit":
+            count, first = disagreements(ours, theirs)
+            agreement[f"audit_vs_{name}"] = count
+            agreement[f"audit_vs_{name}_first"] = [records[i]["deal_id"] for i in first]
     agreement["pandera_cases_without_row"] = unplaced
     data["agreement"] = agreement
-    data["gc_freeze"] = freeze
     return data
 
 
-def measure(
-    size: Size, repeats: int, *, freeze: bool, store_repeats: int = 3, gate: bool = True
-) -> dict[str, Any]:
+def gate_failed(data: dict[str, Any]) -> bool:
+    agreement = data["agreement"]
+    return any(count for key, count in agreement.items() if not key.endswith("_first"))
+
+
+def report_gate(data: dict[str, Any]) -> None:
+    n, runs, built = data["packages"], data["runs"], data["built_s"]
+    passed, per_s, seconds = data["passed"], data["records_per_s"], data["seconds"]
+    print(
+        f"gate: {n:,} packages, {passed['intended']:,} complete "
+        f"({passed['intended'] / n:.0%}); inputs built in {built['records_s']:.1f} s as "
+        f"dicts, {built['packages_s']:.1f} s as HandoffPackage, {built['frame_s']:.1f} s "
+        f"as a DataFrame; median of {runs} runs (min-max)"
+        + ("" if data["gc_freeze"] else ", inputs left to the cyclic collector")
+    )
+    heading = None
+    for name, where, label in GATE_CONTENDERS:
+        if where != heading:
+            heading = where
+            print(f"\n{where:<45} {'records/s':>12} {'(min-max)':>23} {'seconds':>8} {'passed':>9}")
+        found = per_s[name]
+        spread = f"({found['min']:,.0f}-{found['max']:,.0f})"
+        print(
+            f"  {label:<43} {found['median']:>12,.0f} {spread:>23} "
+            f"{seconds[name]['median']:>8.2f} {passed[name]:>9,}"
+        )
+    print()
+    ratios, met, targets = data["ratios"], data["met"], data["targets"]
+
+    def shown(key: str) -> str:
+        found = ratios[key]
+        return f"{found['median']:.2f}x ({found['min']:.2f}-{found['max']:.2f})"
+
+    print(
+        f"audit as fast as pandera, end to end: {shown('audit_vs_pandera')} "
+        f"(target >= {targets['audit_vs_pandera_min']:g}x: {verdict(met['audit_vs_pandera'])})"
+    )
+    print(f"audit as fast as HandoffPackage(**r) + evaluate_many: {shown('audit_vs_construct')}")
+    print(
+        f"HandoffPackage(**r) + evaluate_many as fast as pandera: {shown('construct_vs_pandera')}"
+    )
+    print(
+        f"from built objects, as fast as pandera on a built DataFrame: evaluate_many "
+        f"{shown('evaluate_many_vs_pandera_frame')}, evaluate "
+        f"{shown('evaluate_vs_pandera_frame')}"
+    )
+    print(
+        f"evaluate_many takes {shown('object_floor_vs_evaluate_many')} the plain loop over "
+        f"the same packages (target <= {targets['evaluate_many_vs_object_floor_max']:g}x: "
+        f"{verdict(met['evaluate_many_vs_object_floor'])}); audit takes "
+        f"{shown('floor_vs_audit')} the plain loop over the dicts"
+    )
+    agreement = data["agreement"]
+    counts = ", ".join(
+        f"{key.removeprefix('audit_vs_')} {count}"
+        for key, count in agreement.items()
+        if not key.endswith("_first")
+    )
+    print(f"disagreements with the audit on {n:,} packages: {counts}")
+    for key, first in agreement.items():
+        if key.endswith("_first") and first:
+            print(f"  first packages {key.removesuffix('_first')} disagree on: {', '.join(first)}")
+
+
+def measure(size: Size, *, store_repeats: int = 3) -> dict[str, Any]:
     data: dict[str, Any] = {
         "python": sys.version.split()[0],
         "sqlite": sqlite3.sqlite_version,
@@ -809,17 +963,6 @@ def measure(
     }
     ratios: dict[str, float] = {}
     met: dict[str, bool] = {}
-    if gate:
-        data["gate"] = measure_gate(size, repeats, freeze=freeze)
-        gc.collect()
-        found = data["gate"]
-        for floor in ("object_floor", "floor"):
-            for ours in ("alignkit", "alignkit_many"):
-                key = f"{floor}_vs_{ours}_gate"
-                ratios[key] = found[floor]["per_s"] / found[ours]["per_s"]
-                met[key] = ratios[key] <= TARGET_FLOOR_VS_GATE
-        ratios["alignkit_vs_pandera_gate"] = found["alignkit"]["per_s"] / found["pandera"]["per_s"]
-
     plan = make_events(random.Random(SEED + 1), size.events, size.streams)
     data["appends"] = {}
     data["batched"] = {}
@@ -856,7 +999,6 @@ def measure(
     )
     data["ratios"] = ratios
     data["targets"] = {
-        "floor_vs_alignkit_gate_max": TARGET_FLOOR_VS_GATE,
         "appends_alignkit_vs_raw_min": TARGET_VS_RAW,
         "appends_alignkit_vs_eventsourcing_min": TARGET_VS_EVENTSOURCING,
         "checksum_cost_max": TARGET_CHECKSUM_COST,
@@ -890,47 +1032,15 @@ def report(data: dict[str, Any]) -> None:
         f"Python {data['python']}, SQLite {data['sqlite']}; "
         + ", ".join(f"{k} {v}" for k, v in versions.items())
     )
-    if "gate" in data:
-        report_gate_table(data)
     report_store_table(data)
     print()
-    if "gate" in data:
-        report_gate_ratios(data)
     report_store_ratios(data)
-    if "gate" in data:
-        report_gate_agreement(data)
     for kind in ("appends", "batched"):
         for row in data[kind].values():
             for problem in row["problems"]:
                 print(f"  store problem ({kind}, {row['synchronous']}): {problem}")
     for problem in data["reads"]["problems"]:
         print(f"  store problem (reads): {problem}")
-
-
-def report_gate_table(data: dict[str, Any]) -> None:
-    size, gate = data["size"], data["gate"]
-    passed = gate["passed"]
-    print(
-        f"{size['packages']:,} packages, {passed['intended']:,} complete "
-        f"({passed['intended'] / size['packages']:.0%}); built in "
-        f"{gate['records_s']:.1f} s as dicts, {gate['packages_s']:.1f} s as HandoffPackage, "
-        f"{gate['frame_s']:.1f} s as a DataFrame (not timed below)"
-    )
-    print()
-    print(f"{'gate evaluations':<34} {'best/s':>12} {'median/s':>12} {'passed':>10}")
-    rows = (
-        ("alignkit", "alignkit QualityGate.evaluate"),
-        ("alignkit_many", "alignkit QualityGate.evaluate_many"),
-        ("object_floor", "plain loop, same packages (floor)"),
-        ("floor", "plain loop over dicts"),
-        ("pandera", "pandera validate, lazy (peer)"),
-    )
-    for key, label in rows:
-        row = gate[key]
-        print(
-            f"{label:<34} {row['per_s']:>12,.0f} {row['median_per_s']:>12,.0f} {passed[key]:>10,}"
-        )
-    print()
 
 
 def report_store_table(data: dict[str, Any]) -> None:
@@ -964,21 +1074,6 @@ def report_store_table(data: dict[str, Any]) -> None:
             f"{reads[f'{CHECKSUMS_OFF} {how}']:>12,.0f} "
             + (f"{raw:>12,.0f}" if raw else f"{'-':>12}")
         )
-
-
-def report_gate_ratios(data: dict[str, Any]) -> None:
-    ratios, met, targets = data["ratios"], data["met"], data["targets"]
-    limit = targets["floor_vs_alignkit_gate_max"]
-    for floor, label in (("object_floor", "same packages"), ("floor", "dicts")):
-        print(
-            f"plain loop ({label}) / alignkit: "
-            + ", ".join(
-                f"{how} {ratios[f'{floor}_vs_{ours}_gate']:.2f}x "
-                f"(target <= {limit:g}x: {verdict(met[f'{floor}_vs_{ours}_gate'])})"
-                for ours, how in (("alignkit", "evaluate"), ("alignkit_many", "evaluate_many"))
-            )
-        )
-    print(f"alignkit evaluate / pandera: {ratios['alignkit_vs_pandera_gate']:.2f}x")
 
 
 def report_store_ratios(data: dict[str, Any]) -> None:
@@ -1017,57 +1112,23 @@ def report_store_ratios(data: dict[str, Any]) -> None:
     print(f"reads: alignkit read_all / raw sqlite3 {ratios['reads_read_all_alignkit_vs_raw']:.2f}x")
 
 
-def report_gate_agreement(data: dict[str, Any]) -> None:
-    size, gate = data["size"], data["gate"]
-    agreement = gate["agreement"]
-    print(
-        f"disagreements on {size['packages']:,} packages: evaluate vs evaluate_many "
-        f"{agreement['alignkit_vs_many']}, alignkit vs floor (same packages) "
-        f"{agreement['alignkit_vs_object_floor']}, alignkit vs floor (dicts) "
-        f"{agreement['alignkit_vs_floor']}, "
-        f"alignkit vs pandera {agreement['alignkit_vs_pandera']}, "
-        f"floor vs pandera {agreement['floor_vs_pandera']}, alignkit vs the generator's intent "
-        f"{agreement['alignkit_vs_intended']}; pandera failure cases naming no row: "
-        f"{agreement['pandera_cases_without_row']}"
-    )
-    for name in ("many", "object_floor", "floor", "pandera", "intended"):
-        if agreement[f"alignkit_vs_{name}"]:
-            print(f"  first packages alignkit and {name} disagree on: ", end="")
-            print(", ".join(agreement[f"alignkit_vs_{name}_first"]))
-
-
 def failed(data: dict[str, Any]) -> bool:
-    disagree = False
-    if "gate" in data:
-        agreement = data["gate"]["agreement"]
-        disagree = any(
-            agreement[k]
-            for k in (
-                "alignkit_vs_many",
-                "alignkit_vs_object_floor",
-                "alignkit_vs_floor",
-                "alignkit_vs_pandera",
-                "alignkit_vs_intended",
-                "pandera_cases_without_row",
-            )
-        )
     broken = any(row["problems"] for kind in ("appends", "batched") for row in data[kind].values())
-    return disagree or broken or bool(data["reads"]["problems"])
+    return broken or bool(data["reads"]["problems"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a small run, as a smoke test")
+    add_common_arguments(parser, size=FULL.packages, what="handoff packages for the gate")
     parser.add_argument(
-        "--repeats",
-        type=positive_int,
-        default=3,
-        help="timed repeats of each gate evaluation (default 3)",
+        "--quick",
+        action="store_true",
+        help="a small run, as a smoke test: 20,000 packages (unless --size is given), 2,000 events",
     )
     parser.add_argument(
         "--no-gc-freeze",
         action="store_true",
-        help="leave the prebuilt packages to the cyclic garbage collector while timing",
+        help="leave the gate's inputs to the cyclic garbage collector while timing",
     )
     parser.add_argument(
         "--store-repeats",
@@ -1075,23 +1136,39 @@ def main() -> None:
         default=3,
         help="timed repeats of the store's appends and reads (default 3); the median counts",
     )
-    parser.add_argument("--store-only", action="store_true", help="leave out the gate")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--gate-only", action="store_true", help="leave out the store")
+    only.add_argument("--store-only", action="store_true", help="leave out the gate")
+    parser.add_argument("--json", action="store_true", help="print the store's figures as JSON")
     args = parser.parse_args()
-    if MISSING is not None:
-        sys.exit(f"this benchmark needs {MISSING}: pip install pandera pandas eventsourcing")
-    data = measure(
-        QUICK if args.quick else FULL,
-        args.repeats,
-        freeze=not args.no_gc_freeze,
-        store_repeats=args.store_repeats,
-        gate=not args.store_only,
-    )
-    if args.json:
-        print(json.dumps(data, indent=2))
-    else:
-        report(data)
-    if failed(data):
+    size = QUICK if args.quick else FULL
+    if args.size != FULL.packages or not args.quick:
+        size = replace(size, packages=args.size)
+    missing = None if args.store_only else MISSING_FOR_GATE
+    missing = missing or (None if args.gate_only else MISSING)
+    if missing is not None:
+        sys.exit(
+            f"this benchmark needs {missing}: pip install pandera pandas eventsourcing "
+            "(in a virtual environment of its own: see the docstring)"
+        )
+    print(machine_line())
+    figures: dict[str, Any] = {"versions": _versions()}
+    status = 0
+    if not args.store_only:
+        figures["gate"] = measure_gate(size.packages, args.runs, freeze=not args.no_gc_freeze)
+        gc.collect()
+        report_gate(figures["gate"])
+        status |= gate_failed(figures["gate"])
+    if not args.gate_only:
+        data = measure(size, store_repeats=args.store_repeats)
+        figures["store"] = data
+        if args.json:
+            print(json.dumps(data, indent=2))
+        else:
+            report(data)
+        status |= failed(data)
+    write_json(args.json_out, figures)
+    if status:
         sys.exit(1)
 
 

@@ -22,7 +22,7 @@ from alignkit.alignment_file import (
     load,
     loads,
 )
-from alignkit.diagnostics import Diagnostic, Report
+from alignkit.diagnostics import Diagnostic, Location, Report
 from alignkit.errors import SpecError
 from tests.strategies import orgs
 
@@ -388,6 +388,8 @@ class TestSchema:
             "teams",
             "bonus_plans",
             "incentives",
+            "decision_log",
+            "review",
             "lint",
             "ignore",
         }
@@ -667,3 +669,78 @@ def from_data_checked(data: dict[str, object]) -> Report:
 
     options = _Options(base_dir=EXAMPLE.parent, lenient=True)
     return _build(data, source=None, file=None, options=options).check(at=DAY)
+
+
+class TestLargeFiles:
+    def test_collector_is_paused_while_reading_and_checking(self, monkeypatch: pytest.MonkeyPatch):
+        """The cycle collector is off while a file is read and checked, and back on after."""
+        import gc
+
+        from alignkit.org import _model
+
+        seen: list[bool] = []
+        lint = _model._lint_org
+
+        def spy(org: _model.Org) -> Iterable[Diagnostic]:
+            seen.append(gc.isenabled())
+            return lint(org)
+
+        monkeypatch.setattr(_model, "_lint_org", spy)
+        assert gc.isenabled()
+        file = loads(MINIMAL)
+        file.check(at=DAY)
+        assert (seen, gc.isenabled()) == ([False], True)
+
+    def test_collector_resumes_when_reading_fails(self):
+        """A file that cannot be read leaves the collector on."""
+        import gc
+
+        with pytest.raises(SpecError, match="Duplicate key"):
+            loads(MINIMAL + "version: 1\n")
+        assert gc.isenabled()
+
+    def test_collector_left_off_stays_off(self):
+        """Reading a file never turns on a collector that was off."""
+        import gc
+
+        gc.disable()
+        try:
+            loads(MINIMAL).check(at=DAY)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+    def test_unknown_name_is_compared_with_the_org_once(self, monkeypatch: pytest.MonkeyPatch):
+        """However many people name an unknown manager, the did-you-mean is worked out once."""
+        from alignkit.org import _model
+
+        calls: list[str] = []
+        suggest = _model.suggest
+
+        def counted(name: str, options: Iterable[str]) -> str | None:
+            calls.append(name)
+            return suggest(name, options)
+
+        monkeypatch.setattr(_model, "suggest", counted)
+        people = "".join(
+            f"    - {{id: p{i}, name: P, function: Executive, manager: ceo0}}\n" for i in range(50)
+        )
+        report = loads(MINIMAL + people).check(at=DAY)
+        unknown = [d for d in report if d.code == "ORG001"]
+        assert len(unknown) == 50
+        assert {d.hint for d in unknown} == {"Did you mean `ceo`?"}
+        assert calls == ["ceo0"]
+
+    def test_large_org_is_read_with_every_place(self):
+        """Thousands of people, written inline, are read with the line of each field."""
+        text = MINIMAL + "".join(
+            f"    - {{id: p{i}, name: Person {i}, function: Executive, manager: ceo}}\n"
+            for i in range(5000)
+        )
+        file = loads(text, file="big.yaml")
+        assert len(file.org.people) == 5001
+        lines = text.splitlines()
+        line = next(n for n, written in enumerate(lines, 1) if "{id: p3999," in written)
+        column = lines[line - 1].index("manager:") + 1
+        where = file.locate(Location(path=("org", "people", 4000, "manager")))
+        assert str(where) == f"big.yaml:{line}:{column}"

@@ -201,6 +201,8 @@ class TestRegistry:
             ("teams", "SQ"),
             ("bonus_plans", "BN"),
             ("incentives", "IN"),
+            ("decision_log", "DL"),
+            ("review", "RV"),
         ]
 
     def test_the_file_model_has_a_typed_field_per_built_in_area(self):

@@ -13,7 +13,7 @@ from alignkit.errors import SpecError, UnknownNameError
 from alignkit.rules import RULES, Rule, get_rule
 
 DAY = dt.date(2026, 11, 23)
-PREFIXES = ("AK", "ORG", "DR", "HO", "SQ", "BN", "IN", "CH", "VS", "GL")
+PREFIXES = ("AK", "ORG", "DR", "HO", "SQ", "BN", "IN", "DL", "RV", "CH", "VS", "GL")
 
 
 def codes_found(text: str) -> set[str]:
@@ -44,6 +44,7 @@ def _names_of_stated_kind(rule: Rule, file: AlignmentFile, target: str) -> set[s
         "gate": {g.name for g in file.handoffs.gates} if file.handoffs else set(),
         "team": {t.name for t in file.teams},
         "plan": {p.name for p in file.bonus_plans},
+        "deal": {pm.deal_id for pm in file.review.post_mortems} if file.review else set(),
     }
     named = [kind for kind in kinds if re.search(rf"\b{kind}\b", stated)]
     assert named, f"{rule.code} states no kind of name: {stated!r}"
@@ -54,7 +55,7 @@ def _names_of_stated_kind(rule: Rule, file: AlignmentFile, target: str) -> set[s
 class TestEveryRule:
     def test_code_and_name_follow_the_conventions(self, rule: Rule):
         """Area prefix + three digits; a kebab-case name for the problem."""
-        assert re.fullmatch(r"(AK|ORG|DR|HO|SQ|BN|IN|CH|VS|GL)[0-9]{3}", rule.code)
+        assert re.fullmatch(rf"({'|'.join(PREFIXES)})[0-9]{{3}}", rule.code)
         assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.name)
         assert not rule.name.startswith(("use-", "add-", "fix-", "remove-"))
 

@@ -30,7 +30,9 @@ Added in 0.1.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import io
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -49,12 +51,14 @@ from alignkit._time import require_aware
 from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
 from alignkit.areas import Area, areas
 from alignkit.bonus import BonusPlanSpec
+from alignkit.decision_log._section import DecisionLogSection
 from alignkit.decision_rights import DecisionRights, DecisionRightsLint
 from alignkit.diagnostics import Diagnostic, Location, PathPart, Report, Severity
 from alignkit.errors import Problem, SpecError
 from alignkit.handoff import HandoffsSection
 from alignkit.incentives import IncentivesSection
 from alignkit.org import Function, Org, Person
+from alignkit.review._section import ReviewSection
 from alignkit.rules import RULES
 from alignkit.squads import Team
 
@@ -187,6 +191,14 @@ class AlignmentFile(SpecModel):
     incentives: IncentivesSection | None = Field(
         default=None, description="Metrics in tension, for the incentive-conflict map."
     )
+    decision_log: DecisionLogSection | None = Field(
+        default=None,
+        description="How long a proposal may wait, and whether decisions require consultation.",
+    )
+    review: ReviewSection | None = Field(
+        default=None,
+        description="The cross-team review: its thresholds, its sources and post-mortems.",
+    )
     lint: LintSection = Field(
         default_factory=LintSection, description="Rule options, by area (thresholds)."
     )
@@ -284,14 +296,15 @@ class AlignmentFile(SpecModel):
         """
         today = _day(at)
         found: list[Diagnostic] = []
-        for each in areas():
-            found.extend(each.check(self, self.options(each.key)))
-        found = list(_apply_ignores(found, self.ignore, today))
-        placed = [d.with_location(self.locate(d.location)) for d in found]
-        left_out = self._left_out
-        if left_out is not None:
-            placed = [d for d in placed if not left_out.explains(d)]
-            placed += [_problem_diagnostic(p) for p in left_out.problems]
+        with _collector_paused():
+            for each in areas():
+                found.extend(each.check(self, self.options(each.key)))
+            found = list(_apply_ignores(found, self.ignore, today))
+            placed = [d.with_location(self.locate(d.location)) for d in found]
+            left_out = self._left_out
+            if left_out is not None:
+                placed = [d for d in placed if not left_out.explains(d)]
+                placed += [_problem_diagnostic(p) for p in left_out.problems]
         return Report(placed, file=self._file)
 
 
@@ -487,7 +500,31 @@ def loads(
     return _parse(text, file=file, options=options)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a file is read, validated or checked.
+
+    A large file is millions of small objects and no reference cycles, which the
+    collector would walk again at each of its passes (a quarter of a large file's
+    check). Reference counting frees everything as usual meanwhile; the collector
+    resumes when the work ends, and stays off if it was off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _parse(text: str, *, file: str, options: _Options) -> AlignmentFile:
+    with _collector_paused():
+        return _parse_unpaused(text, file=file, options=options)
+
+
+def _parse_unpaused(text: str, *, file: str, options: _Options) -> AlignmentFile:
     if not text.strip():
         raise SpecError(
             [Problem("The file is empty", Location(file, line=1, column=1), code=_LOAD_CODE)]
@@ -525,7 +562,8 @@ def from_data(
         SpecError: Every problem, placed at ``file:line:column`` when ``source`` is given.
     """
     options = _Options(base_dir=base_dir, allow_outside=tuple(allow_outside))
-    return _build(data, source=source, file=file, options=options)
+    with _collector_paused():
+        return _build(data, source=source, file=file, options=options)
 
 
 def _people_from_csv(
@@ -820,7 +858,8 @@ def check(
     Added in 0.1.
     """
     options = _Options(max_bytes=max_bytes, allow_outside=tuple(allow_outside), lenient=True)
-    return _read(path, options).check(at=at)
+    with _collector_paused():  # once for both: no collection in between either
+        return _read(path, options).check(at=at)
 
 
 def problem_diagnostic(problem: Problem) -> Diagnostic:

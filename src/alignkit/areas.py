@@ -53,6 +53,8 @@ _BUILT_IN: Final = (
     "alignkit.squads._area:AREA",
     "alignkit.bonus._area:AREA",
     "alignkit.incentives._area:AREA",
+    "alignkit.decision_log._area:AREA",
+    "alignkit.review._area:AREA",
 )
 
 

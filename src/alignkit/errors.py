@@ -8,6 +8,7 @@ The tree::
     ├── PermissionDenied (PermissionError)
     ├── TransitionError (ValueError)    a lifecycle move not allowed from the current state
     ├── GateBlocked                     a quality gate failed; carries the gate's result
+    ├── DecisionBlocked                 a decision lacks required input; carries what is missing
     └── StoreError (OSError)            an event store's file cannot be used: missing,
                                         read-only, damaged, or not an event store at all
 
@@ -42,10 +43,14 @@ from alignkit.diagnostics import Location
 __all__ = [
     # the root
     "AlignkitError",
+    # a decision blocked
+    "DecisionBlocked",
     # what GateBlocked carries
     "FailedCheck",
     "GateBlocked",
     "GateVerdict",
+    # what DecisionBlocked carries
+    "MissingParty",
     "PermissionDenied",
     # bad input
     "Problem",
@@ -302,6 +307,90 @@ class GateBlocked(AlignkitError):  # noqa: N818 - the documented name
         """Report a failed gate with its ``result``."""
         super().__init__(message)
         self.result: GateVerdict | None = result
+
+
+class MissingParty(Protocol):
+    """What a blocked decision still lacks from one party, as :class:`DecisionBlocked` carries it.
+
+    :class:`alignkit.decision_log.MissingInput` is one; ``str()`` of it says what is
+    missing in words. This module sits below every area, so it names what a missing
+    input offers rather than the class.
+
+    Added in 0.2.
+    """
+
+    @property
+    def party(self) -> str:
+        """The party the decision rights name (a person id, a function or a team)."""
+        ...
+
+    @property
+    def need(self) -> str:
+        """``"consultation"`` (nobody spoke for it) or ``"agreement"`` (no sign-off, or a veto)."""
+        ...
+
+    @property
+    def vetoed_by(self) -> str | None:
+        """Who vetoed for the party, if a veto stands."""
+        ...
+
+    @property
+    def voices(self) -> tuple[str, ...]:
+        """Who may speak for the party."""
+        ...
+
+
+class DecisionBlocked(AlignkitError):  # noqa: N818 - the documented name, as GateBlocked
+    """A decision was refused because required input is missing or vetoed.
+
+    Raised by :meth:`alignkit.decision_log.DecisionLog.decide` when the log requires
+    consultation and a party the decision rights name as consulted, or as having to
+    agree, is not satisfied.
+
+    Attributes:
+        missing: Each party still to consult, each agreement missing, each veto
+            (typed as :class:`MissingParty`).
+
+    >>> from alignkit.decision_log import MissingInput
+    >>> error = DecisionBlocked.for_record(
+    ...     "launch-customer-data-integration",
+    ...     "launch-customer-data-integration/1",
+    ...     [MissingInput("Sales", "consultation", voices=("vp-sales",))],
+    ... )
+    >>> print(error)
+    Cannot decide `launch-customer-data-integration` (record launch-customer-data-integration/1) yet: Sales was not consulted (vp-sales may speak for it)
+    >>> [m.party for m in error.missing]
+    ['Sales']
+
+    Added in 0.2.
+    """  # noqa: E501 - a doctest's output line
+
+    def __init__(self, message: str, *, missing: Iterable[MissingParty] = ()) -> None:
+        """Report a blocked decision with what is ``missing``."""
+        super().__init__(message)
+        self.missing: tuple[MissingParty, ...] = tuple(missing)
+
+    @classmethod
+    def for_record(
+        cls, decision_id: str, record_id: str, missing: Iterable[MissingParty]
+    ) -> DecisionBlocked:
+        """The standard wording: what is missing, who can give it, how to unblock."""
+        missing = tuple(missing)
+        parts = []
+        for item in missing:
+            text = str(item)
+            if item.vetoed_by is not None:
+                text += ": a later agreement from it lifts the veto, or escalate"
+            elif item.voices:
+                shown = ", ".join(item.voices[:3]) + (" ..." if len(item.voices) > 3 else "")  # noqa: PLR2004
+                text += f" ({shown} may speak for it)"
+            else:
+                text += " (nobody may speak for it: give it a head, members or a leader)"
+            parts.append(text)
+        return cls(
+            f"Cannot decide `{decision_id}` (record {record_id}) yet: " + "; ".join(parts),
+            missing=missing,
+        )
 
 
 class StoreError(AlignkitError, OSError):

@@ -33,6 +33,7 @@ __all__ = [
     "Delegation",
     "accountable_problem",
     "decider",
+    "encodable",
     "is_head",
     "people",
     "plain_name",
@@ -159,16 +160,36 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+def encodable(text: str) -> bool:
+    r"""True for text with no lone surrogate: what a field with a constraint accepts.
+
+    The validator checks a constrained field (a pattern, a length) as UTF-8, which a
+    lone surrogate (``"\ud800"``, from a stream or a table, never from a file) is not.
+
+    >>> encodable("vp-sales"), encodable("Zoë \U0001f600"), encodable("a\ud800")
+    (True, True, False)
+    """
+    if text.isascii():
+        return True
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def plain_name(text: object) -> TypeGuard[str]:
     r"""True for text that every name field of a :class:`Decision` accepts as it is.
 
     That is a ``str`` (not a subclass) that is not empty, neither starts nor ends
-    with white space and holds no line break. It errs on the strict side: where
-    Python and the validator disagree on what is white space (``\x1c``-``\x1f``),
-    it says no, and the validator decides.
+    with white space, holds no line break and no lone surrogate. It errs on the
+    strict side: where Python and the validator disagree on what is white space
+    (``\x1c``-``\x1f``), it says no, and the validator decides.
 
     >>> plain_name("vp-sales"), plain_name(" vp-sales"), plain_name("a\nb"), plain_name("")
     (True, False, False, False)
+    >>> plain_name("vp\ud800")
+    False
     """
     return (
         type(text) is str
@@ -177,6 +198,7 @@ def plain_name(text: object) -> TypeGuard[str]:
         and not text[-1].isspace()
         and "\n" not in text
         and "\r" not in text
+        and encodable(text)
     )
 
 

@@ -1,4 +1,4 @@
-"""Escalation: who settles a disagreement between the deciders of two decisions."""
+"""Escalation: who settles a disagreement, between two decisions or about one."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from alignkit.decision_rights._decision import Decision, decider
 if TYPE_CHECKING:
     from alignkit.org import Org
 
-__all__ = ["EscalationPath", "escalation_path"]
+__all__ = ["EscalationPath", "escalation_for", "escalation_path"]
 
 
 @final
@@ -87,6 +87,48 @@ def escalation_path(
         deciders,
         f"{who}; nobody is above both and no forum is configured: "
         "add reporting lines or a forum for the category.",
+    )
+
+
+def escalation_for(
+    decision: Decision, forums: Mapping[str, str], person_a: str, person_b: str, org: Org
+) -> EscalationPath:
+    """Who settles a disagreement about ``decision`` between ``person_a`` and ``person_b``.
+
+    The forum of the decision's category settles it first (``forums``);
+    otherwise the lowest common manager of the two people (one of them, if one
+    manages the other), so it is settled at the lowest level that can. For a veto,
+    the two are the party who vetoed and the decider. ``deciders`` of the result
+    holds ``(person_a, person_b)``; ``kind`` is ``"forum"``, ``"manager"`` or
+    ``"none"`` (nobody is above both and no forum is configured).
+
+    """
+    decision_id = decision.id
+    between = f"`{person_a}` and `{person_b}`"
+    if decision.category is not None:
+        forum = forums.get(decision.category)
+        if forum is not None:
+            return EscalationPath(
+                forum,
+                "forum",
+                (person_a, person_b),
+                f"`{decision_id}` is a {decision.category} decision: {forum} settles "
+                f"disagreements about it, here between {between}.",
+            )
+    manager = org.lowest_common_manager(person_a, person_b)
+    if manager is not None:
+        return EscalationPath(
+            manager.id,
+            "manager",
+            (person_a, person_b),
+            f"The lowest common manager of {between} is `{manager.id}`.",
+        )
+    return EscalationPath(
+        None,
+        "none",
+        (person_a, person_b),
+        f"Nobody is above both {between} and no forum is configured for "
+        f"`{decision_id}`'s category: add reporting lines or a forum for the category.",
     )
 
 

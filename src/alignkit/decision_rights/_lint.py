@@ -52,9 +52,12 @@ def lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
     def unknown(party: str, path: tuple[str | int, ...], what: str) -> Diagnostic | None:
         if known is None or party in known:
             return None
+        return unknown_party(party, path, what)
+
+    def unknown_party(party: str, path: tuple[str | int, ...], what: str) -> Diagnostic:
         from alignkit._suggest import suggest
 
-        close = suggest(party, known)
+        close = suggest(party, known or ())  # asked only with an org, so `known` is set
         return UNKNOWN_PARTY.diagnostic(
             f"{what} names `{party}`, who is neither a person nor a function in the org",
             path=path,
@@ -75,21 +78,17 @@ def lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
         roles = (d.responsible, d.agree, d.consulted, d.informed)  # in FIELD_NAMES order
         if known is not None:
             if accountable not in known:
-                found = unknown(
+                yield unknown_party(
                     accountable, ("decisions", i, "accountable"), f"Decision `{decision_id}`"
                 )
-                if found is not None:
-                    yield found
             for field, parties in zip(FIELD_NAMES, roles, strict=True):
                 if known.issuperset(parties):  # the usual case, checked at once
                     continue
                 for k, party in enumerate(parties):
                     if party not in known:
-                        found = unknown(
+                        yield unknown_party(
                             party, ("decisions", i, field, k), f"Decision `{decision_id}`"
                         )
-                        if found is not None:
-                            yield found
             named.add(accountable)
             for parties in roles:
                 named.update(parties)

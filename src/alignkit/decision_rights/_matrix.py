@@ -25,7 +25,11 @@ from alignkit.decision_rights._decision import (
     people,
     who_decides,
 )
-from alignkit.decision_rights._escalation import EscalationPath, escalation_path
+from alignkit.decision_rights._escalation import (
+    EscalationPath,
+    escalation_for,
+    escalation_path,
+)
 from alignkit.decision_rights._explain import (
     DecisionExplanation,
     PartyExplanation,
@@ -493,6 +497,34 @@ class DecisionRights(SpecModel):
         return escalation_path(
             self.decision(decision_a), self.decision(decision_b), self.forums, org
         )
+
+    def escalation_for(
+        self, decision_id: str, person_a: str, person_b: str, org: Org
+    ) -> EscalationPath:
+        """Who settles a disagreement about one decision between two people.
+
+        The forum of the decision's category settles it first; otherwise the lowest
+        common manager of the two (one of them, if one manages the other). For a
+        veto, the two are the party who vetoed and the decider. A
+        :class:`~alignkit.decision_log.DecisionLog` lets the party named here decide.
+
+        >>> from alignkit.org import Function, Org, Person
+        >>> org = Org(
+        ...     functions=[Function("Marketing", "vp-m"), Function("IT", "cio")],
+        ...     people=[Person("ceo", "Dana Reyes", "Marketing"),
+        ...             Person("vp-m", "Chloe Dubois", "Marketing", "ceo"),
+        ...             Person("cio", "Victor Hale", "IT", "ceo")],
+        ... )
+        >>> rights = DecisionRights(decisions=[{"id": "launch", "accountable": "Marketing"}])
+        >>> rights.escalation_for("launch", "vp-m", "cio", org).settled_by
+        'ceo'
+
+        Raises:
+            UnknownNameError: ``decision_id`` is not in the matrix.
+
+        Added in 0.2.
+        """
+        return escalation_for(self.decision(decision_id), self.forums, person_a, person_b, org)
 
     # -- explanations -------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ the row it came from.
 from __future__ import annotations
 
 import io
-import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Final, TypeVar, final
@@ -19,6 +18,7 @@ from alignkit._csvsafe import unescape_cell
 from alignkit.decision_rights._decision import (
     Decision,
     accountable_problem,
+    encodable,
     plain_name,
     trusted_decision,
 )
@@ -204,10 +204,11 @@ def trusted(rows: Rows) -> tuple[Decision, ...] | None:
     every letter is the scheme's, no id or party repeats. What it leaves to
     validation is checked here, each party name once: every id and party name is
     plain text (:func:`~alignkit.decision_rights._decision.plain_name`), a category
-    or scope is not empty. Any row that validation might refuse, or that does not
-    have the shape reading gives, makes the answer ``None``, so :func:`validated`
-    reports it. Otherwise the decisions are equal, field by field, to those
-    validation builds, and so is what they were given (``model_fields_set``).
+    or scope is not empty and holds no lone surrogate. Any row that validation might
+    refuse, or that does not have the shape reading gives, makes the answer ``None``,
+    so :func:`validated` reports it. Otherwise the decisions are equal, field by
+    field, to those validation builds, and so is what they were given
+    (``model_fields_set``).
     """
     if rows.problems:
         return None
@@ -233,27 +234,48 @@ def _trusted_fields(
 ) -> dict[str, Any] | None:
     """Every field of the decision ``row`` gives, in order, or ``None`` if unsure."""
     fields: dict[str, Any] = {"id": decision_id}
-    for field in _META:
-        value = row.get(field)
-        if value is not None and (type(value) is not str or (value == "" and field != "title")):
-            return None
-        fields[field] = value
+    if not _trusted_meta(row, fields):
+        return None
     fields["title"] = fields["title"] or decision_id
     accountable = row.get("accountable")
+    if not _plain_parties((accountable,), plain):
+        return None
     fields["accountable"] = accountable
     for field in FIELD_NAMES:
         named = row.get(field)
-        if named is not None and type(named) is not list:
+        if type(named) is list:
+            if not _plain_parties(named, plain):
+                return None
+            fields[field] = tuple(named)
+        elif named is None and field not in row:
+            fields[field] = ()
+        else:  # not the list reading gives
             return None
-        fields[field] = () if named is None else tuple(named)
-    for party in (accountable, *itertools.chain.from_iterable(fields[f] for f in FIELD_NAMES)):
+    return fields
+
+
+def _trusted_meta(row: Mapping[str, Any], fields: dict[str, Any]) -> bool:
+    """Copy the title, category and scope of ``row`` into ``fields``; ``False`` if unsure."""
+    for field in _META:
+        value = row.get(field)
+        if value is None:
+            if field == "title" and field in row:  # a title is text, never None
+                return False
+        # A title is any text; a category or scope has a length to check.
+        elif type(value) is not str or (field != "title" and (value == "" or not encodable(value))):
+            return False
+        fields[field] = value
+    return True
+
+
+def _plain_parties(parties: Sequence[object], plain: set[str]) -> bool:
+    """True if every party is a plain name and none repeats; each name is checked once."""
+    for party in parties:
         if type(party) is not str or party not in plain:
             if not plain_name(party):
-                return None
+                return False
             plain.add(party)
-    if any(len(set(fields[f])) != len(fields[f]) for f in FIELD_NAMES if len(fields[f]) > 1):
-        return None
-    return fields
+    return len(parties) <= 1 or len(set(parties)) == len(parties)
 
 
 def _header_columns(

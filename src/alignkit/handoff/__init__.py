@@ -31,6 +31,7 @@ Added in 0.1.
 from __future__ import annotations
 
 from alignkit._exports import publish
+from alignkit.handoff._audit import Audit, RecordVerdict
 from alignkit.handoff._checks import (
     ArtifactPresent,
     ArtifactSigned,
@@ -59,6 +60,8 @@ __all__ = [
     "Artifact",
     "ArtifactPresent",
     "ArtifactSigned",
+    # audits of many records
+    "Audit",
     # checks
     "Check",
     "CheckOutcome",
@@ -83,6 +86,7 @@ __all__ = [
     "OwnerRule",
     "OwnerRuleSpec",
     "QualityGate",
+    "RecordVerdict",
     "RedFlag",
     "SuccessCriterion",
     "mermaid_diagram",

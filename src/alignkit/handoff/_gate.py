@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Any, Final, final
 
 import attrs
 
 from alignkit.errors import SpecError, UnknownNameError
+from alignkit.handoff._audit import Audit, audit_records
 from alignkit.handoff._checks import (
     PASS,
     ArtifactPresent,
@@ -192,7 +193,36 @@ def _with_org(check: OwnerAssigned, org: Org | None) -> Check:
     return run
 
 
-def _fuse(checks: Sequence[Check], org: Org | None) -> Callable[[HandoffPackage], bool] | None:
+@final
+@attrs.frozen
+class FusedPlan:
+    """What a gate of declarative built-ins asks of a package, for one pass to check.
+
+    ``rules`` maps an artifact kind to the statuses it must have, its "present" bit
+    and its "signed" bit (0 when not asked); a package passes when the bits of its
+    artifacts make ``wanted``, it has ``criteria`` measurable success criteria, and
+    (with ``owner``) an owner known to ``org``. ``conditions`` says, for each check in
+    gate order, what failing it means: the artifact bits it needs, the criteria it
+    needs, and whether it needs the owner.
+    """
+
+    rules: Mapping[str, tuple[frozenset[str], int, int]]
+    wanted: int
+    criteria: int
+    owner: bool
+    org: Org | None
+    conditions: tuple[tuple[int, int, bool], ...]
+
+    def failed_checks(self, met: int, good: int, *, owner_ok: bool) -> int:
+        """The checks (bit ``i`` for the ``i``-th) that a package with these findings fails."""
+        mask = 0
+        for index, (bits, minimum, owner) in enumerate(self.conditions):
+            if bits & ~met or good < minimum or (owner and not owner_ok):
+                mask |= 1 << index
+        return mask
+
+
+def _fuse(checks: Sequence[Check], org: Org | None) -> FusedPlan | None:
     present: dict[str, frozenset[str]] = {}
     signed: set[str] = set()
     criteria = 0
@@ -212,23 +242,35 @@ def _fuse(checks: Sequence[Check], org: Org | None) -> Callable[[HandoffPackage]
     # One table lookup per artifact: kind -> (statuses it must have, bit, signed bit).
     rules: dict[str, tuple[frozenset[str], int, int]] = {}
     bit = 1
-    for kind in {*present, *signed}:
+    for kind in sorted({*present, *signed}):
         present_bit = signed_bit = 0
         if kind in present:
             present_bit, bit = bit, bit << 1
         if kind in signed:
             signed_bit, bit = bit, bit << 1
         rules[kind] = (present.get(kind, frozenset()), present_bit, signed_bit)
-    return _fused_predicate(rules, bit - 1, criteria, owner, org)
+    conditions: list[tuple[int, int, bool]] = []
+    for check in checks:
+        if type(check) is ArtifactPresent:
+            conditions.append((rules[check.kind][1], 0, False))
+        elif type(check) is ArtifactSigned:
+            conditions.append((rules[check.kind][2], 0, False))
+        elif type(check) is CriteriaMeasurable:
+            conditions.append((0, check.minimum, False))
+        else:
+            conditions.append((0, 0, True))
+    return FusedPlan(rules, bit - 1, criteria, owner, org, tuple(conditions))
 
 
-def _fused_predicate(
-    rules: Mapping[str, tuple[frozenset[str], int, int]],
-    wanted: int,
-    criteria: int,
-    owner: bool,
-    org: Org | None,
-) -> Callable[[HandoffPackage], bool]:
+def _fused_predicate(plan: FusedPlan) -> Callable[[HandoffPackage], bool]:
+    rules, wanted, criteria, owner, org = (
+        plan.rules,
+        plan.wanted,
+        plan.criteria,
+        plan.owner,
+        plan.org,
+    )
+
     def fused(package: HandoffPackage) -> bool:
         fields = package.__dict__  # plain dict reads: the hot path of a bulk evaluation
         if owner:
@@ -376,6 +418,71 @@ class QualityGate:
             passed if fused(package) else failed(name, runners, package) for package in packages
         ]
 
+    def audit(self, records: Iterable[Mapping[str, Any]]) -> Audit:
+        """Validate and judge many records, each as ``evaluate(HandoffPackage(**record))``.
+
+        For an audit of a CRM export, a JSON dump or a warehouse query: each record
+        is a mapping of the keys :class:`HandoffPackage` takes (``deal_id``,
+        ``customer``, ``from_function``, ``to_function``, ``owner``, ``artifacts``,
+        ``success_criteria``, ``fields``), its artifacts and criteria as mappings
+        (or as the objects), times as ``datetime`` objects or ISO 8601 text.
+
+        Each record is validated exactly as ``HandoffPackage(**record)`` validates
+        it. One the constructor refuses is *invalid*: its verdict carries every
+        problem, placed at the record's index and the field's path, and the audit
+        goes on with the next record. A valid one gets exactly the result
+        :meth:`evaluate` gives for its package. Records are read once, in order, from
+        any iterable (a generator too). For a gate of the built-in declarative checks,
+        no package is built for a record of the usual shape, so a million records
+        take seconds; a gate with a check of your own builds each package. The audit
+        keeps each failed record itself, not a copy, and works out its reasons when
+        they are first asked for: leave the records unchanged until then (a failed
+        record found changed is a ``RuntimeError``).
+
+        Only records are read: a CSV file's flat rows cannot hold the lists of
+        artifacts and criteria, and tables are read through their own conversion to
+        records, ``frame.to_dict("records")`` for pandas or ``table.to_pylist()`` for
+        pyarrow (neither is a dependency of alignkit).
+
+        Args:
+            records: The records, in order.
+
+        Returns:
+            Every record's verdict, in input order, and the counts.
+
+        Raises:
+            TypeError: ``records`` is a single record, text, or a table itself.
+
+        >>> gate = QualityGate.minimum_viable()
+        >>> records = [
+        ...     {"deal_id": "D-1", "customer": "Acme", "from_function": "Sales",
+        ...      "to_function": "Operations", "owner": "ana",
+        ...      "artifacts": [
+        ...          {"kind": "scoping_document", "status": "complete"},
+        ...          {"kind": "sow", "status": "signed", "signed_by": "Acme CFO",
+        ...           "signed_at": "2026-11-20T16:00:00Z"},
+        ...      ],
+        ...      "success_criteria": [{"description": "Adoption", "metric": "wau",
+        ...                            "target": 200}]},
+        ...     {"deal_id": "D-2", "customer": "Initech", "from_function": "Sales",
+        ...      "to_function": "Operations", "owner": None},
+        ...     {"deal_id": "D-3", "customer": "Globex", "from_function": "Sales",
+        ...      "to_function": "Operations", "artifacts": [{"kind": "sow",
+        ...      "status": "sent"}]},
+        ... ]
+        >>> audit = gate.audit(records)
+        >>> audit.passed, audit.failed, audit.invalid
+        (1, 1, 1)
+        >>> [failure.check for failure in audit[1].failures]
+        ['scoping-document', 'signed-sow', 'success-criteria', 'owner']
+        >>> for problem in audit[2].problems:
+        ...     print(problem)
+        [2].artifacts[0].status: Expected one of `draft`, `complete`, `signed`; got the text 'sent'
+
+        Added in 0.1.
+        """
+        return audit_records(self, records)
+
     def _evaluate_each(self, package: HandoffPackage) -> GateResult:
         runners = self._runners
         outcomes: list[tuple[str, CheckOutcome]] | None = None
@@ -404,13 +511,19 @@ class QualityGate:
         return tuple(runners)
 
     @cached_property
+    def _plan(self) -> FusedPlan | None:
+        """What one pass over a package checks, for a gate of declarative built-ins."""
+        return _fuse([c.check for c in self.checks], self.org)
+
+    @cached_property
     def _fused(self) -> Callable[[HandoffPackage], bool] | None:
         """One pass over the package that says whether every built-in check passes.
 
         Only for gates made of the declarative built-ins; a ``False`` answer falls
         back to running each check, which also explains the failures.
         """
-        return _fuse([c.check for c in self.checks], self.org)
+        plan = self._plan
+        return None if plan is None else _fused_predicate(plan)
 
     @cached_property
     def _all_pass(self) -> GateResult:

@@ -36,6 +36,27 @@ DEFAULT_ARTIFACT_KINDS: Final = frozenset(
 ArtifactStatus = Literal["draft", "complete", "signed"]
 """Where an artifact stands: a draft, complete, or signed."""
 
+_NO_FIELDS: Final[FrozenDict[str, Any]] = FrozenDict()
+"""The fields of a package without any: read-only, so every such package shares it."""
+
+
+def _no_fields() -> FrozenDict[str, Any]:
+    return _NO_FIELDS
+
+
+def _thawed_fields(value: Any) -> Any:  # noqa: ANN401 - any JSON value
+    """:func:`thawed_json`, with nothing to do for no fields, what most packages have."""
+    if (type(value) is dict and not value) or value is _NO_FIELDS:
+        return {}
+    return thawed_json(value)
+
+
+def _frozen_fields(value: Any) -> Any:  # noqa: ANN401 - any JSON value
+    """:func:`frozen_json`, with the shared empty mapping for no fields."""
+    if type(value) is dict and not value:
+        return _NO_FIELDS
+    return frozen_json(value)
+
 
 class Artifact(SpecModel):
     """A document in a handoff package: scoping document, SOW, success plan ...
@@ -127,11 +148,11 @@ class HandoffPackage(SpecModel):
     success_criteria: TupleOf[SuccessCriterion] = ()
     fields: Annotated[
         Mapping[str, JsonValue],
-        BeforeValidator(thawed_json),
-        AfterValidator(frozen_json),
+        BeforeValidator(_thawed_fields),
+        AfterValidator(_frozen_fields),
         PlainSerializer(thawed_json),
     ] = Field(
-        default_factory=FrozenDict,
+        default_factory=_no_fields,
         description="Anything else the receiving side needs (JSON values); read-only.",
     )
 

@@ -16,16 +16,22 @@ from alignkit.incentives._model import (
 )
 from alignkit.incentives._rules import RULES
 
-__all__ = ["AREA", "check"]
+__all__ = ["AREA", "check", "incentive_map"]
+
+
+def incentive_map(file: AlignmentView) -> IncentiveMap:
+    """The incentive map of a file: each function's plan, and the tensions it declares."""
+    specs: Sequence[BonusPlanSpec] = file.section("bonus_plans") or ()
+    section: IncentivesSection | None = file.section("incentives")
+    tensions = section.all_tensions() if section is not None else DEFAULT_TENSIONS
+    return IncentiveMap.from_plans(assign_plans(specs, file.org), tensions)
 
 
 def check(file: AlignmentView, options: None) -> Iterable[Diagnostic]:
     """``IN001``: functions paid on metrics in tension, with none in common."""
     del options  # nothing to tune
-    specs: Sequence[BonusPlanSpec] = file.section("bonus_plans") or ()
     section: IncentivesSection | None = file.section("incentives")
-    tensions = section.all_tensions() if section is not None else DEFAULT_TENSIONS
-    incentives = IncentiveMap.from_plans(assign_plans(specs, file.org), tensions)
+    incentives = incentive_map(file)
     where = Location(path=("incentives" if section is not None else "bonus_plans",))
     return [finding.with_location(where) for finding in conflict_diagnostics(incentives)]
 

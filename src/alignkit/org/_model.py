@@ -362,9 +362,19 @@ def _lint_org(org: Org) -> Iterator[Diagnostic]:
     index = org._index  # noqa: SLF001 - same module
     ids = index.people
     functions = index.functions
+    # Each unknown name is compared with every id once, however many people name it:
+    # in a large org, comparing again for each of them would take minutes.
+    suggested: dict[tuple[str, bool], str | None] = {}
 
-    counts = Counter(p.id for p in org.people)
-    for i, person in enumerate(org.people):
+    def close_to(name: str, *, among_people: bool) -> str | None:
+        key = (name, among_people)
+        if key not in suggested:
+            suggested[key] = suggest(name, ids if among_people else functions)
+        return suggested[key]
+
+    # Ids declared more than once: counted only when the index shows there are some.
+    counts = Counter(p.id for p in org.people) if len(ids) < len(org.people) else Counter()
+    for i, person in enumerate(org.people if counts else ()):
         if counts[person.id] > 1 and index.position[person.id] != i:
             first = index.position[person.id]
             yield DUPLICATE_PERSON_ID.diagnostic(
@@ -376,7 +386,7 @@ def _lint_org(org: Org) -> Iterator[Diagnostic]:
         if index.position.get(person.id) != i:
             continue
         if person.manager is not None and person.manager not in ids:
-            close = suggest(person.manager, ids)
+            close = close_to(person.manager, among_people=True)
             yield UNKNOWN_MANAGER.diagnostic(
                 f"Person `{person.id}` reports to `{person.manager}`, who is not in the org",
                 path=("people", i, "manager"),
@@ -384,7 +394,7 @@ def _lint_org(org: Org) -> Iterator[Diagnostic]:
                 hint=f"Did you mean `{close}`?" if close else None,
             )
         if person.function not in functions:
-            close = suggest(person.function, functions)
+            close = close_to(person.function, among_people=False)
             yield UNDECLARED_FUNCTION.diagnostic(
                 f"Person `{person.id}` belongs to `{person.function}`, "
                 "which is not a declared function",
@@ -417,7 +427,7 @@ def _lint_org(org: Org) -> Iterator[Diagnostic]:
                 target=function.name,
             )
         elif function.head not in ids:
-            close = suggest(function.head, ids)
+            close = close_to(function.head, among_people=True)
             yield UNKNOWN_HEAD.diagnostic(
                 f"Function `{function.name}` is headed by `{function.head}`, who is not in the org",
                 path=("functions", k, "head"),
@@ -443,13 +453,16 @@ def _cycles(org: Org) -> Iterator[Diagnostic]:
     """Each reporting cycle once, at its first member in file order; linear time."""
     index = org._index  # noqa: SLF001 - same module
     done: set[str] = set()
-    for person_id in index.people:
+    for person_id, person in index.people.items():
+        if person.manager is None or (person.manager in done and person.manager != person_id):
+            done.add(person_id)  # at the top, or under a chain already walked: no new cycle
+            continue
         walk: dict[str, int] = {}
         current: str | None = person_id
         while current is not None and current not in done and current not in walk:
             walk[current] = len(walk)
-            person = index.people.get(current)
-            current = person.manager if person is not None else None
+            known = index.people.get(current)
+            current = known.manager if known is not None else None
         if current is not None and current in walk:
             loop = list(walk)[walk[current] :]
             first = min(loop, key=index.position.__getitem__)

@@ -16,6 +16,14 @@ Added in 0.1.
 from __future__ import annotations
 
 from alignkit._exports import publish
+from alignkit.review._agenda import (
+    ITEM_KINDS,
+    Agenda,
+    AgendaItem,
+    AlignmentLike,
+    ItemKind,
+    review_agenda,
+)
 from alignkit.review._postmortem import (
     FRICTION_CATEGORIES,
     Friction,
@@ -24,14 +32,24 @@ from alignkit.review._postmortem import (
     PostMortemSummary,
     post_mortem_summary,
 )
+from alignkit.review._section import AGENDA_SOURCES, AgendaSource, ReviewSection
 
 __all__ = [
+    "AGENDA_SOURCES",
     "FRICTION_CATEGORIES",
+    "ITEM_KINDS",
+    "Agenda",
+    "AgendaItem",
+    "AgendaSource",
+    "AlignmentLike",
     "Friction",
     "FrictionCategory",
+    "ItemKind",
     "PostMortem",
     "PostMortemSummary",
+    "ReviewSection",
     "post_mortem_summary",
+    "review_agenda",
 ]
 
 publish(globals(), __all__)

@@ -35,5 +35,24 @@ POST_MORTEM_NAMES_A_PERSON: Final = Rule(
     target="the deal id of the post-mortem",
 )
 
-RULES: Final = (POST_MORTEM_NAMES_A_PERSON,)
+REVIEW_THRESHOLD_OUT_OF_RANGE: Final = Rule(
+    code="RV002",
+    name="review-threshold-out-of-range",
+    severity=Severity.ERROR,
+    summary="A review threshold is not between 0 and 365 days.",
+    what=(
+        "Reports a `review:` threshold (`handoff_open_days`) that is zero or less, or "
+        "longer than a year."
+    ),
+    why=(
+        "At zero every open handoff crowds the agenda, and past a year nothing ever "
+        "reaches it: either way the review stops surfacing conflicts early."
+    ),
+    example=ORG_HEAD + "review:\n  handoff_open_days: 0\n",
+    use_instead=ORG_HEAD + "review:\n  handoff_open_days: 14\n",
+    fix="Set the threshold to the days after which the review should look",
+    target="the threshold's name, as written",
+)
+
+RULES: Final = (POST_MORTEM_NAMES_A_PERSON, REVIEW_THRESHOLD_OUT_OF_RANGE)
 """Every RV code, in order."""

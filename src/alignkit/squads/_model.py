@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import heapq
 import math
 import random
 import re
-import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, final
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, final, runtime_checkable
 
 import attrs
 from pydantic import Field, field_validator
@@ -43,6 +41,8 @@ __all__ = [
     "SQUAD",
     "TRIBE",
     "Autonomy",
+    "DecidedRecord",
+    "DecisionSource",
     "Formation",
     "Member",
     "PilotScorecard",
@@ -697,6 +697,8 @@ def form_teams(
 
     Added in 0.1.
     """
+    import heapq  # here, not at the top: only forming teams needs it
+
     chosen = _resolve(model)
     people = _roster(roster)
     lo, hi = chosen.min_size, chosen.max_size
@@ -822,24 +824,72 @@ class PilotScorecard:
         return self.red_flags / self.handoffs if self.handoffs else 0.0
 
 
+@runtime_checkable
+class DecisionSource(Protocol):
+    """What :func:`pilot_scorecard` reads of a decision log.
+
+    :class:`alignkit.decision_log.DecisionLog` is one.
+
+    Added in 0.2.
+    """
+
+    def records(self) -> Iterable[DecidedRecord]:
+        """Every record of the log."""
+        ...  # pragma: no cover - a protocol
+
+
+class DecidedRecord(Protocol):
+    """What :func:`pilot_scorecard` reads of a decision record.
+
+    Added in 0.2.
+    """
+
+    @property
+    def proposed_at(self) -> dt.datetime:
+        """When it was proposed."""
+        ...  # pragma: no cover - a protocol
+
+    @property
+    def decided_at(self) -> dt.datetime | None:
+        """When it was decided, if it was."""
+        ...  # pragma: no cover - a protocol
+
+    @property
+    def decider(self) -> str | None:
+        """Who decided it, if anyone did."""
+        ...  # pragma: no cover - a protocol
+
+
 def pilot_scorecard(
     team: Team,
-    decisions: Iterable[tuple[dt.datetime, dt.datetime]] = (),
+    decisions: Iterable[tuple[dt.datetime, dt.datetime]] | DecisionSource = (),
     handoffs: Iterable[Handoff] = (),
 ) -> PilotScorecard:
     """Score a pilot on speed of decision-making and friction, not only output.
 
     Args:
         team: The pilot team.
-        decisions: ``(proposed_at, decided_at)`` for each decision the team took.
+        decisions: ``(proposed_at, decided_at)`` for each decision the team took, or
+            a :class:`~alignkit.decision_log.DecisionLog`: its records decided by the
+            team's members count (a decision later superseded still counts: it was
+            taken).
         handoffs: Handoffs (from a :class:`~alignkit.handoff.HandoffDesk`); those owned
             by the team's members count.
 
     Raises:
         SpecError: A decision was taken before it was proposed.
 
-    Added in 0.1.
+    Added in 0.1; takes a decision log since 0.2.
     """
+    import statistics  # here, not at the top: only a scorecard needs it
+
+    members = {m.id for m in team.members}
+    if isinstance(decisions, DecisionSource):
+        decisions = [
+            (record.proposed_at, record.decided_at)
+            for record in decisions.records()
+            if record.decided_at is not None and record.decider in members
+        ]
     waits = []
     for index, (proposed, decided) in enumerate(decisions):
         if decided < proposed:
@@ -847,7 +897,6 @@ def pilot_scorecard(
                 "A decision cannot be taken before it is proposed", Location(path=(index,))
             )
         waits.append((decided - proposed).total_seconds())
-    members = {m.id for m in team.members}
     owned = [h for h in handoffs if h.owner in members]
     return PilotScorecard(
         team.name,

@@ -1,0 +1,102 @@
+"""The ``alignkit review`` command: the cross-team review's agenda, from a file and a store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["review"]
+
+
+class _Moment(click.ParamType[dt.datetime]):
+    """An ISO 8601 moment with its offset (``2027-03-01T09:00:00+01:00``, ``...Z``)."""
+
+    name = "moment"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        text = str(value).strip()
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not an ISO 8601 time, like 2027-03-01T09:00:00+00:00", param, ctx
+            )
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            self.fail(
+                f"{value!r} has no UTC offset: add one, like {text}+00:00 or {text}Z", param, ctx
+            )
+        return moment
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The SQLite store of the decision log and the handoff desk (read only).",
+)
+@click.option(
+    "--at",
+    type=_Moment(),
+    help="The moment to judge waits at (ISO 8601 with an offset); now by default.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+)
+def review(file: Path, store_path: Path | None, at: dt.datetime | None, output_format: str) -> None:
+    """The agenda of a cross-team review: what needs attention now, most urgent first.
+
+    Draws on the decision log and the handoffs kept in the store (told apart by their
+    category), the incentive map and the findings of `alignkit check` on FILE.
+    """
+    from alignkit._cli_common import fail
+    from alignkit.alignment_file import load
+    from alignkit.errors import SpecError, StoreError
+    from alignkit.review._agenda import review_agenda
+
+    try:
+        alignment = load(file)
+    except SpecError as error:
+        fail(error, str(file))
+    when = at if at is not None else dt.datetime.now(dt.UTC)
+    if store_path is None:
+        agenda = review_agenda(alignment, at=when)
+    else:
+        from alignkit.decision_log import DecisionLog
+        from alignkit.store import SQLiteStore
+
+        try:
+            store = SQLiteStore(store_path, read_only=True)
+        except StoreError as error:
+            click.echo(f"alignkit review: {error}", err=True)
+            sys.exit(2)
+        with store:
+            rights = alignment.section("decision_rights")
+            settings = alignment.section("decision_log")
+            log = (
+                DecisionLog(
+                    rights,
+                    alignment.org,
+                    store=store,
+                    require_consultation=settings.require_consultation if settings else True,
+                    teams=alignment.section("teams") or (),
+                )
+                if rights is not None
+                else None
+            )
+            handoffs = alignment.section("handoffs")
+            desk = handoffs.desk(alignment.org, store=store) if handoffs is not None else None
+            agenda = review_agenda(alignment, log=log, desk=desk, at=when)
+    click.echo(agenda.to_json() if output_format == "json" else agenda.to_markdown(), nl=False)
