@@ -156,12 +156,15 @@ class FoldedStreams(Generic[S]):
                 self._stateless[stream] = history
             return None
         self._stateless.pop(stream, None)
-        known = stream in self._states
-        self._states[stream] = current
+        states = self._states
+        # The states are kept in the order streams first had one, so a new stream need
+        # only be compared with the newest: comparing with all would be quadratic.
+        newest = None if stream in states else next(reversed(states), None)
+        states[stream] = current
         born = self._born
-        if not known and any(born[other] > born[stream] for other in self._states):
+        if newest is not None and born[newest] > born[stream]:
             # Given a state by another writer before streams known here: keep the order.
-            self._states = dict(sorted(self._states.items(), key=lambda item: born[item[0]]))
+            self._states = dict(sorted(states.items(), key=lambda item: born[item[0]]))
         return current
 
     def _apply(

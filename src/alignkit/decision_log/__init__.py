@@ -83,33 +83,28 @@ from alignkit.decision_log._lifecycle import (
 from alignkit.decision_log._log import CATEGORY, DecisionLog
 from alignkit.decision_log._missing import MissingInput
 from alignkit.decision_log._parties import MemberLike, TeamLike
+from alignkit.decision_log._section import DecisionLogSection, DecisionThresholds
 from alignkit.decision_log._texts import MemoryTextStore, SQLiteTextStore, TextStore
 from alignkit.errors import DecisionBlocked
 
 __all__ = [
-    # the log
     "CATEGORY",
-    # CSV
     "CSV_COLUMNS",
-    # texts
     "ERASED",
     "IMPORTED_COLUMNS",
-    # the lifecycle
     "MOVES",
     "UNAVAILABLE",
-    # verification
     "ChainHead",
     "ChainProblem",
     "Consultation",
-    # what blocks a decision
     "DecisionBlocked",
     "DecisionLog",
+    "DecisionLogSection",
     "DecisionRecord",
     "DecisionState",
+    "DecisionThresholds",
     "Escalation",
-    # latency
     "LatencyStats",
-    # teams as parties
     "MemberLike",
     "MemoryTextStore",
     "MissingInput",

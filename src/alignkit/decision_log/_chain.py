@@ -28,7 +28,6 @@ anchored hash at the anchored version.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, final
@@ -36,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, final
 import attrs
 
 from alignkit._spec import FrozenDict
-from alignkit.decision_log._texts import unseal
+from alignkit.decision_log._texts import sha256_hex, unseal
 from alignkit.errors import StoreError
 
 if TYPE_CHECKING:
@@ -91,7 +90,7 @@ def event_hash(
         "record": record,
         "version": version,
     }
-    return hashlib.sha256(_canonical(envelope).encode()).hexdigest()
+    return sha256_hex(_canonical(envelope).encode())
 
 
 @final
@@ -112,7 +111,7 @@ def digest_of(heads: Mapping[str, ChainHead]) -> str:
     The canonical JSON of ``[[record, version, hash], ...]`` sorted by record.
     """
     rows = [[record, head.version, head.hash] for record, head in sorted(heads.items())]
-    return hashlib.sha256(_canonical(rows).encode()).hexdigest()
+    return sha256_hex(_canonical(rows).encode())
 
 
 ProblemKind = Literal[

@@ -15,8 +15,6 @@ import io
 from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Final
 
-from alignkit._csvio import read_table, width_problem
-from alignkit._csvsafe import SafeCsvWriter, unescape_cell
 from alignkit._suggest import suggest
 from alignkit.decision_log._lifecycle import MOVES, DecisionRecord
 from alignkit.diagnostics import Location
@@ -108,6 +106,8 @@ _ARGUMENT_COLUMNS: Final = {
 
 def write_events(records: Iterable[DecisionRecord]) -> str:
     """Every event of ``records`` as CSV, record by record (texts as they read now)."""
+    from alignkit._csvsafe import SafeCsvWriter
+
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     writer.writerow(CSV_COLUMNS)
@@ -166,12 +166,15 @@ class _Row:
     def __init__(
         self, name: str, row: int, line: int, cells: list[str], columns: dict[str, int]
     ) -> None:
+        from alignkit._csvsafe import unescape_cell
+
         self.name, self.row, self.line = name, row, line
         self.cells, self.columns = cells, columns
+        self._unescape = unescape_cell
 
     def __getitem__(self, column: str) -> str:
         index = self.columns.get(column)
-        return unescape_cell(self.cells[index]) if index is not None else ""
+        return self._unescape(self.cells[index]) if index is not None else ""
 
     def id(self, column: str) -> str:
         return self[column].strip()
@@ -259,6 +262,8 @@ def _column_of(path: tuple[object, ...]) -> str:
 
 def read_history(source: str | os.PathLike[str] | IO[str], log: DecisionLog) -> Planned:
     """Read and check a history; every bad row is reported at once, as one ``SpecError``."""
+    from alignkit._csvio import read_table, width_problem
+
     name, header, rows, problems = read_table(source)
     columns = _header(name, header)
     width = len(header)

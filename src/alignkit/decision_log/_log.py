@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
-from alignkit._eventsourcing import fresh_event_id, retry_on_conflict
+from alignkit._eventsourcing import FoldedStreams, fresh_event_id, retry_on_conflict
 from alignkit._time import require_aware
 from alignkit.decision_log._chain import CATEGORY, ChainHead, Verifier, VerifyResult, event_hash
 from alignkit.decision_log._latency import LatencyStats, latency_of
@@ -34,7 +34,6 @@ from alignkit.decision_log._lifecycle import (
 )
 from alignkit.decision_log._missing import MissingInput
 from alignkit.decision_log._parties import Parties, TeamLike, settle
-from alignkit.decision_log._streams import RecordStreams
 from alignkit.decision_log._texts import (
     MemoryTextStore,
     Mentions,
@@ -196,7 +195,9 @@ class DecisionLog:
         self.require_consultation = require_consultation
         self._parties = Parties(org, teams)
         self._mentions = Mentions(org)
-        self._streams = RecordStreams(self.store, category=CATEGORY, kinds=EVENT_KINDS, fold=fold)
+        self._streams = FoldedStreams[DecisionRecord](
+            self.store, category=CATEGORY, kinds=EVENT_KINDS, fold=fold
+        )
         # The texts last written or read, so that a move need not read back its own.
         self._cache: OrderedDict[str, str] = OrderedDict()
         self._numbers: dict[str, int] = {}  # per decision: its last record's number, as known

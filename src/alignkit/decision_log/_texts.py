@@ -16,7 +16,6 @@ and truncated, so no copy is left in the file or in its WAL.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import threading
@@ -38,17 +37,29 @@ __all__ = [
     "SQLiteTextStore",
     "TextStore",
     "seal",
+    "sha256_hex",
     "unseal",
 ]
 
 SALT_BYTES: Final = 16
 
 
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 of ``data``, in hex.
+
+    ``hashlib`` (OpenSSL) is imported on first use: a file check, which imports this
+    package through its area, never pays for it.
+    """
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def seal(text: str) -> tuple[bytes, str]:
     """What a text store keeps for ``text`` (a fresh salt, then the text), and its commitment."""
     salt = os.urandom(SALT_BYTES)
     raw = text.encode()
-    return salt + raw, hashlib.sha256(salt + raw).hexdigest()
+    return salt + raw, sha256_hex(salt + raw)
 
 
 def unseal(value: bytes, expected: str) -> str | None:
@@ -56,7 +67,7 @@ def unseal(value: bytes, expected: str) -> str | None:
 
     ``None`` if it is not the one ``expected`` commits to (changed outside the log).
     """
-    if len(value) < SALT_BYTES or hashlib.sha256(value).hexdigest() != expected:
+    if len(value) < SALT_BYTES or sha256_hex(value) != expected:
         return None
     try:
         return value[SALT_BYTES:].decode()
