@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, final
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Final, final
 
 import attrs
 
+from alignkit._spec import FrozenDict
 from alignkit.decision_rights._decision import Decision, Delegation
 from alignkit.decision_rights._scheme import FIELD_NAMES, ROLE_BY_FIELD, Role
 
@@ -117,20 +118,17 @@ def index_delegations(
     return {k: tuple(v) for k, v in found.items()}
 
 
-def function_heads(org: Org | None) -> dict[str, str]:
+_NO_HEADS: Final[FrozenDict[str, str]] = FrozenDict()
+
+
+def function_heads(org: Org | None) -> FrozenDict[str, str]:
     """Each function of ``org`` whose head is a person in it, and that person's id.
 
     All that :meth:`~alignkit.decision_rights.DecisionRights.can_decide` reads of an
-    org: equal orgs give equal heads, and so do orgs that differ in nothing else.
+    org: equal orgs give equal heads, and so do orgs that differ in nothing else. The
+    org keeps them with its lookups, so an org asked about again costs nothing here.
     """
-    if org is None:
-        return {}
-    heads: dict[str, str] = {}
-    for name in org.function_names:
-        head = org.head(name)
-        if head is not None:
-            heads[name] = head.id
-    return heads
+    return org.heads() if org is not None else _NO_HEADS
 
 
 @final
@@ -143,7 +141,7 @@ class Deciders:
     never indexed in full.
     """
 
-    heads: dict[str, str]
+    heads: Mapping[str, str]
     """Each function and the person who heads it (see :func:`function_heads`)."""
     index: Index
     delegations: dict[str, tuple[Delegation, ...]]

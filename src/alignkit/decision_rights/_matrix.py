@@ -384,13 +384,11 @@ class DecisionRights(SpecModel):
         the least recently used; the org last asked with is also found by identity.
         """
         heads = function_heads(org)
-        key = frozenset(heads.items())
+        key = heads  # hashable; its hash is computed once per org
         index, delegations = self._index, self._delegation_index
         state = self.__dict__
         with _DECIDERS_LOCK:
-            kept: dict[frozenset[tuple[str, str]], Deciders] = state.setdefault(
-                "_deciders_kept", {}
-            )
+            kept: dict[FrozenDict[str, str], Deciders] = state.setdefault("_deciders_kept", {})
             deciders = kept.pop(key, None) or Deciders(heads, index, delegations)
             kept[key] = deciders  # the most recently used last
             while len(kept) > _DECIDERS_KEPT:

@@ -13,7 +13,7 @@ from pydantic import Field, PrivateAttr
 
 from alignkit._csvio import CSV_COLUMNS, read_people_csv
 from alignkit._source import SourceMap, resolve_location
-from alignkit._spec import SpecModel
+from alignkit._spec import FrozenDict, SpecModel
 from alignkit._suggest import suggest
 from alignkit.diagnostics import Diagnostic, Report
 from alignkit.errors import UnknownNameError
@@ -104,6 +104,7 @@ class _Index:
     reports: dict[str, tuple[Person, ...]]
     person_ids: frozenset[str]
     function_names: frozenset[str]
+    heads: FrozenDict[str, str]
 
 
 class Org(SpecModel):
@@ -210,6 +211,11 @@ class Org(SpecModel):
             reports={k: tuple(v) for k, v in reports.items()},
             person_ids=frozenset(people),
             function_names=frozenset(functions),
+            heads=FrozenDict(
+                (name, f.head)
+                for name, f in functions.items()
+                if f.head is not None and f.head in people
+            ),
         )
 
     def person(self, id: str) -> Person:
@@ -262,6 +268,21 @@ class Org(SpecModel):
         if found is None or found.head is None:
             return None
         return self._index.people.get(found.head)
+
+    def heads(self) -> FrozenDict[str, str]:
+        """Each function whose head is a person of the org, and that person's id.
+
+        Read-only and hashable, built once with the org's other lookups: equal orgs
+        give equal heads.
+
+        >>> org = Org(functions=[Function("Sales", "vp-sales"), Function("IT")],
+        ...           people=[Person("vp-sales", "Sam Okafor", "Sales")])
+        >>> dict(org.heads())
+        {'Sales': 'vp-sales'}
+
+        Added in 0.2.
+        """
+        return self._index.heads
 
     def manager(self, id: str) -> Person | None:
         """The person ``id`` reports to, or ``None`` at the top (or if unknown)."""
