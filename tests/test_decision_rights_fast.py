@@ -304,6 +304,68 @@ class TestTrustedSheet:
             slow = _validated_sheet(text, scheme)()
             assert [_state(d) for d in trusted] == [_state(d) for d in slow.decisions]
 
+    @settings(max_examples=600, deadline=None)
+    @given(sheets())
+    def test_a_sheet_built_as_read_is_the_trusted_sheet(self, sheet: tuple[str, Scheme]):
+        """Decisions built as a sheet is read are those built from its data; else the data."""
+        text, scheme = sheet
+        read = decision_rights_tabular.read_csv(io.StringIO(text), scheme, build=True)
+        data = decision_rights_tabular.read_csv(io.StringIO(text), scheme)
+        event("built as read" if read.built is not None else "read as data")
+        if read.built is None:
+            assert read == data
+        else:
+            trusted = decision_rights_tabular.trusted(data)
+            assert trusted is not None
+            assert [_state(d) for d in read.built] == [_state(d) for d in trusted]
+            assert decision_rights_tabular.trusted(read) is read.built
+            assert (read.placed, read.file) == (data.placed, data.file)
+
+    def test_a_plain_sheet_is_built_as_read(self):
+        """A sheet as teams keep it (and as the benchmark writes it) is built as it is read."""
+        sheet = (
+            "Decision,#title,#category,Sales,vp-sales,IT,Customer Success,'=cmd\n"
+            "d1,Approve,pricing,A,R,C,I,\n"
+            'd2,"Ship, now",,C,,A,R,R\n'
+        )
+        read = decision_rights_tabular.read_csv(io.StringIO(sheet), Scheme.RACI, build=True)
+        assert read.built is not None
+        assert read.decisions == []
+        fast = DecisionRights.from_csv(io.StringIO(sheet))
+        assert fast.decisions == read.built
+        slow = _validated_sheet(sheet, Scheme.RACI)()
+        assert_same_matrix(fast, slow)
+        assert fast.decision("d2").responsible == ("Customer Success", "=cmd")
+        assert_same_matrix(
+            decision_rights_tabular.validated(DecisionRights.model_validate, read), slow
+        )
+
+    @pytest.mark.parametrize(
+        ("sheet", "scheme"),
+        [
+            ('Decision,a\nd,"A\n', Scheme.RACI),  # a quote never closed
+            ("Decision,#owner,a\nd,x,A\n", Scheme.RACI),  # a column not read
+            ('Decision," a"\nd,A\n', Scheme.RACI),  # a party with a space before it
+            ("Decision,a\nd,'a\n", Scheme("quoted", {"'a": Role.ACCOUNTABLE})),
+            ("Decision,a\nd,A,R\n", Scheme.RACI),  # wider than the header
+            ("Decision,a\n,A\n", Scheme.RACI),  # no id
+            ("Decision,a,b\nd,A/R,C\n", Scheme.RACI),  # two letters
+            ("Decision,a,b\nd,A,A\n", Scheme.RACI),  # two accountable parties
+            ("Decision,a,b\nd,R,C\n", Scheme.RACI),  # none
+            ("Decision,a\nd,A\nd,A\n", Scheme.RACI),  # one id twice
+            ('Decision,a\n" d",A\n', Scheme.RACI),  # an id with a space before it
+            ('Decision,#category,a\nd,"c\ud800",A\n', Scheme.RACI),  # a category not text
+            ('Decision,#scope,a\nd,"\udc80",A\n', Scheme.RACI),  # nor a scope
+        ],
+    )
+    def test_other_sheets_are_read_as_data(self, sheet: str, scheme: Scheme):
+        """Any sheet that is not plain is read as data, then trusted or validated as before."""
+        read = decision_rights_tabular.read_csv(io.StringIO(sheet), scheme, build=True)
+        assert read.built is None
+        assert read == decision_rights_tabular.read_csv(io.StringIO(sheet), scheme)
+        fast = outcome(_from_sheet(sheet, scheme))
+        assert_same_outcome(fast, outcome(_validated_sheet(sheet, scheme)))
+
     @pytest.mark.parametrize(
         "name",
         [
@@ -657,6 +719,16 @@ def small_matrices(draw: st.DrawFn) -> DecisionRights:
     )
 
 
+DEFAULTS: dict[str, Any] = {
+    "max_consulted": 5,
+    "max_accountable_share": 0.25,
+    "bottleneck_min_decisions": 8,
+    "max_vetoes": 5,
+    "extra_parties": (),
+    "strategic_scopes": ("strategic",),
+}
+"""The options as the rules document them."""
+
 lint_options = st.fixed_dictionaries(
     {
         "max_consulted": st.integers(0, 4),
@@ -918,15 +990,7 @@ class TestLintAgainstReference:
     @given(small_matrices(), small_orgs())
     def test_lint_with_default_options(self, rights: DecisionRights, org: Org):
         """The defaults are the documented ones."""
-        options = {
-            "max_consulted": 5,
-            "max_accountable_share": 0.25,
-            "bottleneck_min_decisions": 8,
-            "max_vetoes": 5,
-            "extra_parties": (),
-            "strategic_scopes": ("strategic",),
-        }
-        assert list(rights.lint(org)) == reference_lint(rights, org, **options)
+        assert list(rights.lint(org)) == reference_lint(rights, org, **DEFAULTS)
 
     def test_lint_of_a_matrix_read_from_a_sheet(self):
         """A matrix read without validating again is linted as a validated one."""
@@ -939,15 +1003,7 @@ class TestLintAgainstReference:
         slow = _validated_sheet(sheet, Scheme.RACI)()
         assert_same_matrix(fast, slow)
         assert fast.lint(org) == slow.lint(org)
-        options = {
-            "max_consulted": 5,
-            "max_accountable_share": 0.25,
-            "bottleneck_min_decisions": 8,
-            "max_vetoes": 5,
-            "extra_parties": (),
-            "strategic_scopes": ("strategic",),
-        }
-        assert list(fast.lint(org)) == reference_lint(fast, org, **options)
+        assert list(fast.lint(org)) == reference_lint(fast, org, **DEFAULTS)
         assert {d.code for d in fast.lint(org)} == {"DR001", "DR011"}
 
 

@@ -73,6 +73,13 @@ def lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
     named: set[str] = set()  # DR006: every party a decision names
     owned: list[tuple[int, Decision, str]] = []  # DR007: decisions whose category has an owner
     vetoes: dict[str, list[int]] = {}  # DR008: each party that must agree, and where
+    has_owners = bool(owners)
+    # DR011: the functions that are no person's id and have no head to decide.
+    headless = (
+        {f for f in org.function_names if org.head(f) is None} - person_ids
+        if org is not None
+        else set()
+    )
     for i, d in live:
         decision_id, accountable = d.id, d.accountable
         roles = (d.responsible, d.agree, d.consulted, d.informed)  # in FIELD_NAMES order
@@ -114,21 +121,19 @@ def lint(  # noqa: C901, PLR0912, PLR0915 - one pass per rule, in code order
                 path=("decisions", i, "consulted"),
                 target=decision_id,
             )
-        if org is not None and accountable not in person_ids:
-            function = org.get_function(accountable)
-            if function is not None and org.head(accountable) is None:
-                yield ACCOUNTABLE_FUNCTION_WITHOUT_HEAD.diagnostic(
-                    f"Decision `{decision_id}` is held by `{accountable}`, "
-                    "which has no head to take it",
-                    path=("decisions", i, "accountable"),
-                    target=decision_id,
-                )
+        if accountable in headless:
+            yield ACCOUNTABLE_FUNCTION_WITHOUT_HEAD.diagnostic(
+                f"Decision `{decision_id}` is held by `{accountable}`, "
+                "which has no head to take it",
+                path=("decisions", i, "accountable"),
+                target=decision_id,
+            )
         if bottlenecks:
             who = deciding.get(accountable)
             if who is None:
                 who = deciding[accountable] = decider(org, accountable) or accountable
             _add(held, who, i)
-        if owners:
+        if has_owners:
             category = d.category
             owner = owners.get(category) if category is not None else None
             if owner is not None:

@@ -170,7 +170,7 @@ class DecisionRights(SpecModel):
                 quote never closed, each with its row (the header is row 1) and
                 column.
         """
-        return cls._from_rows(_tabular.read_csv(source, scheme))
+        return cls._from_rows(_tabular.read_csv(source, scheme, build=cls is DecisionRights))
 
     @classmethod
     def _from_rows(cls, rows: _tabular.Rows) -> DecisionRights:

@@ -67,6 +67,9 @@ class Rows:
     """Where each decision was read: a location, or its ``(row, line)`` in ``file``."""
     problems: list[Problem]
     file: str | None = None
+    built: tuple[Decision, ...] | None = None
+    """The decisions themselves, built as a plain sheet was read (``decisions`` is then
+    empty): see :func:`read_csv`."""
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -104,8 +107,14 @@ def read_table(table: Mapping[str, Mapping[str, str]], scheme: Scheme) -> Rows:
     return Rows(scheme, decisions, placed, problems)
 
 
-def read_csv(source: str | os.PathLike[str] | IO[str], scheme: Scheme) -> Rows:
+def read_csv(
+    source: str | os.PathLike[str] | IO[str], scheme: Scheme, *, build: bool = False
+) -> Rows:
     """The decisions of a sheet: ids down the first column, parties across the header.
+
+    With ``build``, a plain sheet (the usual case, see :func:`_built_decisions`) gives
+    its decisions built as they are read, in :attr:`Rows.built`: what :func:`trusted`
+    builds from the data of the same sheet, without making that data first.
 
     Raises:
         SpecError: The file cannot be read, is not UTF-8, or is empty.
@@ -113,7 +122,13 @@ def read_csv(source: str | os.PathLike[str] | IO[str], scheme: Scheme) -> Rows:
     from alignkit._csvio import read_sparse
 
     # The sheet's cells are let go when this returns, before the matrix is validated.
-    return _read_rows(*read_sparse(source), scheme)
+    name, header, records, problems = read_sparse(source)
+    if build:
+        built = _built_decisions(name, header, records, problems, scheme)
+        if built is not None:
+            decisions, placed = built
+            return Rows(scheme, [], placed, [], file=name, built=decisions)
+    return _read_rows(name, header, records, problems, scheme)
 
 
 def _read_rows(
@@ -129,8 +144,7 @@ def _read_rows(
     first_row: dict[str, int] = {}
     width = len(header)
     lookup = token_fields(scheme)
-    # Letters that unescaping could change are left to the general path.
-    fast = not any(token[:1] == "'" or ";" in token for token in lookup)
+    fast = _plain_letters(lookup)
     for item in rows:
         row_cells = item.cells
         decision_id = unescape_cell(row_cells[0][1]) if row_cells and row_cells[0][0] == 0 else ""
@@ -139,9 +153,10 @@ def _read_rows(
             continue
         first_row[decision_id] = item.row
         if fast:
-            simple = _simple_decision(decision_id, row_cells, parties, meta, lookup)
+            simple = _simple_cells(row_cells, parties, meta, lookup)
             if simple is not None:
-                decisions.append(simple)
+                found, roles, accountable = simple
+                decisions.append({"id": decision_id, **found, **roles, "accountable": accountable})
                 placed.append((item.row, item.line))
                 continue
         fields: dict[str, str] = {}
@@ -183,8 +198,9 @@ def validated(make: Callable[[dict[str, Any]], T], rows: Rows) -> T:
     """
     problems = rows.problems
     if not problems:
+        data = rows.decisions if rows.built is None else list(rows.built)
         try:
-            return make({"scheme": rows.scheme, "decisions": rows.decisions})
+            return make({"scheme": rows.scheme, "decisions": data})
         except SpecError as error:
             for problem in error.problems:
                 path = problem.location.path
@@ -210,6 +226,8 @@ def trusted(rows: Rows) -> tuple[Decision, ...] | None:
     field, to those validation builds, and so is what they were given
     (``model_fields_set``).
     """
+    if rows.built is not None:
+        return rows.built
     if rows.problems:
         return None
     keys = {"id", "accountable", *_META}
@@ -342,26 +360,28 @@ def _table_cells(
     return row if ok else None
 
 
-def _simple_decision(
-    decision_id: str,
+def _simple_cells(
     cells: list[tuple[int, str]],
     parties: Mapping[int, str],
     meta: Mapping[int, str],
     lookup: Mapping[str, str],
-) -> dict[str, Any] | None:
-    """A sheet's row as data when each role cell is one letter and one party decides.
+) -> tuple[dict[str, str], dict[str, list[str]], str] | None:
+    """A sheet's row when each role cell is one letter and one party decides.
 
-    Most rows are; any other row gives ``None``, for the general path to read and to
-    report on. Both give the same data for a row this one reads.
+    Returns the row's ``#title``, ``#category`` and ``#scope``, the parties of each
+    role but accountable in column order, and the accountable party. Most rows are
+    so; any other row gives ``None``, for the general path to read and to report on.
+    Both give the same data for a row this one reads.
     """
-    row: dict[str, Any] = {"id": decision_id}
+    found: dict[str, str] = {}
+    roles: dict[str, list[str]] = {}
     accountable = None
     for j, cell in cells:
         party = parties.get(j)
         if party is None:
             field = meta.get(j)
             if field is not None:
-                row[field] = unescape_cell(cell)
+                found[field] = unescape_cell(cell)
             continue
         field = lookup.get(cell)
         if field is None:
@@ -371,15 +391,69 @@ def _simple_decision(
                 return None
             accountable = party
             continue
-        named = row.get(field)
+        named = roles.get(field)
         if named is None:
-            row[field] = [party]
+            roles[field] = [party]
         else:
             named.append(party)
     if accountable is None:
         return None
-    row["accountable"] = accountable
-    return row
+    return found, roles, accountable
+
+
+def _plain_letters(lookup: Mapping[str, str]) -> bool:
+    """True if no letter is one that unescaping a cell could change (``'``, ``;``)."""
+    return not any(token[:1] == "'" or ";" in token for token in lookup)
+
+
+def _built_decisions(
+    name: str,
+    header: list[str],
+    records: Sequence[SparseRow],
+    problems: list[Problem],
+    scheme: Scheme,
+) -> tuple[tuple[Decision, ...], list[Location | tuple[int, int]]] | None:
+    """The decisions of a plain sheet, each built as its row is read, and their rows.
+
+    A sheet is plain when nothing in it is a problem, every party and id is a plain
+    name, every row is one :func:`_simple_cells` reads and each category and scope
+    can be stored: the sheets whose rows :func:`trusted` vouches for. The decisions
+    are the ones it builds from the rows' data, made without that data (a dict and
+    lists for each row, all at once), which also spares the garbage collector. Any
+    other sheet gives ``None``, to be read as data.
+    """
+    if problems:
+        return None
+    found: list[Problem] = []
+    parties, meta = _header_columns(name, header, found)
+    lookup = token_fields(scheme)
+    if found or not _plain_letters(lookup) or not all(map(plain_name, parties.values())):
+        return None
+    width = len(header)
+    ids: set[str] = set()
+    decisions: list[Decision] = []
+    placed: list[Location | tuple[int, int]] = []
+    for item in records:
+        cells = item.cells
+        if item.width > width or cells[0][0] != 0:
+            return None
+        decision_id = unescape_cell(cells[0][1])
+        simple = _simple_cells(cells, parties, meta, lookup)
+        if simple is None or decision_id in ids or not plain_name(decision_id):
+            return None
+        ids.add(decision_id)
+        given, roles, accountable = simple
+        fields: dict[str, Any] = {"id": decision_id}
+        if not _trusted_meta(given, fields):
+            return None
+        fields["title"] = fields["title"] or decision_id
+        fields["accountable"] = accountable
+        for field in FIELD_NAMES:
+            named = roles.get(field)
+            fields[field] = () if named is None else tuple(named)
+        decisions.append(trusted_decision(fields, {"id", "accountable", *given, *roles}))
+        placed.append((item.row, item.line))
+    return tuple(decisions), placed
 
 
 def _row_problem(
