@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, final
 import attrs
 
 from alignkit._time import require_aware
+from alignkit.decision_rights._decision import decider
 from alignkit.diagnostics import Severity
 from alignkit.review._section import AGENDA_SOURCES, AgendaSource, ReviewSection
 
@@ -287,11 +288,10 @@ def _functions(org: Org, parties: Iterable[str | None]) -> tuple[str, ...]:
 
 
 def _decider(org: Org, party: str | None) -> str | None:
-    """The person who decides for ``party``: the person, or a function's head."""
+    """The person who decides for ``party`` (a function's head), else ``party`` as named."""
     if party is None:
         return None
-    head = org.head(party) if org.get_function(party) is not None else None
-    return head.id if head is not None else party
+    return decider(org, party) or party
 
 
 def _decision_items(alignment: AlignmentLike, log: _Log, at: dt.datetime) -> Iterator[AgendaItem]:
