@@ -41,7 +41,7 @@ from typing import Any
 
 from _common import add_common_arguments, machine_line, median_range, ratio, write_json
 
-from alignkit.decision_log import DecisionLog, SQLiteTextStore
+from alignkit.decision_log import DecisionLog
 from alignkit.decision_rights import DecisionRights
 from alignkit.org import Function, Org, Person
 from alignkit.store import NewEvent, SQLiteStore
@@ -79,8 +79,7 @@ def org_and_rights() -> tuple[Org, DecisionRights]:
 def record_decisions(path: Path, size: int, org: Org, rights: DecisionRights) -> float:
     """Seconds to record ``size`` decisions through a log on a new file at ``path``."""
     store = SQLiteStore(path, synchronous="NORMAL")
-    texts = SQLiteTextStore(path, synchronous="NORMAL")
-    log = DecisionLog(rights, org, store=store, texts=texts)
+    log = DecisionLog(rights, org, store=store)  # texts beside the events, as by default
     heads = {f: f"{f.lower()}-head" for f in FUNCTIONS}
     step = dt.timedelta(minutes=1)
     gc.collect()
@@ -97,7 +96,6 @@ def record_decisions(path: Path, size: int, org: Org, rights: DecisionRights) ->
         log.consult(record, heads[second], at, opinion=f"{second} asks to wait a week")
         log.decide(record, heads[owner], f"Go ahead with proposal {n}", at)
     elapsed = time.perf_counter() - start
-    texts.close()
     store.close()
     return elapsed
 

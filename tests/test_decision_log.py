@@ -54,7 +54,14 @@ from alignkit.errors import (
 from alignkit.errors import DecisionBlocked as ErrorsDecisionBlocked
 from alignkit.org import Function, Org, Person
 from alignkit.squads import Member, Team
-from alignkit.store import MemoryStore, NewEvent, SQLiteStore, Store, StoredEvent
+from alignkit.store import (
+    ConcurrencyError,
+    MemoryStore,
+    NewEvent,
+    SQLiteStore,
+    Store,
+    StoredEvent,
+)
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "acme" / "alignment.yaml"
 ACME = load(EXAMPLE)
@@ -643,6 +650,27 @@ def semantic(record: DecisionRecord) -> DecisionRecord:
     return attrs.evolve(record, history=(), texts=())
 
 
+class PlainStore:
+    """A store with the protocol's four methods and nothing more, over a MemoryStore."""
+
+    def __init__(self) -> None:
+        self.inner = MemoryStore()
+
+    def append(self, stream, events, *, expected_version, category="handoff"):
+        return self.inner.append(
+            stream, events, expected_version=expected_version, category=category
+        )
+
+    def read(self, stream, *, after=0):
+        return self.inner.read(stream, after=after)
+
+    def read_all(self, *, after=0, limit=None, category=None):
+        return self.inner.read_all(after=after, limit=limit, category=category)
+
+    def version(self, stream):
+        return self.inner.version(stream)
+
+
 class TestStores:
     def test_replay_equals_live_state(self):
         """A log rebuilt from the store holds exactly the records of the log that wrote it."""
@@ -712,35 +740,21 @@ class TestStores:
     def test_another_store_needs_its_texts(self):
         """A store the log does not know keeps no texts: say where they go."""
 
-        class Wrapped:
-            def __init__(self) -> None:
-                self.inner = MemoryStore()
-
-            def append(self, stream, events, *, expected_version, category="handoff"):
-                return self.inner.append(
-                    stream, events, expected_version=expected_version, category=category
-                )
-
-            def read(self, stream, *, after=0):
-                return self.inner.read(stream, after=after)
-
-            def read_all(self, *, after=0, limit=None, category=None):
-                return self.inner.read_all(after=after, limit=limit, category=category)
-
-            def version(self, stream):
-                return self.inner.version(stream)
-
-        store = Wrapped()
+        store = PlainStore()
         assert isinstance(store, Store)
         with pytest.raises(SpecError, match="pass `texts=`"):
             DecisionLog(RIGHTS, ORG, store=store)
         log = DecisionLog(RIGHTS, ORG, store=store, texts=MemoryTextStore())
         assert log.verify().ok
 
-    def test_in_memory_sqlite_keeps_texts_in_memory(self):
-        """An in-memory SQLite store is as short-lived as its texts."""
-        log = acme_log(store=SQLiteStore(":memory:"))
-        assert isinstance(log.texts, MemoryTextStore)
+    def test_in_memory_sqlite_keeps_texts_in_its_database(self):
+        """An in-memory SQLite store keeps the texts beside its events, as short-lived."""
+        store = SQLiteStore(":memory:")
+        log = acme_log(store=store)
+        record = proposed(log)
+        assert isinstance(log.texts, SQLiteTextStore)
+        key = log.get(record).texts[0].key
+        assert list(SQLiteTextStore.beside(store).get([key])) == [key]
 
     def test_one_store_holds_handoffs_and_decisions(self):
         """The log reads and writes only its category."""
@@ -788,6 +802,13 @@ class TestStores:
                 if self.fail:
                     raise StoreError.for_store("x.db", "the disk is full")
                 return super().append(
+                    stream, events, expected_version=expected_version, category=category
+                )
+
+            def append_returning(self, stream, events, *, expected_version, category="handoff"):
+                if self.fail:
+                    raise StoreError.for_store("x.db", "the disk is full")
+                return super().append_returning(
                     stream, events, expected_version=expected_version, category=category
                 )
 
@@ -1497,6 +1518,75 @@ class TestValues:
             with pytest.raises(StoreError, match="cannot"):
                 call()
 
+    def test_texts_beside_a_store_share_its_transactions(self, tmp_path: Path):
+        """Put inside the store's transaction, texts commit or roll back with its events."""
+        store = SQLiteStore(tmp_path / "log.db")
+        texts = SQLiteTextStore.beside(store)
+        assert (texts.path, texts.read_only) == (store.path, False)
+
+        def failing_move() -> None:
+            with store.transaction():
+                texts.put({"e1/summary": b"kept only with its event", "e1/other": b"x"})
+                store.append("r", [NewEvent("e1", "proposed", "ana", T0)], expected_version=0)
+                raise RuntimeError("the move failed")
+
+        with pytest.raises(RuntimeError):
+            failing_move()
+        assert (texts.get(["e1/summary"]), store.read_all()) == ({}, [])
+        with store.transaction():
+            texts.put({"e1/summary": b"kept"})
+            store.append("r", [NewEvent("e1", "proposed", "ana", T0)], expected_version=0)
+        other = SQLiteTextStore(tmp_path / "log.db")
+        assert other.get(["e1/summary"]) == {"e1/summary": b"kept"}
+        with store.transaction():
+            assert texts.delete(["e1/summary"]) == 1
+        texts.purge()
+        assert other.get(["e1/summary"]) == {}
+        texts.close()  # leaves the store open: it is the store's connection
+        assert store.version("r") == 1
+
+    def test_texts_beside_a_read_only_or_closed_store(self, tmp_path: Path):
+        """They read, and refuse to write; a closed store is a StoreError; so is another type."""
+        path = tmp_path / "log.db"
+        log = acme_log(store=SQLiteStore(path))
+        key = log.get(proposed(log)).texts[0].key
+        with SQLiteStore(path, read_only=True) as store:
+            texts = SQLiteTextStore.beside(store)
+            assert texts.read_only
+            assert list(texts.get([key])) == [key]
+            with pytest.raises(StoreError, match="read-only"):
+                texts.put({"k": b"v"})
+        with pytest.raises(StoreError, match="closed"):
+            SQLiteTextStore.beside(store)
+        with pytest.raises(SpecError, match="must be a SQLiteStore"):
+            SQLiteTextStore.beside(MemoryStore())  # type: ignore[arg-type]
+
+    def test_a_refused_move_on_sqlite_leaves_no_text_behind(self, tmp_path: Path):
+        """Texts and event share one transaction: a lost race stores neither."""
+        path = tmp_path / "log.db"
+        first = acme_log(store=SQLiteStore(path))
+        second = acme_log(store=SQLiteStore(path))
+        record = proposed(first)
+        second.replay()
+        second.consult(record, "vp-sales", T0, opinion="Second was first")
+        before = sqlite3.connect(path).execute("SELECT count(*) FROM decision_texts").fetchone()
+        store = first.store
+        assert isinstance(store, SQLiteStore)
+        refused = []
+        append = store.append_returning
+
+        def lose_once(*args: Any, **kwargs: Any) -> object:
+            store.append_returning = append  # type: ignore[method-assign]
+            refused.append(kwargs["expected_version"])
+            raise ConcurrencyError(record, kwargs["expected_version"], 2)
+
+        store.append_returning = lose_once  # type: ignore[method-assign]
+        first.consult(record, "cio", T0, opinion="After catching up")
+        assert refused == [1]
+        after = sqlite3.connect(path).execute("SELECT count(*) FROM decision_texts").fetchone()
+        assert after[0] == before[0] + 1  # the refused attempt's opinion is not there
+        assert first.verify().ok
+
     def test_consultation_defaults(self):
         """A consultation without a sign-off or an opinion."""
         consultation = Consultation("cfo", T0)
@@ -1853,9 +1943,8 @@ class TestEdges:
 
     def test_a_log_that_keeps_losing_the_race_gives_up(self):
         """After a few tries against other writers, the ConcurrencyError is the caller's."""
-        from alignkit.store import ConcurrencyError
 
-        class Busy(MemoryStore):
+        class Busy(PlainStore):
             busy = False
 
             def append(self, stream, events, *, expected_version, category="handoff"):
@@ -1866,7 +1955,7 @@ class TestEdges:
                 )
 
         store = Busy()
-        log = acme_log(store=store)
+        log = acme_log(store=store, texts=MemoryTextStore())
         record = proposed(log)
         store.busy = True
         with pytest.raises(ConcurrencyError):
@@ -1875,7 +1964,7 @@ class TestEdges:
     def test_a_failed_import_leaves_no_text_behind(self):
         """An import the store refuses takes its texts back."""
 
-        class Failing(MemoryStore):
+        class Failing(PlainStore):
             def append(self, stream, events, *, expected_version, category="handoff"):
                 raise StoreError.for_store("x.db", "the disk is full")
 

@@ -1265,14 +1265,16 @@ def test_evaluate_many_is_evaluate_on_each(specs, custom):
 
 def lose_the_next_race(desk: HandoffDesk, other_move: Callable[[], object]) -> None:
     """Land ``other_move`` just before ``desk``'s next append, as a faster replica would."""
-    append = desk.store.append
+    # The desk appends with append_returning where the store has it.
+    name = "append_returning" if hasattr(desk.store, "append_returning") else "append"
+    append = getattr(desk.store, name)
 
-    def append_after_the_other(*args: Any, **kwargs: Any) -> int:
-        desk.store.append = append  # type: ignore[method-assign]
+    def append_after_the_other(*args: Any, **kwargs: Any) -> object:
+        setattr(desk.store, name, append)
         other_move()
         return append(*args, **kwargs)
 
-    desk.store.append = append_after_the_other  # type: ignore[method-assign]
+    setattr(desk.store, name, append_after_the_other)
 
 
 class TestSharedStore:
@@ -1320,20 +1322,20 @@ class TestSharedStore:
     def test_crm_events_give_up_after_three_lost_races(self, tmp_path: Path):
         """A desk that loses every race retries a webhook three times, then says so."""
         first, second = self.pair(tmp_path)
-        append = second.store.append
+        append = second.store.append_returning
         owners = iter(["ae-2", "ae-1", "ae-2", "ae-1"])
         attempts = []
 
-        def append_after_the_other(*args: Any, **kwargs: Any) -> int:
+        def append_after_the_other(*args: Any, **kwargs: Any) -> object:
             attempts.append(kwargs["expected_version"])
             first.reassign("D-1", next(owners), "vp-sales", T0 + HOUR)
             return append(*args, **kwargs)
 
-        second.store.append = append_after_the_other  # type: ignore[method-assign]
+        second.store.append_returning = append_after_the_other  # type: ignore[method-assign]
         with pytest.raises(ConcurrencyError):
             second.receive(DealEvent("e2", "D-1", "Closed-Lost", T0 + 2 * HOUR))
         assert attempts == [1, 2, 3]  # each after catching up with the store
-        second.store.append = append  # type: ignore[method-assign]
+        second.store.append_returning = append  # type: ignore[method-assign]
         assert second.receive(DealEvent("e2", "D-1", "Closed-Lost", T0 + 2 * HOUR)) is not None
         assert second.get("D-1").state is HandoffState.WITHDRAWN
 

@@ -1409,3 +1409,173 @@ class TestVerify:
         edit(path, "UPDATE events SET position = 100 WHERE position = 1")
         with pytest.raises(StoreError, match="event 4 of stream 'a' is out of order"):
             SQLiteStore(path).read("a")
+
+
+def returned(store: MemoryStore | SQLiteStore, stream: str, events: list[NewEvent], expected: int):
+    try:
+        return store.append_returning(stream, events, expected_version=expected)
+    except ConcurrencyError as error:
+        return ("refused", error.stream, error.expected, error.actual)
+
+
+class TestAppendReturning:
+    def test_gives_what_a_read_gives(self, any_store: MemoryStore | SQLiteStore):
+        """The events come back with their versions and positions, as a read returns them."""
+        any_store.append("other", [event("0")], expected_version=0)
+        stored = any_store.append_returning("a", [event("1", n=1)], expected_version=0)
+        assert stored == any_store.read("a")
+        assert stored[0].position == 2
+        assert stored[0].data == {"n": 1}
+
+    def test_the_data_is_a_copy(self, any_store: MemoryStore | SQLiteStore):
+        """Changing what came back changes neither the event given nor the store."""
+        given = event("1", tags=["x"])
+        stored = any_store.append_returning("a", [given], expected_version=0)
+        stored[0].data["tags"].append("y")
+        assert given.data == {"tags": ["x"]}
+        assert any_store.read("a")[0].data == {"tags": ["x"]}
+
+    @settings(max_examples=60, deadline=None)
+    @given(appends)
+    def test_same_as_append_then_read(self, ops):
+        """Any mix of appends: SQLite and memory return alike, and it is what a read says."""
+        memory, sqlite = MemoryStore(), SQLiteStore(":memory:")
+        for stream, ids, offset in ops:
+            events = [event(f"e{n}") for n in ids]
+            expected = max(0, memory.version(stream) + offset)
+            result = returned(memory, stream, events, expected)
+            assert returned(sqlite, stream, events, expected) == result
+            if isinstance(result, list):
+                wanted = {e.event_id for e in events}
+                after = memory.read(stream, after=expected)
+                assert result == [e for e in after if e.event_id in wanted]
+        assert sqlite.read_all() == memory.read_all()
+
+    def test_a_stale_writer_is_refused(self, any_store: MemoryStore | SQLiteStore):
+        """As append: nothing is written, and the error says where the stream is."""
+        any_store.append("a", [event("1")], expected_version=0)
+        with pytest.raises(ConcurrencyError, match="at version 1, not 0"):
+            any_store.append_returning("a", [event("2")], expected_version=0)
+        assert any_store.version("a") == 1
+
+    def test_bad_arguments_are_spec_errors(self, any_store: MemoryStore | SQLiteStore):
+        """Checked as append checks them."""
+        with pytest.raises(SpecError, match="expected_version"):
+            any_store.append_returning("a", [event("1")], expected_version=-1)
+
+    def test_read_only_refuses(self, tmp_path: Path):
+        """A read-only store writes nothing."""
+        SQLiteStore(tmp_path / "events.db").close()
+        with (
+            SQLiteStore(tmp_path / "events.db", read_only=True) as store,
+            pytest.raises(StoreError, match="read-only"),
+        ):
+            store.append_returning("a", [event("1")], expected_version=0)
+
+
+class TestTransaction:
+    def test_commits_every_append_together(self, tmp_path: Path):
+        """Another connection sees none of the block's appends until it ends, then all."""
+        store, other = SQLiteStore(tmp_path / "events.db"), SQLiteStore(tmp_path / "events.db")
+        with store.transaction():
+            store.append("a", [event("1")], expected_version=0)
+            store.append("b", [event("2"), event("3")], expected_version=0)
+            assert other.read_all() == []
+        assert [e.event_id for e in other.read_all()] == ["1", "2", "3"]
+
+    def test_rolls_back_every_append_on_error(self, tmp_path: Path):
+        """An exception in the block leaves the store as it was, and is the caller's."""
+        store = SQLiteStore(tmp_path / "events.db")
+
+        def block() -> None:
+            with store.transaction():
+                store.append("a", [event("1")], expected_version=0)
+                store.append("a", [event("2")], expected_version=0)  # stale: a mistake
+
+        with pytest.raises(ConcurrencyError):
+            block()
+        assert store.read_all() == []
+        assert store.append("a", [event("1")], expected_version=0) == 1  # usable again
+
+    def test_a_retry_inside_is_skipped(self, tmp_path: Path):
+        """Ids stored already are skipped inside a block as outside it."""
+        store = SQLiteStore(tmp_path / "events.db")
+        store.append("a", [event("1")], expected_version=0)
+        with store.transaction():
+            assert store.append("a", [event("1"), event("2")], expected_version=1) == 2
+            again = store.append_returning("a", [event("1")], expected_version=0)
+            assert [(e.event_id, e.version) for e in again] == [("1", 1)]  # held already
+        assert [e.event_id for e in store.read("a")] == ["1", "2"]
+
+    def test_a_block_inside_another_joins_it(self, tmp_path: Path):
+        """Only the outermost block commits or rolls back."""
+        store = SQLiteStore(tmp_path / "events.db")
+
+        def block() -> None:
+            with store.transaction():
+                with store.transaction():
+                    store.append("a", [event("1")], expected_version=0)
+                assert store.version("a") == 1
+                raise RuntimeError("give up")
+
+        with pytest.raises(RuntimeError):
+            block()
+        assert store.version("a") == 0
+
+    def test_a_caught_error_inside_keeps_the_block(self, tmp_path: Path):
+        """A refused append inside the block rolls back nothing the block did before."""
+        store = SQLiteStore(tmp_path / "events.db")
+        with store.transaction():
+            store.append("a", [event("1")], expected_version=0)
+            with pytest.raises(ConcurrencyError):
+                store.append("a", [event("2"), event("3")], expected_version=0)
+            store.append("b", [event("4")], expected_version=0)
+        assert [e.event_id for e in store.read_all()] == ["1", "4"]
+
+    def test_read_only_and_closed_stores_say_so(self, tmp_path: Path):
+        """A StoreError, not an SQLite error."""
+        SQLiteStore(tmp_path / "events.db").close()
+        with (
+            SQLiteStore(tmp_path / "events.db", read_only=True) as store,
+            pytest.raises(StoreError, match="read-only"),
+            store.transaction(),
+        ):
+            pass
+        store = SQLiteStore(tmp_path / "events.db")
+        store.close()
+        with pytest.raises(StoreError, match="the store is closed"), store.transaction():
+            pass
+
+    def test_a_failed_commit_is_a_store_error(self, tmp_path: Path):
+        """A commit SQLite refuses rolls the block back and says why."""
+        store = SQLiteStore(tmp_path / "events.db")
+
+        def block() -> None:
+            with store.transaction():
+                store.append("a", [event("1")], expected_version=0)
+                store._db.close()  # the connection lost under the block
+
+        with pytest.raises(StoreError, match="cannot commit"):
+            block()
+        assert SQLiteStore(tmp_path / "events.db").read_all() == []
+
+    def test_other_threads_wait_for_the_block(self, tmp_path: Path):
+        """A thread appending during another thread's block lands after it, not inside it."""
+        import threading
+
+        store = SQLiteStore(tmp_path / "events.db")
+        started, done = threading.Event(), []
+
+        def other() -> None:
+            started.set()
+            done.append(store.append("b", [event("9")], expected_version=0))
+
+        with store.transaction():
+            store.append("a", [event("1")], expected_version=0)
+            thread = threading.Thread(target=other)
+            thread.start()
+            started.wait()
+            time.sleep(0.05)
+            assert done == []  # waiting for the lock
+        thread.join()
+        assert [e.event_id for e in store.read_all()] == ["1", "9"]

@@ -49,7 +49,7 @@ ValueError: 'erased' is not an event kind of category 'tally'
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Generic, Protocol, TypeAlias, TypeVar
 
@@ -101,6 +101,8 @@ class FoldedStreams(Generic[S]):
         self._states: dict[str, S] = {}
         self._stateless: dict[str, tuple[StoredEvent, ...]] = {}  # events, but no state
         self._born: dict[str, int] = {}  # the position of the event that gave a state
+        # A store that returns what it appended saves the read after each append.
+        self._returning = callable(getattr(store, "append_returning", None))
 
     # -- reading ----------------------------------------------------------------------
 
@@ -141,9 +143,13 @@ class FoldedStreams(Generic[S]):
 
         A stream of another category is none of this lifecycle's: it has no state here.
         """
+        return self._fold_in(stream, self.store.read(stream, after=len(self.history(stream))))
+
+    def _fold_in(self, stream: str, events: Iterable[StoredEvent]) -> S | None:
+        """Fold ``events``, the next ones of ``stream``; its state after."""
         current = self._states.get(stream)
         history = self.history(stream)
-        for event in self.store.read(stream, after=len(history)):
+        for event in events:
             if event.category != self.category:
                 return None
             before = current
@@ -197,15 +203,27 @@ class FoldedStreams(Generic[S]):
             raise ValueError(msg)
         version = len(self.history(stream))
         try:
-            after = self.store.append(
-                stream, [event], expected_version=version, category=self.category
-            )
+            if self._returning:
+                stored = self.store.append_returning(  # type: ignore[attr-defined]
+                    stream, [event], expected_version=version, category=self.category
+                )
+            else:
+                after = self.store.append(
+                    stream, [event], expected_version=version, category=self.category
+                )
         except ConcurrencyError:
             self.catch_up(stream)
             raise
-        if after != version:  # else the store held it already
-            self.catch_up(stream)
-        return after
+        if not self._returning:
+            if after != version:  # else the store held it already
+                self.catch_up(stream)
+            return after
+        if len(stored) == 1 and stored[0].version == version + 1:
+            self._fold_in(stream, stored)  # what the store gave back: no read
+            return version + 1
+        # Held already (a retry), maybe with other writers' events after it: read.
+        self.catch_up(stream)
+        return len(self.history(stream))
 
 
 def retry_on_conflict(action: Callable[[], T], *, attempts: int) -> T:

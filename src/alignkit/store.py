@@ -51,6 +51,7 @@ Added in 0.1.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import operator
@@ -466,6 +467,25 @@ class MemoryStore:
         with self._lock:
             return self._append([batch])[0]
 
+    def append_returning(
+        self,
+        stream: str,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int,
+        category: str = "handoff",
+    ) -> list[StoredEvent]:
+        """Append, and return the events as stored, as :meth:`SQLiteStore.append_returning`.
+
+        Added in 0.2.
+        """
+        batch = _batch(stream, events, expected_version, category)
+        with self._lock:
+            self._append([batch])
+            ids = {event[0] for event in batch.events}
+            rows = self._streams.get(batch.stream, ())[batch.expected :]
+            return [_row(r) for r in rows if r[0] in ids]
+
     def append_many(self, batches: Sequence[_AppendBatch]) -> list[int]:
         """Append to several streams at once, all or nothing, as :meth:`SQLiteStore.append_many`.
 
@@ -685,7 +705,8 @@ class SQLiteStore:
         self._failures: tuple[type[Exception], ...] = (sqlite3.Error, UnicodeDecodeError)
         self._path = os.fspath(path)
         self._read_only = bool(read_only)
-        self._lock = threading.Lock()
+        # Reentrant: appends made inside transaction() take the lock it holds.
+        self._lock = threading.RLock()
         self._checksums = True
         kind: _Kind = "current"
         if not self._read_only:
@@ -945,32 +966,144 @@ class SQLiteStore:
         batch = _batch(stream, events, expected_version, category)
         if self._read_only:
             self._refuse_write()
-        stream, prepared, expected_version, category, _ = batch
-        if len(prepared) == 1:
-            # The common case (one new event on a stream at the expected version, of
-            # the stream's category) is one conditional INSERT, which is its own
-            # transaction. Anything else (a retry, a stale writer, another category)
-            # is sorted out by the checked path below.
-            row = (
-                *next(
-                    _rows(stream, expected_version, prepared, category, checksums=self._checksums)
-                ),
-                stream,
-                expected_version,
-                stream,
-                expected_version,
-                category,
-            )
-            with self._lock:
-                try:
-                    inserted = self._db.execute(_INSERT_AT_VERSION, row).rowcount
-                except self._sqlite3.IntegrityError:
-                    inserted = 0
-                except self._failures as error:
-                    raise self._failure(error, "append") from None
-            if inserted == 1:
-                return expected_version + 1
+        if len(batch.events) == 1 and self._insert_one(batch) is not None:
+            return batch.expected + 1
         return self._append_many([batch])[0]
+
+    def append_returning(
+        self,
+        stream: str,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int,
+        category: str = "handoff",
+    ) -> list[StoredEvent]:
+        """Append as :meth:`append` does; return the events as the store holds them.
+
+        For a writer that folds its own events: it gets them with their positions,
+        as a read would return them, without reading them back.
+
+        Returns:
+            Those of ``events`` that the stream holds after ``expected_version``, in
+            order: all of them when they were appended, as :meth:`read` returns
+            them. An event the store held already (a retry) is there only if it is
+            stored after ``expected_version``.
+
+        Raises:
+            ConcurrencyError: As for :meth:`append`.
+            SpecError: As for :meth:`append`.
+            StoreError: As for :meth:`append`.
+
+        Added in 0.2.
+        """
+        batch = _batch(stream, events, expected_version, category)
+        if self._read_only:
+            self._refuse_write()
+        if len(batch.events) == 1:
+            stored = self._insert_one(batch)
+            if stored is not None:
+                return [stored]
+        with self._lock:  # no other thread appends between the append and the read
+            self._append_many([batch])
+            ids = {event[0] for event in batch.events}
+            return [e for e in self.read(batch.stream, after=batch.expected) if e.event_id in ids]
+
+    def _insert_one(self, batch: _Batch) -> StoredEvent | None:
+        """Append the batch's one event in one conditional INSERT: the event stored.
+
+        The common case (one new event on a stream at the expected version, of the
+        stream's category) is its own transaction, or part of the one open
+        (:meth:`transaction`). ``None`` when nothing was inserted: a retry, a stale
+        writer or another category, which the checked path sorts out.
+        """
+        stream, prepared, expected_version, category, _ = batch
+        row = next(_rows(stream, expected_version, prepared, category, checksums=self._checksums))
+        with self._lock:
+            try:
+                cursor = self._db.execute(
+                    _INSERT_AT_VERSION,
+                    (*row, stream, expected_version, stream, expected_version, category),
+                )
+            except self._sqlite3.IntegrityError:
+                return None
+            except self._failures as error:
+                raise self._failure(error, "append") from None
+            position = cursor.lastrowid
+            if cursor.rowcount != 1 or position is None:
+                return None
+        event_id, _, version, kind, actor, at, data, _, _ = row
+        return StoredEvent(
+            event_id,
+            stream,
+            version,
+            position,
+            kind,
+            actor,
+            _from_iso(at),
+            _from_json(data),
+            category=category,
+        )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make the writes inside the ``with`` block one transaction: all, or none.
+
+        Appends to this store and writes of texts kept beside it
+        (:meth:`alignkit.decision_log.SQLiteTextStore.beside`) made in the block
+        commit together when it ends, and are rolled back if it raises. A block
+        inside another joins it. Other threads using the store wait for the block
+        to end; keep it short.
+
+        Raises:
+            StoreError: The store is read-only, or SQLite cannot begin or commit.
+
+        >>> import datetime as dt
+        >>> at = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+        >>> store = SQLiteStore(":memory:")
+        >>> with store.transaction():
+        ...     _ = store.append("deal-1", [NewEvent("e1", "opened", "crm", at)],
+        ...                      expected_version=0)
+        ...     store.append("deal-1", [NewEvent("e2", "submitted", "ae", at)],
+        ...                  expected_version=0)
+        Traceback (most recent call last):
+        ...
+        alignkit.store.ConcurrencyError: Stream 'deal-1' is at version 1, not 0: another writer appended first; read the stream again and retry
+        >>> store.version("deal-1")
+        0
+
+        Added in 0.2.
+        """  # noqa: E501 - a doctest's output line
+        if self._read_only:
+            self._refuse_write()
+        with self._lock:
+            db = self._db
+            try:
+                nested = self._in_transaction()  # then the outer block ends it
+                if not nested:
+                    db.execute("BEGIN IMMEDIATE")
+            except self._failures as error:
+                raise self._failure(error, "begin a transaction") from None
+            if nested:
+                yield
+                return
+            try:
+                yield
+            except BaseException:
+                _rollback(db)
+                raise
+            try:
+                db.execute("COMMIT")
+            except self._failures as error:
+                _rollback(db)
+                raise self._failure(error, "commit") from None
+
+    def _in_transaction(self) -> bool:
+        """Whether this thread is in :meth:`transaction` (the caller holds the lock)."""
+        return self._db.in_transaction
+
+    def _shared(self) -> tuple[sqlite3.Connection, threading.RLock]:
+        """The connection and its lock, for texts kept beside the events (and no one else)."""
+        return self._db, self._lock
 
     def append_many(self, batches: Sequence[_AppendBatch]) -> list[int]:
         """Append to several streams in one transaction (for backfills): all or nothing.
@@ -998,6 +1131,11 @@ class SQLiteStore:
     def _append_many(self, batches: Sequence[_Batch]) -> list[int]:
         with self._lock:
             db = self._db
+            try:
+                if self._in_transaction():  # in transaction(), which ends it either way
+                    return self._append_checked(batches)
+            except self._failures as error:
+                raise self._failure(error, "append") from None
             try:
                 db.execute("BEGIN IMMEDIATE")
                 versions = self._append_locked(batches)

@@ -9,6 +9,7 @@ kept apart from the events so that it can be erased (:mod:`._texts`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import threading
@@ -192,6 +193,7 @@ class DecisionLog:
         self.org = org
         self.store: Store = store if store is not None else MemoryStore()
         self.texts: TextStore = texts if texts is not None else _default_texts(self.store)
+        self._joint = _joint_transaction(self.store, self.texts)
         self.require_consultation = require_consultation
         self._parties = Parties(org, teams)
         self._mentions = Mentions(org)
@@ -752,6 +754,13 @@ class DecisionLog:
         version = 1 if record is None else record.version + 1
         prev = "" if record is None else record.head
         event, entries, texts = self._seal(record_id, version, prev, step, at)
+        if entries and self._joint is not None:
+            # Texts and event in one transaction: both are stored, or neither.
+            with self._joint():
+                self.texts.put(entries)
+                self._streams.append(record_id, event)
+            self._remember(texts)
+            return
         if entries:
             self.texts.put(entries)
         try:
@@ -1157,13 +1166,20 @@ def _supersede_problem(old: DecisionRecord, new: DecisionRecord) -> str | None:
     return None
 
 
+def _joint_transaction(
+    store: Store, texts: TextStore
+) -> Callable[[], contextlib.AbstractContextManager[None]] | None:
+    """The transaction that holds both texts and events, where there is one."""
+    if isinstance(texts, SQLiteTextStore) and texts._beside is store:  # noqa: SLF001
+        return store.transaction
+    return None
+
+
 def _default_texts(store: Store) -> TextStore:
     if isinstance(store, MemoryStore):
         return MemoryTextStore()
     if isinstance(store, SQLiteStore):
-        if store.path == ":memory:":
-            return MemoryTextStore()
-        return SQLiteTextStore(store.path, read_only=store.read_only)
+        return SQLiteTextStore.beside(store)
     raise SpecError.single(
         f"A {type(store).__name__} keeps no texts: pass `texts=`, a TextStore beside it",
         Location(path=("texts",)),

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from alignkit.org import Org
+    from alignkit.store import SQLiteStore
 
 __all__ = [
     "MemoryTextStore",
@@ -225,8 +226,9 @@ class SQLiteTextStore:
 
         self._path = os.fspath(path)
         self._sqlite3 = sqlite3
-        self._lock = threading.Lock()
+        self._lock: threading.Lock | threading.RLock = threading.Lock()
         self._read_only = bool(read_only)
+        self._beside: SQLiteStore | None = None
         if self._path != ":memory:":
             # The file must be an event store: SQLiteStore creates one, checks an
             # existing one and refuses another program's database.
@@ -246,21 +248,81 @@ class SQLiteTextStore:
         except sqlite3.Error as error:  # pragma: no cover - SQLiteStore opened it just now
             raise self._failure(error, "open") from None
         try:
-            db = self._db
-            db.execute("PRAGMA busy_timeout=5000")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            if not self._read_only:
+                self._db.execute(f"PRAGMA synchronous={synchronous}")
+            self._set_up()
+        except BaseException:
+            self._db.close()
+            raise
+
+    @classmethod
+    def beside(cls, store: SQLiteStore) -> SQLiteTextStore:
+        """Texts in the file of ``store``, written and read over its connection.
+
+        Texts put inside ``store.transaction()`` commit with the events appended
+        there, or not at all: one transaction instead of two, and nothing to take
+        back when the append fails. This is where a :class:`DecisionLog` on a
+        :class:`~alignkit.store.SQLiteStore` keeps its texts when given none.
+        Closing the texts leaves the store open; close the store when done.
+
+        Raises:
+            StoreError: As for the constructor; or the store is closed.
+
+        >>> import datetime as dt
+        >>> from alignkit.store import NewEvent, SQLiteStore
+        >>> store = SQLiteStore(":memory:")
+        >>> texts = SQLiteTextStore.beside(store)
+        >>> at = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+        >>> with store.transaction():
+        ...     texts.put({"e1/summary": b"salt-and-text"})
+        ...     store.append("r-1", [NewEvent("e1", "proposed", "ana", at)],
+        ...                  expected_version=0, category="decision")
+        1
+        >>> texts.get(["e1/summary"])
+        {'e1/summary': b'salt-and-text'}
+
+        Added in 0.2.
+        """
+        from alignkit.store import SQLiteStore
+
+        if not isinstance(store, SQLiteStore):
+            raise SpecError.single(
+                f"`store` must be a SQLiteStore, got {type(store).__name__}",
+                Location(path=("store",)),
+            )
+        texts = cls.__new__(cls)
+        texts._share(store)  # noqa: SLF001 - the constructor's other half
+        return texts
+
+    def _share(self, store: SQLiteStore) -> None:
+        import sqlite3
+
+        self._path = store.path
+        self._sqlite3 = sqlite3
+        self._read_only = store.read_only
+        self._beside = store
+        self._db, self._lock = store._shared()  # noqa: SLF001 - the store's own partner
+        with self._lock:
+            try:
+                self._set_up()
+            except sqlite3.ProgrammingError as error:  # a closed store
+                raise self._failure(error, "open") from None
+
+    def _set_up(self) -> None:
+        """Create the table and have deletes overwrite (or, read-only, look for the table)."""
+        db = self._db
+        try:
             if self._read_only:
                 found = db.execute(_HAS_TABLE, (_TABLE,)).fetchone()
                 self._empty = found is None  # no text was ever written
                 return
             self._empty = False
             secure = db.execute("PRAGMA secure_delete=ON").fetchone()[0] == 1
-            db.execute(f"PRAGMA synchronous={synchronous}")
             db.execute(_SCHEMA)
-        except sqlite3.Error as error:  # pragma: no cover - SQLiteStore opened it just now
-            self._db.close()
+        except self._sqlite3.Error as error:  # pragma: no cover - the store opened it just now
             raise self._failure(error, "open") from None
         if not secure:  # pragma: no cover - SQLite built without it
-            self._db.close()
             raise StoreError.for_store(
                 self._path, "this SQLite cannot overwrite deleted content (secure_delete)"
             )
@@ -283,7 +345,12 @@ class SQLiteTextStore:
         return self._path
 
     def close(self) -> None:
-        """Close the connection; the store cannot be used afterwards."""
+        """Close the connection; the store cannot be used afterwards.
+
+        Texts opened :meth:`beside` a store leave its connection open: the store's.
+        """
+        if self._beside is not None:
+            return
         with self._lock:
             self._db.close()
 
@@ -306,15 +373,18 @@ class SQLiteTextStore:
         sql = f"INSERT OR REPLACE INTO {_TABLE} (key, value) VALUES (?, ?)"  # noqa: S608
         with self._lock:
             db = self._db
+            joined = False  # in the store's transaction(), which ends it either way
             try:
-                if len(rows) == 1:
-                    db.execute(sql, rows[0])
+                joined = db.in_transaction
+                if len(rows) == 1 or joined:
+                    db.executemany(sql, rows)
                     return
                 db.execute("BEGIN IMMEDIATE")
                 db.executemany(sql, rows)
                 db.execute("COMMIT")
             except self._sqlite3.Error as error:
-                _rollback(db, self._sqlite3.Error)
+                if not joined:
+                    _rollback(db, self._sqlite3.Error)
                 raise self._failure(error, "write") from None
 
     def _chunks(self, keys: list[str]) -> Iterator[tuple[str, list[str]]]:
@@ -340,6 +410,10 @@ class SQLiteTextStore:
     def delete(self, keys: Iterable[str]) -> int:
         """See :meth:`TextStore.delete`: deleted, overwritten, and out of the WAL.
 
+        Inside the transaction of the store the texts are :meth:`beside`, the texts
+        are deleted with it, and the WAL can be emptied only once it has committed:
+        call :meth:`purge` then.
+
         Raises:
             StoreError: SQLite failed; or the texts are deleted but another
                 connection kept the write-ahead log busy, so old copies may remain
@@ -351,16 +425,22 @@ class SQLiteTextStore:
         deleted = 0
         with self._lock:
             db = self._db
+            joined = False  # in the store's transaction(): purge() once it is committed
             try:
-                db.execute("BEGIN IMMEDIATE")
+                joined = db.in_transaction
+                if not joined:
+                    db.execute("BEGIN IMMEDIATE")
                 for marks, chunk in self._chunks(wanted):
                     sql = f"DELETE FROM {_TABLE} WHERE key IN ({marks})"  # noqa: S608
                     deleted += db.execute(sql, chunk).rowcount
-                db.execute("COMMIT")
+                if not joined:
+                    db.execute("COMMIT")
             except self._sqlite3.Error as error:
-                _rollback(db, self._sqlite3.Error)
+                if not joined:
+                    _rollback(db, self._sqlite3.Error)
                 raise self._failure(error, "delete") from None
-        self.purge()
+        if not joined:
+            self.purge()
         return deleted
 
     def purge(self) -> None:
