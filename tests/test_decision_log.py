@@ -947,6 +947,38 @@ class TestTamperEvidence:
             second.position,
         )
 
+    @settings(max_examples=200, deadline=None)
+    @given(
+        names=st.lists(st.text(), min_size=4, max_size=4),
+        version=st.integers(1, 2**40),
+        offset=st.integers(-14 * 60, 14 * 60),
+        body=st.dictionaries(
+            st.text(), st.none() | st.booleans() | st.integers() | st.text() | st.lists(st.text())
+        ),
+    )
+    def test_the_hash_is_of_the_documented_canonical_json(self, names, version, offset, body):
+        """SHA-256 of the sorted, compact, UTF-8 JSON envelope, with the time in UTC."""
+        import hashlib
+        import json
+
+        from alignkit.decision_log._chain import event_hash
+
+        record, event_id, kind, actor = names
+        at = T0.astimezone(dt.timezone(dt.timedelta(minutes=offset)))
+        envelope = {
+            "record": record,
+            "version": version,
+            "id": event_id,
+            "kind": kind,
+            "actor": actor,
+            "at": T0.isoformat(),
+            "category": "decision",
+            "data": body,
+        }
+        canonical = json.dumps(envelope, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        expected = hashlib.sha256(canonical.encode()).hexdigest()
+        assert event_hash(record, version, event_id, kind, actor, at, body) == expected
+
     def test_an_event_rewritten_and_rehashed_breaks_the_next_link(self, tmp_path: Path):
         """A forger who recomputes the hash of one event is caught at the event after it."""
         path = tmp_path / "log.db"

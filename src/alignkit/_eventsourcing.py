@@ -53,6 +53,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Generic, Protocol, TypeAlias, TypeVar
 
+from alignkit._gc import collector_paused
 from alignkit.errors import TransitionError
 from alignkit.store import ConcurrencyError, NewEvent, Store, StoredEvent
 
@@ -108,6 +109,10 @@ class FoldedStreams(Generic[S]):
 
     def replay(self) -> None:
         """Fold every stream of the category from the store, afresh."""
+        with collector_paused():
+            self._replay()
+
+    def _replay(self) -> None:
         states: dict[str, S | None] = {}
         history: dict[str, list[StoredEvent]] = {}
         born: dict[str, int] = {}

@@ -30,9 +30,7 @@ Added in 0.1.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import io
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -45,6 +43,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 from alignkit._csvio import read_people_rows
 from alignkit._file_rules import EXPIRED_IGNORE, IGNORE_UNKNOWN_CODE, UNUSED_IGNORE
 from alignkit._files import read_regular_file, resolve_named_file
+from alignkit._gc import collector_paused
 from alignkit._source import ChainSourceMap, SourceMap, TextSourceMap, resolve_location
 from alignkit._spec import SpecModel, TupleOf, declared_twice, spec_error
 from alignkit._time import require_aware
@@ -296,7 +295,7 @@ class AlignmentFile(SpecModel):
         """
         today = _day(at)
         found: list[Diagnostic] = []
-        with _collector_paused():
+        with collector_paused():
             for each in areas():
                 found.extend(each.check(self, self.options(each.key)))
             found = list(_apply_ignores(found, self.ignore, today))
@@ -500,27 +499,8 @@ def loads(
     return _parse(text, file=file, options=options)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a file is read, validated or checked.
-
-    A large file is millions of small objects and no reference cycles, which the
-    collector would walk again at each of its passes (a quarter of a large file's
-    check). Reference counting frees everything as usual meanwhile; the collector
-    resumes when the work ends, and stays off if it was off.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _parse(text: str, *, file: str, options: _Options) -> AlignmentFile:
-    with _collector_paused():
+    with collector_paused():
         return _parse_unpaused(text, file=file, options=options)
 
 
@@ -562,7 +542,7 @@ def from_data(
         SpecError: Every problem, placed at ``file:line:column`` when ``source`` is given.
     """
     options = _Options(base_dir=base_dir, allow_outside=tuple(allow_outside))
-    with _collector_paused():
+    with collector_paused():
         return _build(data, source=source, file=file, options=options)
 
 
@@ -858,7 +838,7 @@ def check(
     Added in 0.1.
     """
     options = _Options(max_bytes=max_bytes, allow_outside=tuple(allow_outside), lenient=True)
-    with _collector_paused():  # once for both: no collection in between either
+    with collector_paused():  # once for both: no collection in between either
         return _read(path, options).check(at=at)
 
 

@@ -74,6 +74,7 @@ from typing import (
 
 import attrs
 
+from alignkit._gc import collector_paused
 from alignkit._time import require_aware
 from alignkit.diagnostics import Location
 from alignkit.errors import AlignkitError, SpecError, StoreError
@@ -551,7 +552,8 @@ class MemoryStore:
             else:
                 found = (row for row in self._all[after:] if row[_CATEGORY] == category)
                 rows = list(itertools.islice(found, limit))
-        return [_row(r) for r in rows]
+        with collector_paused():
+            return [_row(r) for r in rows]
 
     def version(self, stream: str) -> int:
         """See :meth:`Store.version`."""
@@ -1275,11 +1277,12 @@ class SQLiteStore:
         """
         after, limit = _count(after, ("after",)), _limit(limit)
         most = -1 if limit is None else limit
-        if category is None:
-            rows = self._fetch(self._select + _BY_POSITION, (after, most))
-        else:
-            rows = self._fetch(self._by_category, (after, _category(category), most))
-        events = [self._decode(row) for row in rows]
+        with collector_paused():  # many new objects, no cycles: see _gc
+            if category is None:
+                rows = self._fetch(self._select + _BY_POSITION, (after, most))
+            else:
+                rows = self._fetch(self._by_category, (after, _category(category), most))
+            events = [self._decode(row) for row in rows]
         position = after
         for event in events:
             if event.position <= position:

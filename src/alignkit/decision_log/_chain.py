@@ -57,6 +57,7 @@ _canonical: Final = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
 ).encode
 _UTC: Final = dt.UTC
+_string: Final = json.encoder.encode_basestring  # a JSON string, as _canonical writes it
 
 
 def event_hash(
@@ -80,17 +81,15 @@ def event_hash(
     >>> h == event_hash("rec-1", 2, "e1", "proposed", "ana", at, {"prev": ""})
     False
     """
-    envelope = {
-        "actor": actor,
-        "at": (at if at.tzinfo is _UTC else at.astimezone(_UTC)).isoformat(),
-        "category": CATEGORY,
-        "data": body,
-        "id": event_id,
-        "kind": kind,
-        "record": record,
-        "version": version,
-    }
-    return sha256_hex(_canonical(envelope).encode())
+    # The canonical JSON of the envelope, its keys already in order: written out
+    # rather than sorted and encoded as a dict, which took twice as long.
+    when = (at if at.tzinfo is _UTC else at.astimezone(_UTC)).isoformat()
+    text = (
+        f'{{"actor":{_string(actor)},"at":"{when}","category":"{CATEGORY}",'
+        f'"data":{_canonical(body)},"id":{_string(event_id)},"kind":{_string(kind)},'
+        f'"record":{_string(record)},"version":{int(version)}}}'
+    )
+    return sha256_hex(text.encode())
 
 
 @final

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 from alignkit._eventsourcing import FoldedStreams, fresh_event_id, retry_on_conflict
+from alignkit._gc import collector_paused
 from alignkit._time import require_aware
 from alignkit.decision_log._chain import CATEGORY, ChainHead, Verifier, VerifyResult, event_hash
 from alignkit.decision_log._latency import LatencyStats, latency_of
@@ -414,7 +415,10 @@ class DecisionLog:
         say) is a problem of kind ``"unreadable"``; the events after it are still
         checked.
         """
-        verifier = Verifier(self.texts if texts else None, anchors or {})
+        with collector_paused():  # many events read, no cycles: see _gc
+            return self._verify(Verifier(self.texts if texts else None, anchors or {}))
+
+    def _verify(self, verifier: Verifier) -> VerifyResult:
         store = self.store
         after = 0
         while True:
