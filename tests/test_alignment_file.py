@@ -390,6 +390,7 @@ class TestSchema:
             "incentives",
             "decision_log",
             "review",
+            "channels",
             "lint",
             "ignore",
         }

@@ -203,6 +203,7 @@ class TestRegistry:
             ("incentives", "IN"),
             ("decision_log", "DL"),
             ("review", "RV"),
+            ("channels", "CH"),
         ]
 
     def test_the_file_model_has_a_typed_field_per_built_in_area(self):

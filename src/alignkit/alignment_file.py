@@ -50,6 +50,7 @@ from alignkit._time import require_aware
 from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
 from alignkit.areas import Area, areas
 from alignkit.bonus import BonusPlanSpec
+from alignkit.channels._section import ChannelsSection
 from alignkit.decision_log._section import DecisionLogSection
 from alignkit.decision_rights import DecisionRights, DecisionRightsLint
 from alignkit.diagnostics import Diagnostic, Location, PathPart, Report, Severity
@@ -197,6 +198,10 @@ class AlignmentFile(SpecModel):
     review: ReviewSection | None = Field(
         default=None,
         description="The cross-team review: its thresholds, its sources and post-mortems.",
+    )
+    channels: ChannelsSection | None = Field(
+        default=None,
+        description="Which channel is for what, how fast it is answered, on whose hours.",
     )
     lint: LintSection = Field(
         default_factory=LintSection, description="Rule options, by area (thresholds)."

@@ -55,6 +55,7 @@ _BUILT_IN: Final = (
     "alignkit.incentives._area:AREA",
     "alignkit.decision_log._area:AREA",
     "alignkit.review._area:AREA",
+    "alignkit.channels._area:AREA",
 )
 
 

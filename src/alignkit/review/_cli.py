@@ -8,31 +8,9 @@ from pathlib import Path
 
 import click
 
+from alignkit._cli_types import Moment
+
 __all__ = ["review"]
-
-
-class _Moment(click.ParamType[dt.datetime]):
-    """An ISO 8601 moment with its offset (``2027-03-01T09:00:00+01:00``, ``...Z``)."""
-
-    name = "moment"
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> dt.datetime:
-        if isinstance(value, dt.datetime):
-            return value
-        text = str(value).strip()
-        try:
-            moment = dt.datetime.fromisoformat(text)
-        except ValueError:
-            self.fail(
-                f"{value!r} is not an ISO 8601 time, like 2027-03-01T09:00:00+00:00", param, ctx
-            )
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            self.fail(
-                f"{value!r} has no UTC offset: add one, like {text}+00:00 or {text}Z", param, ctx
-            )
-        return moment
 
 
 @click.command()
@@ -45,7 +23,7 @@ class _Moment(click.ParamType[dt.datetime]):
 )
 @click.option(
     "--at",
-    type=_Moment(),
+    type=Moment(),
     help="The moment to judge waits at (ISO 8601 with an offset); now by default.",
 )
 @click.option(

@@ -1,0 +1,71 @@
+"""Channels: which tool is for what, how fast each is answered, on whose business hours.
+
+A :class:`ChannelStrategy` names the channels (chat, the project tool, email, a
+read-only archive), routes each kind of message to one of them, and gives each a
+response target: real time, or :class:`BusinessDays` counted on the *receiver's*
+:class:`BusinessCalendar`, so that a Friday message is not due on Saturday and a
+team in another time zone is timed on its own hours.
+
+>>> import datetime as dt
+>>> from alignkit.channels import BusinessCalendar, ChannelStrategy
+>>> strategy = ChannelStrategy.default()
+>>> routing = strategy.route("contract approval", external=True)
+>>> routing.channel.name, routing.reason
+('email', 'external communication')
+>>> london = BusinessCalendar("Europe/London")
+>>> friday = dt.datetime(2026, 11, 27, 16, tzinfo=dt.UTC)  # London is on UTC in winter
+>>> routing.channel.due(friday, london).isoformat()
+'2026-11-30T16:00:00+00:00'
+
+Added in 0.2.
+"""
+
+from __future__ import annotations
+
+from alignkit._exports import publish
+from alignkit.channels._calendar import BusinessCalendar, BusinessDays
+from alignkit.channels._messages import Message
+from alignkit.channels._model import (
+    Channel,
+    ChannelStrategy,
+    Clock,
+    Duration,
+    Route,
+    Routing,
+    format_duration,
+    parse_duration,
+)
+from alignkit.channels._report import Breach, FocusStats, SlaReport, SlaStats, sla_report
+from alignkit.channels._section import (
+    CalendarSpec,
+    ChannelSpec,
+    ChannelsSection,
+    FunctionCalendarSpec,
+    RouteSpec,
+)
+
+__all__ = [
+    "Breach",
+    "BusinessCalendar",
+    "BusinessDays",
+    "CalendarSpec",
+    "Channel",
+    "ChannelSpec",
+    "ChannelStrategy",
+    "ChannelsSection",
+    "Clock",
+    "Duration",
+    "FocusStats",
+    "FunctionCalendarSpec",
+    "Message",
+    "Route",
+    "RouteSpec",
+    "Routing",
+    "SlaReport",
+    "SlaStats",
+    "format_duration",
+    "parse_duration",
+    "sla_report",
+]
+
+publish(globals(), [name for name in __all__ if name not in ("Clock", "Duration")])
