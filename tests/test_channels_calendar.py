@@ -276,7 +276,9 @@ class TestProperties:
         """n business days: the start's wall time on the n-th following open day, or next open."""
         spec, cal = case
         zone = ZoneInfo(spec.tz)
-        local = start.astimezone(zone)
+        # Through UTC: astimezone to a datetime's own zone keeps even a wall time that
+        # does not exist (02:30 on a spring-forward night) instead of the real local time.
+        local = utc(start).astimezone(zone)
         after = local.date() + dt.timedelta(days=1)
         open_days = list(cal.open_days(after, after + dt.timedelta(days=7 * days + 60)))
         target = dt.datetime.combine(open_days[days - 1], local.time().replace(fold=0), zone)

@@ -1033,17 +1033,10 @@ class SQLiteStore:
             position = cursor.lastrowid
             if cursor.rowcount != 1 or position is None:
                 return None
-        event_id, _, version, kind, actor, at, data, _, _ = row
-        return StoredEvent(
-            event_id,
-            stream,
-            version,
-            position,
-            kind,
-            actor,
-            _from_iso(at),
-            _from_json(data),
-            category=category,
+        event_id, _, version, kind, actor, at, data, checksum, _ = row
+        # Decoded from what was stored, exactly as a read decodes it.
+        return _row(
+            (event_id, stream, version, position, kind, actor, at, data, checksum, category)
         )
 
     @contextlib.contextmanager

@@ -307,9 +307,10 @@ def _parse_hours(hours: object, problems: list[Problem]) -> _Week:
     given_by: dict[int, object] = {}
     for key, value in hours.items():
         days = _days_of(key)
-        windows = _day_windows(value, ("hours", _path_part(key)), problems)
         if days is None:
             problems.append(_unknown_day(key))
+        windows = _day_windows(value, ("hours", _path_part(key)), problems)
+        if days is None:
             continue
         twice = [day for day in days if day in given_by]
         if twice:
@@ -774,6 +775,10 @@ class BusinessCalendar:
         if not self._open_us:
             raise self._no_hours()
         ordinal, day = self._day_of(instant)
+        # No week holds more than its hours plus a day gained by a change of clocks:
+        # a sum beyond year 9999 fails here rather than after a long walk.
+        if need > ((_LAST_ORDINAL - ordinal) // 7 + 1) * (self._open_us + _DAY_US):
+            raise _out_of_range()
         state = self._ready()
         days, weeks = state.days, state.weeks
         for index in range(_SPANS, len(day), 2):  # the rest of the first day
@@ -855,6 +860,8 @@ class BusinessCalendar:
         state = self._ready()
         local = self._local(instant)
         ordinal = local.toordinal()
+        if days > _LAST_ORDINAL - ordinal:  # each open day is a day of its own
+            raise _out_of_range()
         left = days
         while True:
             ordinal += 1
@@ -990,8 +997,8 @@ class BusinessCalendar:
         if state is None:
             sample = dt.datetime(2026, 1, 1, tzinfo=self._zone).utcoffset()
             state = _State(0 if sample is None else sample // _US)
-            if len(_STATES) >= _STATE_CACHE:
-                del _STATES[next(iter(_STATES))]
+            for stale in list(_STATES)[: max(0, len(_STATES) - _STATE_CACHE + 1)]:
+                _STATES.pop(stale, None)  # the oldest first
             _STATES[self._key] = state
         object.__setattr__(self, "_state", state)
         return state

@@ -44,7 +44,7 @@ from alignkit.handoff._checks import (
 )
 from alignkit.handoff._crm import DealEvent
 from alignkit.handoff._desk import HandoffDesk, HandoffMetrics, Notifier, OwnerRule
-from alignkit.handoff._gate import GateFailure, GateResult, NamedCheck, QualityGate
+from alignkit.handoff._gate import QualityGate
 from alignkit.handoff._lifecycle import Handoff, HandoffState, RedFlag, mermaid_diagram
 from alignkit.handoff._package import (
     DEFAULT_ARTIFACT_KINDS,
@@ -52,6 +52,7 @@ from alignkit.handoff._package import (
     HandoffPackage,
     SuccessCriterion,
 )
+from alignkit.handoff._results import GateFailure, GateResult, NamedCheck
 from alignkit.handoff._section import GateSpec, HandoffsSection, OwnerRuleSpec
 
 __all__ = [

@@ -27,7 +27,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, Final, Literal, final
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, final
 
 import attrs
 from pydantic import ValidationError
@@ -37,9 +37,28 @@ from alignkit.errors import Problem, SpecError
 from alignkit.handoff._package import Artifact, HandoffPackage, SuccessCriterion
 
 if TYPE_CHECKING:
-    from alignkit.handoff._gate import FusedPlan, GateFailure, GateResult, QualityGate
+    from alignkit.handoff._results import FusedPlan, GateFailure, GateResult
 
 __all__ = ["Audit", "RecordVerdict", "audit_records"]
+
+
+class _Gate(Protocol):
+    """What an audit needs of a :class:`~alignkit.handoff.QualityGate`."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def names(self) -> tuple[str, ...]: ...
+
+    @property
+    def _plan(self) -> FusedPlan | None: ...
+
+    @property
+    def _all_pass(self) -> GateResult: ...
+
+    def evaluate(self, package: HandoffPackage) -> GateResult: ...
+
 
 Status = Literal["passed", "failed", "invalid"]
 """What an audit found for one record."""
@@ -171,7 +190,7 @@ class Audit:
 
     def __init__(
         self,
-        gate: QualityGate,
+        gate: _Gate,
         deal_ids: list[str | None],
         kept: dict[int, Any],
         problems: dict[int, tuple[Problem, ...]],
@@ -301,7 +320,7 @@ class Audit:
         return "\n".join(lines)
 
 
-def audit_records(gate: QualityGate, records: Iterable[Mapping[str, Any]]) -> Audit:
+def audit_records(gate: _Gate, records: Iterable[Mapping[str, Any]]) -> Audit:
     """Validate and judge every record; see :meth:`QualityGate.audit`.
 
     Raises:
@@ -376,7 +395,7 @@ def _package(record: object) -> HandoffPackage:
 class _Findings:
     """What an audit collects, record by record."""
 
-    def __init__(self, gate: QualityGate) -> None:
+    def __init__(self, gate: _Gate) -> None:
         self.gate = gate
         self.deal_ids: list[str | None] = []
         self.kept: dict[int, Any] = {}

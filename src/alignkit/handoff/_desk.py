@@ -25,9 +25,10 @@ from alignkit.errors import (
     UnknownNameError,
 )
 from alignkit.handoff._crm import DealEvent, payload_customer, payload_owner, stage_name
-from alignkit.handoff._gate import GateResult, QualityGate
+from alignkit.handoff._gate import QualityGate
 from alignkit.handoff._lifecycle import EVENT_KINDS, MOVES, Handoff, HandoffState, folding
 from alignkit.handoff._package import HandoffPackage
+from alignkit.handoff._results import GateResult
 from alignkit.store import MemoryStore, NewEvent, Store
 
 if TYPE_CHECKING:
