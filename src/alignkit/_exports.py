@@ -18,7 +18,28 @@ def publish(namespace: Mapping[str, Any], names: Iterable[str]) -> None:
     for name in names:
         value = namespace[name]
         if isinstance(value, type) or callable(value):
+            home = getattr(value, "__module__", None)
             try:
                 value.__module__ = module
+            except (AttributeError, TypeError):  # pragma: no cover - a builtin or a C type
+                continue
+            if isinstance(value, type):
+                _publish_members(value, home, module)
+
+
+def _publish_members(cls: type, home: str | None, module: str) -> None:
+    """The methods (and properties) ``cls`` defines, shown at ``module`` too.
+
+    Doctest finds a method's examples only when the method's module is the one it
+    searches: without this, the examples in the methods of a class shown at its
+    public path would never run.
+    """
+    for member in list(vars(cls).values()):
+        function = member.__func__ if isinstance(member, classmethod | staticmethod) else member
+        if isinstance(function, property):
+            function = function.fget
+        if callable(function) and getattr(function, "__module__", None) == home:
+            try:
+                function.__module__ = module
             except (AttributeError, TypeError):  # pragma: no cover - a builtin or a C type
                 continue

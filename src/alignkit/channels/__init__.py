@@ -22,9 +22,10 @@ Added in 0.2.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from alignkit._exports import publish
 from alignkit.channels._calendar import BusinessCalendar, BusinessDays
-from alignkit.channels._messages import Message
 from alignkit.channels._model import (
     Channel,
     ChannelStrategy,
@@ -35,7 +36,6 @@ from alignkit.channels._model import (
     format_duration,
     parse_duration,
 )
-from alignkit.channels._report import Breach, FocusStats, SlaReport, SlaStats, sla_report
 from alignkit.channels._section import (
     CalendarSpec,
     ChannelSpec,
@@ -43,6 +43,10 @@ from alignkit.channels._section import (
     FunctionCalendarSpec,
     RouteSpec,
 )
+
+if TYPE_CHECKING:
+    from alignkit.channels._messages import Message
+    from alignkit.channels._report import Breach, FocusStats, SlaReport, SlaStats, sla_report
 
 __all__ = [
     "Breach",
@@ -68,4 +72,36 @@ __all__ = [
     "sla_report",
 ]
 
-publish(globals(), [name for name in __all__ if name not in ("Clock", "Duration")])
+# The message log and the report are imported on first use (PEP 562): the alignment
+# file, which reads only the section, never pays for them.
+_LAZY = {
+    "Message": "_messages",
+    "Breach": "_report",
+    "FocusStats": "_report",
+    "SlaReport": "_report",
+    "SlaStats": "_report",
+    "sla_report": "_report",
+}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - whichever object is asked for
+    home = _LAZY.get(name)
+    if home is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    __import__(f"{__name__}.{home}")
+    import sys
+
+    module = sys.modules[f"{__name__}.{home}"]
+    names = [n for n, h in _LAZY.items() if h == home]
+    for each in names:
+        globals()[each] = getattr(module, each)
+    publish(globals(), names)
+    return globals()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+publish(globals(), [n for n in __all__ if n not in _LAZY and n not in ("Clock", "Duration")])
