@@ -373,3 +373,41 @@ class TestCommand:
         result = self.run(folder)
         assert result.exit_code == 2
         assert "no `default` channel" in result.output
+
+
+class TestDaylightSaving:
+    """Times in one zone compare and subtract as wall times in Python: not here."""
+
+    # New York falls back at 02:00 EDT on 2026-11-01: 01:00-02:00 happens twice.
+    BEFORE = dt.datetime(2026, 11, 1, 1, 30, tzinfo=NY)  # 01:30 EDT (fold=0)
+    AFTER = dt.datetime(2026, 11, 1, 1, 40, fold=1, tzinfo=NY)  # 01:40 EST, 70 minutes later
+
+    def test_chat_due_one_real_hour_later(self):
+        """One hour after 01:30 EDT is 01:30 EST, not 02:30."""
+        chat = STRATEGY.channel("chat")
+        due = chat.due(self.BEFORE, CALENDARS["Sales"])
+        assert due.astimezone(dt.UTC) - self.BEFORE.astimezone(dt.UTC) == dt.timedelta(hours=1)
+
+    def test_a_reply_seventy_minutes_later_is_late(self):
+        """Answered 70 real minutes after an urgent chat: 10 minutes late, not in time."""
+        chat = Message(
+            "c1",
+            "chat",
+            "outage",
+            self.BEFORE,
+            "IT",
+            "Sales",
+            self.AFTER,
+            urgent=True,
+            blocking=True,
+        )
+        result = report([chat], when=dt.datetime(2026, 11, 2, tzinfo=NY))
+        assert by_channel(result, "chat").median == dt.timedelta(minutes=70)
+        (breach,) = result.breaches
+        assert breach.late == dt.timedelta(minutes=10)
+
+    def test_a_reply_after_the_change_is_not_before_the_message(self):
+        """01:20 EST is after 01:30 EDT: a valid message."""
+        answered = dt.datetime(2026, 11, 1, 1, 20, fold=1, tzinfo=NY)
+        message = Message("c1", "chat", "q", self.BEFORE, "IT", "Sales", answered)
+        assert message.first_response_at == answered

@@ -76,6 +76,10 @@ def _is_text(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC)
+
+
 def _time_problem(name: str, value: object) -> str | None:
     """What is wrong with ``value`` as the time ``name``, or ``None``."""
     if not isinstance(value, dt.datetime):
@@ -158,7 +162,8 @@ class Message:
             first_problem = _time_problem("first_response_at", first)
             if first_problem is not None:
                 add("first_response_at", first_problem)
-            elif sent_problem is None and first < self.sent_at:
+            # In UTC: times that share a zone compare by wall clock, wrong across DST.
+            elif sent_problem is None and _utc(first) < _utc(self.sent_at):
                 add("first_response_at", _before(first.isoformat(), self.sent_at.isoformat()))
         for field in ("urgent", "blocking"):
             value = getattr(self, field)

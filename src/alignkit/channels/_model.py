@@ -248,7 +248,8 @@ class Channel:
             return None
         if self.clock == "calendar":
             assert isinstance(duration, dt.timedelta)  # noqa: S101 - checked when built
-            return sent_at + duration
+            # Added in UTC: time that shares a zone adds by wall clock, wrong across DST.
+            return (sent_at.astimezone(dt.UTC) + duration).astimezone(sent_at.tzinfo)
         calendar = calendar if calendar is not None else _default_calendar()
         if isinstance(duration, BusinessDays):
             return calendar.add_business_days(sent_at, duration.days)

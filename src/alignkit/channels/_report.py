@@ -304,7 +304,11 @@ def _late(
     On the business clock only business time counts: a message due at 17:00 on a
     Friday and answered on Saturday lost none of the receiver's working time.
     """
-    if due is None or when <= due:
+    if due is None:
+        return _ZERO
+    # In UTC: aware times that share a zone compare and subtract by wall clock.
+    due, when = due.astimezone(dt.UTC), when.astimezone(dt.UTC)
+    if when <= due:
         return _ZERO
     return calendar.between(due, when) if business else when - due
 
@@ -481,8 +485,8 @@ class _Report:
             self.unknown[message.channel] = self.unknown.get(message.channel, 0) + 1
             return
         sent = message.sent_at
-        if self.first is None or sent < self.first:
-            self.first = sent
+        if self.first is None or sent.astimezone(dt.UTC) < self.first:
+            self.first = sent.astimezone(dt.UTC)
         receiver = message.receiver_function
         calendar = self.calendar(receiver)
         pair = (message.sender_function, receiver)
@@ -507,7 +511,11 @@ class _Report:
                     tally.breaches += 1
                 self.breach(message, channel, calendar, due, None, self.at, late)
             return
-        taken = calendar.between(sent, responded) if business else responded - sent
+        taken = (
+            calendar.between(sent, responded)
+            if business
+            else responded.astimezone(dt.UTC) - sent.astimezone(dt.UTC)
+        )
         late = _late(due, responded, calendar, business=business)
         for tally in tallies:
             tally.answered += 1
@@ -545,7 +553,8 @@ class _Report:
                 due,
                 responded,
                 late,
-                hard=hard_due is not None and until > hard_due,
+                hard=hard_due is not None
+                and until.astimezone(dt.UTC) > hard_due.astimezone(dt.UTC),
             )
         )
 
