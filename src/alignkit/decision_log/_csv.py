@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING, Final
 
 from alignkit._suggest import suggest
 from alignkit.decision_log._lifecycle import MOVES, DecisionRecord
+from alignkit.decision_log._planning import Planner, Step, supersede_problem
 from alignkit.diagnostics import Location
 from alignkit.errors import (
     AlignkitError,
@@ -30,7 +31,6 @@ from alignkit.errors import (
 if TYPE_CHECKING:
     import os
 
-    from alignkit.decision_log._log import DecisionLog, _Step
 
 __all__ = ["CSV_COLUMNS", "IMPORTED_COLUMNS", "read_history", "write_events"]
 
@@ -156,7 +156,7 @@ def write_events(records: Iterable[DecisionRecord]) -> str:
 
 # -- reading -------------------------------------------------------------------------------
 
-Planned = list[tuple[str, list[tuple["_Step", dt.datetime]]]]
+Planned = list[tuple[str, list[tuple[Step, dt.datetime]]]]
 """Each record to import, in order, with its steps and their times."""
 
 
@@ -260,7 +260,7 @@ def _column_of(path: tuple[object, ...]) -> str:
     return _ARGUMENT_COLUMNS.get(first, "record") if isinstance(first, str) else "record"
 
 
-def read_history(source: str | os.PathLike[str] | IO[str], log: DecisionLog) -> Planned:
+def read_history(source: str | os.PathLike[str] | IO[str], log: Planner) -> Planned:
     """Read and check a history; every bad row is reported at once, as one ``SpecError``."""
     from alignkit._csvio import read_table, width_problem
 
@@ -268,7 +268,7 @@ def read_history(source: str | os.PathLike[str] | IO[str], log: DecisionLog) -> 
     columns = _header(name, header)
     width = len(header)
     records: dict[str, DecisionRecord] = {}
-    planned: dict[str, list[tuple[_Step, dt.datetime]]] = {}
+    planned: dict[str, list[tuple[Step, dt.datetime]]] = {}
     broken: set[str] = set()
     deferred: list[Callable[[], Problem | None]] = []
     for csv_row in rows:
@@ -327,13 +327,13 @@ _KINDS: Final = tuple(move.records for move in MOVES.values() if move.listed)
 
 
 def _plan(
-    log: DecisionLog,
+    log: Planner,
     record: DecisionRecord | None,
     record_id: str,
     kind: str,
     row: _Row,
     when: dt.datetime,
-) -> tuple[_Step, str | None]:
+) -> tuple[Step, str | None]:
     """The step a row records, checked; with the record to check it supersedes, if any."""
     actor = row.id("actor")
     if kind == "proposed":
@@ -373,13 +373,13 @@ def _plan(
 
 
 def _plan_move(
-    log: DecisionLog,
+    log: Planner,
     record: DecisionRecord,
     kind: str,
     actor: str,
     row: _Row,
     when: dt.datetime,
-) -> tuple[_Step, str | None]:
+) -> tuple[Step, str | None]:
     text = row["text"]
     if kind == "consulted":
         agrees_text = row.id("agrees").lower()
@@ -417,30 +417,26 @@ def _plan_move(
             actor=actor,
             action="supersede",
         )
-    from alignkit.decision_log._log import _Step
-
-    return _Step("superseded", actor, {"by": new_record_id}, {}, None), new_record_id
+    return Step("superseded", actor, {"by": new_record_id}, {}, None), new_record_id
 
 
 def _deferred(
     new_record_id: str,
     old: DecisionRecord,
     records: dict[str, DecisionRecord],
-    log: DecisionLog,
+    log: Planner,
     row: _Row,
 ) -> Callable[[], Problem | None]:
     """The check of a supersession, once every row is read."""
 
     def check() -> Problem | None:
-        from alignkit.decision_log._log import _supersede_problem
-
         new = records.get(new_record_id)
         if new is None:
             try:
                 new = log._current(new_record_id)
             except UnknownNameError as error:
                 return row.problem("superseded_by", str(error))
-        problem = _supersede_problem(old, new)
+        problem = supersede_problem(old, new)
         return None if problem is None else row.problem("superseded_by", problem)
 
     return check

@@ -15,7 +15,7 @@ import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Final, TypeVar
 
 from alignkit._eventsourcing import FoldedStreams, fresh_event_id, retry_on_conflict
 from alignkit._gc import collector_paused
@@ -36,6 +36,7 @@ from alignkit.decision_log._lifecycle import (
 )
 from alignkit.decision_log._missing import MissingInput
 from alignkit.decision_log._parties import Parties, TeamLike, settle
+from alignkit.decision_log._planning import Step, supersede_problem
 from alignkit.decision_log._texts import (
     MemoryTextStore,
     Mentions,
@@ -81,18 +82,6 @@ _LAST_POSITION: Final = 2**63 - 1
 """The largest position a store holds: reading after it reads nothing, if the store reads."""
 
 T = TypeVar("T")
-
-
-class _Step(NamedTuple):
-    """A move, checked: the event it records, before its texts are sealed and it is chained."""
-
-    kind: str
-    actor: str
-    data: dict[str, Any]
-    texts: dict[str, str]
-    """Each text field of the event and its text (blank texts are left out)."""
-    author: str | None
-    """Who wrote the texts (``None``: nobody in the org, a forum)."""
 
 
 class DecisionLog:
@@ -690,7 +679,7 @@ class DecisionLog:
                         if person_id in ref.involves and not ref.erased
                     ]
                     if keys:
-                        step = _Step("erased", person_id, {"keys": keys}, {}, None)
+                        step = Step("erased", person_id, {"keys": keys}, {}, None)
                         self._append(record_id, record, step, at)
                     return len(keys)
 
@@ -714,7 +703,7 @@ class DecisionLog:
         record_id: str,
         move: str,
         at: dt.datetime,
-        plan: Callable[[DecisionRecord], _Step],
+        plan: Callable[[DecisionRecord], Step],
     ) -> DecisionRecord:
         """Check the state, then the actor and the arguments; append; the record after.
 
@@ -752,7 +741,7 @@ class DecisionLog:
         return len(self._streams.history(record_id))
 
     def _append(
-        self, record_id: str, record: DecisionRecord | None, step: _Step, at: dt.datetime
+        self, record_id: str, record: DecisionRecord | None, step: Step, at: dt.datetime
     ) -> None:
         """Seal the step's texts, chain its event to the record's last, and append it."""
         version = 1 if record is None else record.version + 1
@@ -777,7 +766,7 @@ class DecisionLog:
             self._remember(texts)
 
     def _seal(
-        self, record_id: str, version: int, prev: str, step: _Step, at: dt.datetime
+        self, record_id: str, version: int, prev: str, step: Step, at: dt.datetime
     ) -> tuple[NewEvent, dict[str, bytes], dict[str, str]]:
         """The event of ``step``, what the text store keeps of its texts, and the texts."""
         event_id = fresh_event_id(record_id, step.kind)
@@ -824,9 +813,7 @@ class DecisionLog:
             )
         return decision_id
 
-    def _plan_propose(
-        self, decision_id: str, proposer: str, summary: str, at: dt.datetime
-    ) -> _Step:
+    def _plan_propose(self, decision_id: str, proposer: str, summary: str, at: dt.datetime) -> Step:
         decision = self.rights.decision(self._decision_id(decision_id))
         self._parties.person(proposer, "proposer")
         summary = text_argument(summary, "summary", required=True)
@@ -834,7 +821,7 @@ class DecisionLog:
         data: dict[str, Any] = {"decision": decision.id}
         if decision.category is not None:
             data["category"] = decision.category
-        return _Step("proposed", proposer, data, {"summary": summary}, proposer)
+        return Step("proposed", proposer, data, {"summary": summary}, proposer)
 
     def _plan_consult(
         self,
@@ -843,7 +830,7 @@ class DecisionLog:
         opinion: str,
         agrees: bool | None,
         on_behalf_of: str | None,
-    ) -> _Step:
+    ) -> Step:
         self._parties.person(person)
         if on_behalf_of is not None and not isinstance(on_behalf_of, str):
             raise _wrong("on_behalf_of", "a party's name or None", on_behalf_of)
@@ -865,7 +852,7 @@ class DecisionLog:
             data["agrees"] = agrees
         if on_behalf_of is not None and on_behalf_of != person:
             data["on_behalf_of"] = on_behalf_of
-        return _Step("consulted", person, data, {"opinion": opinion}, person)
+        return Step("consulted", person, data, {"opinion": opinion}, person)
 
     def _authority(self, record: DecisionRecord, decider: object, at: dt.datetime) -> DecidedBy:
         """How ``decider`` may decide ``record``: as the one an escalation named, or by right."""
@@ -900,7 +887,7 @@ class DecisionLog:
         at: dt.datetime,
         *,
         history: bool = False,
-    ) -> _Step:
+    ) -> Step:
         """The decision; refused unless allowed, unless ``history`` (an import) records it."""
         authority = self._authority(record, decider, at)
         if authority == "none" and not history:
@@ -914,7 +901,7 @@ class DecisionLog:
         if missing:
             data["without"] = [item.to_data() for item in missing]
         author = decider if self._parties.is_person(decider) else None
-        return _Step("decided", decider, data, {"outcome": outcome, "rationale": rationale}, author)
+        return Step("decided", decider, data, {"outcome": outcome, "rationale": rationale}, author)
 
     def _missing(self, record: DecisionRecord, *, settled: bool) -> tuple[MissingInput, ...]:
         """What the record lacks: consultations, and (unless ``settled``) agreements."""
@@ -942,7 +929,7 @@ class DecisionLog:
 
     def _plan_inform(
         self, record: DecisionRecord, people: Iterable[str], actor: str | None
-    ) -> _Step:
+    ) -> Step:
         if isinstance(people, str) or not isinstance(people, Iterable):
             raise SpecError.single(
                 f"`people` must be a collection of person ids, got {people!r}",
@@ -957,11 +944,11 @@ class DecisionLog:
                 f"The decider, `{decider}`, informs people of the decision, not `{actor}`",
                 Location(path=("actor",)),
             )
-        return _Step("informed", decider, {"people": told}, {}, None)
+        return Step("informed", decider, {"people": told}, {}, None)
 
     def _plan_withdraw(
         self, record: DecisionRecord, actor: str, reason: str, at: dt.datetime
-    ) -> _Step:
+    ) -> Step:
         self._parties.person(actor, "actor")
         require_aware(at)
         if actor != record.proposer and self._authority(record, actor, at) == "none":
@@ -973,11 +960,11 @@ class DecisionLog:
                 action="withdraw",
             )
         reason = text_argument(reason, "reason")
-        return _Step("withdrawn", actor, {}, {"reason": reason}, actor)
+        return Step("withdrawn", actor, {}, {"reason": reason}, actor)
 
     def _plan_supersede(
         self, record: DecisionRecord, new_record_id: str, actor: str, at: dt.datetime
-    ) -> _Step:
+    ) -> Step:
         require_aware(at)
         if not isinstance(actor, str) or not self.rights.can_decide(
             actor, record.decision_id, self.org, at
@@ -989,14 +976,14 @@ class DecisionLog:
                 action="supersede",
             )
         new = self._current(new_record_id)
-        problem = _supersede_problem(record, new)
+        problem = supersede_problem(record, new)
         if problem is not None:
             raise SpecError.single(problem, Location(path=("new_record_id",)))
-        return _Step("superseded", actor, {"by": new.record_id}, {}, None)
+        return Step("superseded", actor, {"by": new.record_id}, {}, None)
 
     def _plan_escalate(
         self, record: DecisionRecord, actor: str, reason: str, at: dt.datetime
-    ) -> _Step:
+    ) -> Step:
         self._parties.person(actor, "actor")
         require_aware(at)
         decides = self.rights.can_decide(actor, record.decision_id, self.org, at)
@@ -1039,7 +1026,7 @@ class DecisionLog:
             "between": between,
             "explanation": path.explanation,
         }
-        return _Step("escalated", actor, data, {"reason": reason}, actor)
+        return Step("escalated", actor, data, {"reason": reason}, actor)
 
     def _has_a_say(self, record: DecisionRecord, person: str) -> bool:
         decision = self.rights.decision(record.decision_id)
@@ -1094,7 +1081,7 @@ class DecisionLog:
                 self._import(record_id, steps)
             return tuple(record_id for record_id, _ in planned)
 
-    def _import(self, record_id: str, steps: list[tuple[_Step, dt.datetime]]) -> None:
+    def _import(self, record_id: str, steps: list[tuple[Step, dt.datetime]]) -> None:
         events: list[NewEvent] = []
         entries: dict[str, bytes] = {}
         prev = ""
@@ -1114,7 +1101,7 @@ class DecisionLog:
         self._numbers[decision_id] = self._numbers.get(decision_id, 0) + 1
 
     def _planned_record(
-        self, record: DecisionRecord | None, record_id: str, step: _Step, at: dt.datetime
+        self, record: DecisionRecord | None, record_id: str, step: Step, at: dt.datetime
     ) -> DecisionRecord:
         """``record`` after ``step``, folded from a stand-in for the event it will be."""
         version = 1 if record is None else record.version + 1
@@ -1142,32 +1129,6 @@ def _retried(action: Callable[[], T]) -> T:
 
 def _number(record_id: str, decision_id: str) -> int:
     return int(record_id[len(decision_id) + 1 :])
-
-
-def _supersede_problem(old: DecisionRecord, new: DecisionRecord) -> str | None:
-    """Why ``new`` cannot supersede ``old`` (``None`` if it can)."""
-    if new.record_id == old.record_id:
-        return f"Record {old.record_id} cannot supersede itself"
-    if new.decision_id != old.decision_id:
-        return (
-            f"Record {new.record_id} decides `{new.decision_id}`, not `{old.decision_id}`: "
-            "only a decision on the same decision id supersedes one"
-        )
-    if new.state is not DecisionState.DECIDED:
-        return (
-            f"Record {new.record_id} is {new.state.name}, not DECIDED: decide it first, "
-            "then let it supersede the old one"
-        )
-    if (
-        new.decided_at is not None
-        and old.decided_at is not None
-        and new.decided_at < old.decided_at
-    ):
-        return (
-            f"Record {new.record_id} was decided before record {old.record_id}: only a "
-            "newer decision supersedes one"
-        )
-    return None
 
 
 def _joint_transaction(
