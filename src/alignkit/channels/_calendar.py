@@ -727,14 +727,17 @@ class BusinessCalendar:
 
         Added in 0.2.
         """
-        instant = _aware(at, "at")
+        return self._local(self._next_open_us(_aware(at, "at")))
+
+    def _next_open_us(self, instant: int) -> int:
+        """:meth:`next_open` on microseconds since 1970 UTC."""
         self._require_hours()
         ordinal, day = self._day_of(instant)
         state = self._ready()
         while True:
             for index in range(_SPANS, len(day), 2):
                 if day[index + 1] > instant:
-                    return self._local(max(day[index], instant))
+                    return max(day[index], instant)
             ordinal += 1
             day = state.days.get(ordinal) or self._resolve_day(ordinal)
 
@@ -770,8 +773,12 @@ class BusinessCalendar:
                 f"`duration` must not be negative, got {duration!r}",
                 Location(path=("duration",)),
             )
+        return self._local(self._add_us(instant, need))
+
+    def _add_us(self, instant: int, need: int) -> int:
+        """:meth:`add` on microseconds: ``need`` (0 or more) of open time after ``instant``."""
         if need == 0:
-            return self._local(instant)
+            return instant
         if not self._open_us:
             raise self._no_hours()
         ordinal, day = self._day_of(instant)
@@ -789,7 +796,7 @@ class BusinessCalendar:
             if begin < instant:  # noqa: PLR1730 - a hot loop: faster than max()
                 begin = instant
             if need <= end - begin:
-                return self._local(begin + need)
+                return begin + need
             need -= end - begin
         while True:  # whole weeks and days, then the windows of the last day
             ordinal += 1
@@ -806,7 +813,7 @@ class BusinessCalendar:
             for index in range(_SPANS, len(day), 2):
                 begin, end = day[index], day[index + 1]
                 if need <= end - begin:
-                    return self._local(begin + need)
+                    return begin + need
                 need -= end - begin
 
     def between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
@@ -854,12 +861,15 @@ class BusinessCalendar:
                 f"`days` must be a whole number of 0 or more, got {_shown(days)}",
                 Location(path=("days",)),
             )
+        return self._local(self._add_business_days_us(instant, days))
+
+    def _add_business_days_us(self, instant: int, days: int) -> int:
+        """:meth:`add_business_days` on microseconds since 1970 UTC."""
         if days == 0:
-            return self.next_open(start)
+            return self._next_open_us(instant)
         self._require_hours()
         state = self._ready()
-        local = self._local(instant)
-        ordinal = local.toordinal()
+        ordinal, first = self._day_of(instant)
         if days > _LAST_ORDINAL - ordinal:  # each open day is a day of its own
             raise _out_of_range()
         left = days
@@ -876,10 +886,16 @@ class BusinessCalendar:
                 left -= 1
                 if left == 0:
                     break
+        if first[1] - first[0] == _DAY_US and day[1] - day[0] == _DAY_US:
+            # Neither day has a change of the clocks: the wall time is the time since
+            # midnight, on both (the common case, without building a datetime).
+            return self._next_open_us(day[0] + instant - first[0])
         wall = dt.datetime.combine(
-            dt.date.fromordinal(ordinal), local.time().replace(fold=0), tzinfo=self._zone
+            dt.date.fromordinal(ordinal),
+            self._local(instant).time().replace(fold=0),
+            tzinfo=self._zone,
         )
-        return self.next_open(wall)
+        return self._next_open_us((wall - _EPOCH) // _US)
 
     def windows(self, a: dt.datetime, b: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
         """The open intervals within ``[a, b)``, clipped to it, in order.

@@ -13,8 +13,8 @@ import attrs
 
 from alignkit._gc import collector_paused
 from alignkit._time import require_aware
-from alignkit.channels._calendar import BusinessCalendar
-from alignkit.channels._model import Channel, ChannelStrategy
+from alignkit.channels._calendar import BusinessCalendar, BusinessDays
+from alignkit.channels._model import Channel, ChannelStrategy, Duration
 from alignkit.diagnostics import Location
 from alignkit.errors import SpecError
 
@@ -296,21 +296,62 @@ def _seconds(value: dt.timedelta | None) -> float | None:
     return None if value is None else value.total_seconds()
 
 
-def _late(
-    due: dt.datetime | None, when: dt.datetime, calendar: BusinessCalendar, *, business: bool
-) -> dt.timedelta:
-    """How far ``when`` is past ``due``, in the channel's clock (zero when it is not).
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_US: Final = dt.timedelta(microseconds=1)
+_NEVER: Final = 2**63
+"""Later than any instant: where the first message starts before one is read."""
+
+_Rule = tuple[str, int]
+"""How a target falls due: ``("calendar" | "business", microseconds)`` or ``("days", n)``."""
+
+
+def _rule(duration: Duration | None, clock: str) -> _Rule | None:
+    if duration is None:
+        return None
+    if isinstance(duration, BusinessDays):
+        return ("days", duration.days)
+    return (clock, duration // _US)
+
+
+def _limit(channel: Channel) -> _Rule | None:
+    """The hard limit's rule; ``None`` when the channel has none to pass."""
+    return None if channel.hard_limit is None else _rule(channel.hard_limit, channel.clock)
+
+
+def _due_us(rule: _Rule | None, sent_us: int, calendar: BusinessCalendar) -> int | None:
+    """When ``rule`` falls due for a message sent at ``sent_us``, as :meth:`Channel.due` says.
+
+    The calendar's integer methods are its own arithmetic behind ``add`` and
+    ``add_business_days``: the report calls them directly so as not to build and
+    read back a datetime for every step of every message.
+    """
+    if rule is None:
+        return None
+    how, amount = rule
+    if how == "calendar":
+        return sent_us + amount
+    if how == "business":
+        return calendar._add_us(sent_us, amount)  # noqa: SLF001 - see above
+    return calendar._add_business_days_us(sent_us, amount)  # noqa: SLF001 - see above
+
+
+def _late_us(
+    due_us: int | None, when_us: int, calendar: BusinessCalendar, *, business: bool
+) -> int:
+    """How far ``when_us`` is past ``due_us``, in the channel's clock (0 when it is not).
 
     On the business clock only business time counts: a message due at 17:00 on a
     Friday and answered on Saturday lost none of the receiver's working time.
     """
-    if due is None:
-        return _ZERO
-    # In UTC: aware times that share a zone compare and subtract by wall clock.
-    due, when = due.astimezone(dt.UTC), when.astimezone(dt.UTC)
-    if when <= due:
-        return _ZERO
-    return calendar.between(due, when) if business else when - due
+    if due_us is None or when_us <= due_us:
+        return 0
+    if business:
+        return calendar._open_between(due_us, when_us)  # noqa: SLF001 - see _due_us
+    return when_us - due_us
+
+
+def _span(microseconds: int) -> dt.timedelta:
+    return dt.timedelta(microseconds=microseconds)
 
 
 class _Tally:
@@ -321,15 +362,17 @@ class _Tally:
     def __init__(self) -> None:
         self.messages = self.answered = self.within = self.breaches = 0
         self.open = self.overdue = 0
-        self.times: list[dt.timedelta] = []
+        self.times: list[int] = []
 
     def stats(self, key: str | tuple[str, str]) -> SlaStats:
-        times = sorted(self.times)
+        times = sorted(self.times)  # microseconds
         median = p90 = None
         if times:
             middle = len(times) // 2
-            median = times[middle] if len(times) % 2 else (times[middle - 1] + times[middle]) / 2
-            p90 = times[max(0, math.ceil(0.9 * len(times)) - 1)]
+            median = _span(times[middle])
+            if not len(times) % 2:
+                median = (_span(times[middle - 1]) + median) / 2
+            p90 = _span(times[max(0, math.ceil(0.9 * len(times)) - 1)])
         return SlaStats(
             key,
             self.messages,
@@ -453,7 +496,12 @@ class _Report:
         self.uncalendared: set[str] = set()
         self.calendar_cache: dict[str, BusinessCalendar] = {}
         self.chat_times: dict[tuple[str, str], list[dt.datetime]] = {}
-        self.first: dt.datetime | None = None
+        self.first_us = _NEVER
+        self.at_us = (at - _EPOCH) // _US
+        self.rules = {
+            name: (channel, _rule(channel.response_sla, channel.clock), _limit(channel))
+            for name, channel in channels.items()
+        }
 
     def calendar(self, function: str) -> BusinessCalendar:
         found = self.calendar_cache.get(function)
@@ -480,52 +528,57 @@ class _Report:
         )
 
     def add(self, message: Message) -> None:
-        channel = self.channels.get(message.channel)
-        if channel is None:
+        rules = self.rules.get(message.channel)
+        if rules is None:
             self.unknown[message.channel] = self.unknown.get(message.channel, 0) + 1
             return
+        channel, target, limit = rules
         sent = message.sent_at
-        if self.first is None or sent.astimezone(dt.UTC) < self.first:
-            self.first = sent.astimezone(dt.UTC)
+        # Every instant in microseconds since 1970 UTC: exact across DST, and the
+        # calendar's own arithmetic, without building a datetime per step.
+        sent_us = (sent - _EPOCH) // _US
+        if sent_us < self.first_us:  # noqa: PLR1730 - once a message: faster than min()
+            self.first_us = sent_us
         receiver = message.receiver_function
-        calendar = self.calendar(receiver)
+        calendar = self.calendar_cache.get(receiver) or self.calendar(receiver)
         pair = (message.sender_function, receiver)
         tallies = (self.by_channel[channel.name], self.by_pair.get(pair) or self._pair(pair))
-        for tally in tallies:
-            tally.messages += 1
         if channel.name in self.chats:
             if not (message.urgent or message.blocking):
                 self.misuse.append(message.id)
             key = (message.receiver or receiver, receiver)
             self.chat_times.setdefault(key, []).append(sent)
-        due = channel.due(sent, calendar)
+        due_us = _due_us(target, sent_us, calendar)
         business = channel.clock == "business"
         responded = message.first_response_at
         if responded is None:
+            late = _late_us(due_us, self.at_us, calendar, business=business)
             for tally in tallies:
+                tally.messages += 1
                 tally.open += 1
-            late = _late(due, self.at, calendar, business=business)
-            if due is not None and late > _ZERO:
-                for tally in tallies:
+                if late:
                     tally.overdue += 1
                     tally.breaches += 1
-                self.breach(message, channel, calendar, due, None, self.at, late)
+            if late and due_us is not None:
+                self.breach(message, channel, calendar, due_us, None, self.at_us, late, limit)
             return
+        responded_us = (responded - _EPOCH) // _US
         taken = (
-            calendar.between(sent, responded)
+            calendar._open_between(sent_us, responded_us)  # noqa: SLF001 - see _due_us
             if business
-            else responded.astimezone(dt.UTC) - sent.astimezone(dt.UTC)
+            else responded_us - sent_us
         )
-        late = _late(due, responded, calendar, business=business)
+        late = _late_us(due_us, responded_us, calendar, business=business)
         for tally in tallies:
+            tally.messages += 1
             tally.answered += 1
             tally.times.append(taken)
-            if late > _ZERO:
+            if late:
                 tally.breaches += 1
             else:
                 tally.within += 1
-        if due is not None and late > _ZERO:
-            self.breach(message, channel, calendar, due, responded, responded, late)
+        if late and due_us is not None:
+            self.breach(message, channel, calendar, due_us, responded, responded_us, late, limit)
 
     def _pair(self, pair: tuple[str, str]) -> _Tally:
         tally = self.by_pair[pair] = _Tally()
@@ -536,35 +589,34 @@ class _Report:
         message: Message,
         channel: Channel,
         calendar: BusinessCalendar,
-        due: dt.datetime,
+        due_us: int,
         responded: dt.datetime | None,
-        until: dt.datetime,
-        late: dt.timedelta,
+        until_us: int,
+        late: int,
+        limit: _Rule | None,
     ) -> None:
-        hard_due = (
-            channel.hard_due(message.sent_at, calendar) if channel.hard_limit is not None else None
-        )
+        hard_us = _due_us(limit, (message.sent_at - _EPOCH) // _US, calendar)
         self.breaches.append(
             Breach(
                 message.id,
                 channel.name,
                 message.sender_function,
                 message.receiver_function,
-                due,
+                calendar._local(due_us),  # noqa: SLF001 - see _due_us
                 responded,
-                late,
-                hard=hard_due is not None
-                and until.astimezone(dt.UTC) > hard_due.astimezone(dt.UTC),
+                dt.timedelta(microseconds=late),
+                hard=hard_us is not None and until_us > hard_us,
             )
         )
 
     def focus(self) -> tuple[FocusStats, ...]:
-        if self.first is None or self.first >= self.at:
+        if self.first_us >= self.at_us:
             return ()
+        first = _EPOCH + dt.timedelta(microseconds=self.first_us)
         found = []
         for (receiver, function), times in self.chat_times.items():
             calendar = self.calendar(function)
-            found.append(_focus(receiver, function, times, calendar, self.first, self.at))
+            found.append(_focus(receiver, function, times, calendar, first, self.at))
         return tuple(sorted(found, key=lambda f: (-f.interruptions_per_day, f.receiver)))
 
 
