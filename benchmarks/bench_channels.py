@@ -328,24 +328,36 @@ def child_alignkit(path: Path, out: Path, *, summary: Path | None) -> None:
     strategy = ChannelStrategy.default()
     calendars = alignkit_calendars()
     at = dt.datetime.fromisoformat(AT)
-    rss_start = peak_rss_mb()
-    gc.collect()
-    start = time.perf_counter()
-    messages = Message.read_csv(path)
-    read = time.perf_counter()
-    report = sla_report(messages, strategy, calendars, at=at)
-    end = time.perf_counter()
-    found = {
-        "read_s": read - start,
-        "report_s": end - read,
-        "total_s": end - start,
-        "rss_start_mb": rss_start,
-        "rss_peak_mb": peak_rss_mb(),
-        "messages": len(messages),
-    }
+    found, report = timed(
+        lambda: Message.read_csv(path),
+        lambda messages: sla_report(messages, strategy, calendars, at=at),
+        len,
+    )
     if summary is not None:
         summary.write_text(json.dumps(alignkit_summary(report)), encoding="utf-8")
     out.write_text(json.dumps(found), encoding="utf-8")
+
+
+def timed(
+    read: Callable[[], Any], report: Callable[[Any], Any], count: Callable[[Any], int]
+) -> tuple[dict[str, float], Any]:
+    """The times of ``read()`` and of ``report`` on what it read, with the peak memory."""
+    rss_start = peak_rss_mb()
+    gc.collect()
+    start = time.perf_counter()
+    table = read()
+    middle = time.perf_counter()
+    result = report(table)
+    end = time.perf_counter()
+    found = {
+        "read_s": middle - start,
+        "report_s": end - middle,
+        "total_s": end - start,
+        "rss_start_mb": rss_start,
+        "rss_peak_mb": peak_rss_mb(),
+        "messages": count(table),
+    }
+    return found, result
 
 
 # -- pandas ----------------------------------------------------------------------------------
@@ -646,21 +658,11 @@ def child_pandas(path: Path, out: Path, *, offsets: bool, summary: Path | None) 
     import numpy as np  # noqa: F401 - imported before the clock, as alignkit's modules are
     import pandas as pd  # noqa: F401
 
-    rss_start = peak_rss_mb()
-    gc.collect()
-    start = time.perf_counter()
-    columns = pandas_read(path)
-    read = time.perf_counter()
-    result = pandas_sla(columns, offsets=offsets)
-    end = time.perf_counter()
-    found = {
-        "read_s": read - start,
-        "report_s": end - read,
-        "total_s": end - start,
-        "rss_start_mb": rss_start,
-        "rss_peak_mb": peak_rss_mb(),
-        "messages": len(columns["sent"]),
-    }
+    found, result = timed(
+        lambda: pandas_read(path),
+        lambda columns: pandas_sla(columns, offsets=offsets),
+        lambda columns: len(columns["sent"]),
+    )
     if summary is not None:
         summary.write_text(json.dumps(pandas_summary(result)), encoding="utf-8")
     out.write_text(json.dumps(found), encoding="utf-8")
