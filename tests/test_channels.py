@@ -320,3 +320,54 @@ class TestSection:
         )
         assert codes(base % "4h") == [("CH002", "email")]
         assert codes(base % "16h") == []
+
+
+class TestSectionInput:
+    """What cannot mean anything in the section stops the load, at its place."""
+
+    def problems(self, text: str) -> list[str]:
+        with pytest.raises(SpecError) as info:
+            loads(HEAD + text)
+        return [str(p) for p in info.value.problems]
+
+    def test_a_channel_that_cannot_work(self):
+        """Business days on the calendar clock, and a target on an archive: both at once."""
+        found = self.problems(
+            "channels:\n  channels:\n"
+            "    - {name: chat, response_sla: 1bd, clock: calendar}\n"
+            "    - {name: archive, archive: true, response_sla: 1h}\n"
+            "  default: chat\n"
+        )
+        assert any("business days" in p for p in found)
+        assert any("is an archive" in p for p in found)
+
+    def test_bad_hours_are_placed_under_the_calendar(self):
+        """A window that ends before it starts, in a function's calendar."""
+        found = self.problems(
+            "channels:\n  calendars:\n    - {function: Sales, hours: {mon: '17:00-09:00'}}\n"
+        )
+        assert len(found) == 1
+        assert found[0].startswith("<string>:11:")  # the calendar's line in the file
+        assert "ends before it starts" in found[0]
+
+    def test_two_calendars_for_one_function(self):
+        """One calendar per function."""
+        found = self.problems(
+            "channels:\n  calendars:\n    - {function: Sales}\n    - {function: Sales}\n"
+        )
+        assert any("has two calendars" in p for p in found)
+
+    def test_two_channels_with_one_name(self):
+        """Channel names are unique in the file too."""
+        found = self.problems(
+            "channels:\n  channels:\n    - {name: chat, response_sla: 1h}\n"
+            "    - {name: chat, response_sla: 2h}\n  default: chat\n"
+        )
+        assert any("declared twice" in p for p in found)
+
+    def test_a_strategy_without_default_cannot_route(self):
+        """`alignkit check` reports it (CH004); asking for the strategy says why."""
+        file = loads(HEAD + "channels:\n  channels:\n    - {name: chat, response_sla: 1h}\n")
+        assert file.channels is not None
+        with pytest.raises(SpecError, match="no `default` channel"):
+            file.channels.strategy()

@@ -411,3 +411,25 @@ class TestDaylightSaving:
         answered = dt.datetime(2026, 11, 1, 1, 20, fold=1, tzinfo=NY)
         message = Message("c1", "chat", "q", self.BEFORE, "IT", "Sales", answered)
         assert message.first_response_at == answered
+
+
+class TestProgress:
+    def test_a_large_log_on_a_terminal_draws_a_bar(self, tmp_path, monkeypatch):
+        """On a terminal, reading a large log shows its progress; the messages are the same."""
+        import io
+        import sys
+
+        from alignkit.channels import _cli
+
+        class Terminal(io.StringIO):
+            def isatty(self) -> bool:
+                return True
+
+        log = tmp_path / "log.csv"
+        log.write_text(LOG)
+        terminal = Terminal()
+        monkeypatch.setattr(_cli, "_PROGRESS_FROM", 0)
+        monkeypatch.setattr(sys, "stderr", terminal)
+        messages = _cli._read(log)
+        assert [m.id for m in messages] == ["m1", "m2", "m3"]
+        assert "Reading messages" in terminal.getvalue()
