@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -102,3 +107,57 @@ def write_json(path: str | None, figures: dict[str, Any]) -> None:
     from pathlib import Path
 
     Path(path).write_text(json.dumps({"machine": machine(), **figures}, indent=2) + "\n")
+
+
+# -- child processes ---------------------------------------------------------------------
+
+# Settings that would change what is timed: no bytecode cache, or import-time tracing.
+DROPPED_ENV = frozenset(
+    {"PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "PYTHONPROFILEIMPORTTIME"}
+)
+
+
+def child_env(cache: str | Path) -> dict[str, str]:
+    """This environment, with bytecode written to and read from ``cache``."""
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
+    env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """What one child process cost: CPU (user + system) and wall seconds, peak memory."""
+
+    cpu: float
+    wall: float
+    peak_mb: float
+
+
+def run_child(
+    command: list[str],
+    *,
+    cwd: str | Path,
+    env: Mapping[str, str],
+    ok: Collection[int] = (0,),
+) -> ChildRun:
+    """Run ``command`` once, its output discarded; stop, with its stderr, on another exit code."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    # Read to the end first: a child that fills the pipe would otherwise never exit.
+    said = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if child.stderr:
+        child.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in ok:
+        sys.exit(f"{' '.join(command)} failed with exit code {code}:\n{said}")
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    return ChildRun(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss * scale / 1e6)

@@ -42,13 +42,11 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -57,10 +55,12 @@ from typing import Any
 
 from _common import (
     add_common_arguments,
+    child_env,
     machine,
     machine_line,
     median_range,
     ratio,
+    run_child,
     write_json,
 )
 
@@ -77,7 +77,6 @@ GROUPS = ("rights", "people", "large")
 ALIGNKIT_CLEAN = ("All checks passed.", "Found 0 errors")
 AGENRACI_CLEAN = ("PASS",)
 # Left out of each child's environment: they would change where bytecode is read from.
-DROPPED_ENV = frozenset({"PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"})
 
 
 # -- the data ----------------------------------------------------------------------------
@@ -260,31 +259,11 @@ class Run:
     peak_mb: float
 
 
-def child_env(cache: Path) -> dict[str, str]:
-    """This environment, with bytecode written to and read from ``cache``."""
-    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
-    env["PYTHONPYCACHEPREFIX"] = str(cache)
-    return env
-
-
 def run(command: list[str], folder: Path, env: Mapping[str, str]) -> Run:
     """CPU seconds (user + system), wall seconds and peak memory (MB) of one child."""
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        command,
-        cwd=folder,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        sys.exit(f"{' '.join(command)} failed with exit code {code}")
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-    return Run(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss * scale / 1e6)
+    # `check` exits 1 when it reports findings: a run all the same.
+    child = run_child(command, cwd=folder, env=env, ok=(0, 1))
+    return Run(child.cpu, child.wall, child.peak_mb)
 
 
 def first_run(

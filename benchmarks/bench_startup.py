@@ -38,18 +38,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _common import add_common_arguments, machine, machine_line, median_range, ratio, write_json
+from _common import (
+    add_common_arguments,
+    child_env,
+    machine,
+    machine_line,
+    median_range,
+    ratio,
+    run_child,
+    write_json,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = Path("examples") / "acme" / "alignment.yaml"
@@ -69,10 +76,6 @@ DEPS_WITH_MODELS = "import attrs, yaml; from pydantic import BaseModel, Field"
 HEAVY = ("attr", "attrs", "pydantic", "yaml", *AREA_MODULES)
 DEFAULT_RUNS = 20
 DEFAULT_TOP = 10
-# Settings that would change what is timed: no bytecode cache, or import-time tracing.
-DROPPED_ENV = frozenset(
-    {"PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "PYTHONPROFILEIMPORTTIME"}
-)
 
 
 @dataclass(frozen=True)
@@ -133,33 +136,10 @@ def pairs() -> list[Pair]:
     ]
 
 
-def child_env(cache: str) -> dict[str, str]:
-    """This environment, with bytecode written to and read from ``cache``."""
-    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
-    env["PYTHONPYCACHEPREFIX"] = cache
-    return env
-
-
 def run_once(cmd: list[str], env: Mapping[str, str]) -> Run:
     """Wall and CPU seconds of one run of ``cmd``; stop if it fails."""
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        said = child.stderr.read().decode(errors="replace") if child.stderr else ""
-        sys.exit(f"{' '.join(cmd)} failed with exit code {code}:\n{said}")
-    if child.stderr:
-        child.stderr.close()
-    return Run(wall, usage.ru_utime + usage.ru_stime)
+    child = run_child(cmd, cwd=ROOT, env=env)
+    return Run(child.wall, child.cpu)
 
 
 def warm_up(cmd: list[str], env: Mapping[str, str]) -> None:
