@@ -56,6 +56,7 @@ from alignkit.org import Function, Org, Person
 from alignkit.squads import Member, Team
 from alignkit.store import (
     ConcurrencyError,
+    EncodedReader,
     MemoryStore,
     NewEvent,
     SQLiteStore,
@@ -1037,6 +1038,8 @@ class TestTamperEvidence:
             def read_all(self, *, after=0, limit=None, category=None):
                 raise StoreError.for_store("x.db", "the file is damaged")
 
+            read_all_encoded = read_all
+
         log = DecisionLog(RIGHTS, ORG, store=MemoryStore())
         log.store = Broken()
         result = log.verify()
@@ -1108,6 +1111,140 @@ class TestMutations:
             assert not result.ok, (name, index)
             assert result.first is not None
             assert result.first.record == target.stream
+
+
+class DecodedOnly:
+    """A store with the four methods of the protocol and nothing more: no encoded reads."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.append = store.append
+        self.read = store.read
+        self.read_all = store.read_all
+        self.version = store.version
+
+
+def verified_both_ways(log: DecisionLog, **options: Any) -> VerifyResult:
+    """``log.verify()`` from encoded events, checked equal to the same from decoded ones."""
+    assert isinstance(log.store, EncodedReader)
+    encoded = log.verify(**options)
+    plain = copy.copy(log)  # not a new log: that would replay, and a damaged store refuses
+    plain.store = DecodedOnly(log.store)
+    assert encoded == plain.verify(**options)
+    return encoded
+
+
+class TestEncodedVerification:
+    """A store that hands out encoded events is verified without decoding each into objects.
+
+    Whatever the store holds, the result is the one the decoded events give.
+    """
+
+    @pytest.mark.parametrize(("name", "mutate"), mutations(), ids=[n for n, _ in mutations()])
+    def test_every_mutation_is_found_as_from_decoded_events(
+        self, name: str, mutate: Callable[[StoredEvent], StoredEvent | None]
+    ):
+        log = acme_log(VETO)
+        script(log)
+        anchors = log.verify().heads
+        for index in range(len(log.store.read_all(category=CATEGORY))):
+            copied, _ = mutated_copy(log, index, mutate)
+            assert not verified_both_ways(copied, anchors=anchors).ok, (name, index)
+
+    @pytest.mark.parametrize(
+        ("sql", "value"),
+        [
+            ("UPDATE events SET data = ?, checksum = NULL WHERE position = 3", '{"hash":"x"}'),
+            ("UPDATE events SET data = ?, checksum = NULL WHERE position = 2", "[1, 2]"),
+            ("UPDATE events SET data = ?, checksum = NULL WHERE position = 4", "{not json"),
+            ("UPDATE events SET actor = ?, checksum = NULL WHERE position = 5", "ceo"),
+            ("UPDATE events SET actor = ? WHERE position = 5", "ceo"),  # fails the checksum
+            ("UPDATE events SET at = ?, checksum = NULL WHERE position = 6", "yesterday"),
+            ("UPDATE events SET version = ?, checksum = NULL WHERE position = 7", 9),
+            ("DELETE FROM events WHERE position = ?", 2),
+            (
+                (
+                    "UPDATE decision_texts SET value = ? "
+                    "WHERE key = (SELECT MIN(key) FROM decision_texts)"
+                ),
+                b"0" * 20,
+            ),
+        ],
+    )
+    def test_a_file_changed_on_disk_is_found_as_from_decoded_events(
+        self, tmp_path: Path, sql: str, value: object
+    ):
+        path = tmp_path / "log.db"
+        log = sqlite_log(path)
+        row(path, sql, value)
+        assert not verified_both_ways(log).ok
+
+    def test_a_text_changed_in_the_file_is_found_as_from_decoded_events(self, tmp_path: Path):
+        path = tmp_path / "log.db"
+        log = sqlite_log(path)
+        key = log.get(f"{DECISION}/1").texts[0].key
+        row(path, "UPDATE decision_texts SET value = ? WHERE key = ?", b"0" * 16 + b"Hi", key)
+        assert verified_both_ways(log).first.kind == "text-changed"
+        row(path, "DELETE FROM decision_texts WHERE key = ?", key)
+        assert verified_both_ways(log).first.kind == "text-missing"
+
+    def test_a_clean_log_is_never_decoded(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+        """Times in any offset, and text beyond ASCII (stored escaped), still take the fast way."""
+        from alignkit.decision_log._chain import Verifier
+
+        org = Org(
+            functions=[Function("Ventes", "zoë")],
+            people=[Person("zoë", "Zoë Ødegaard", "Ventes"), Person("léa", "Léa Roy", "Ventes")],
+        )
+        rights = DecisionRights.from_table({"choisir-crm": {"zoë": "A", "léa": "C"}})
+        log = DecisionLog(rights, org, store=SQLiteStore(tmp_path / "log.db"))
+        paris = dt.timezone(dt.timedelta(hours=1))
+        for n in range(3):
+            at = T0.astimezone(paris) + n * DAY
+            record = log.propose("choisir-crm", "zoë", f"Passer à «HubSpot» — {n}", at)
+            log.consult(record, "léa", at + HOUR, opinion="D'accord ✓")
+            log.decide(record, "zoë", "Oui", at + 2 * HOUR)
+        log.erase_person("léa", T0 + 9 * DAY)
+
+        def refuse(*_: object) -> None:
+            raise AssertionError("an event was decoded into objects")
+
+        monkeypatch.setattr(Verifier, "check", refuse)
+        result = log.verify()
+        assert result.ok
+        assert result.events == len(log.store.read_all(category=CATEGORY))
+        last = log.get(record)
+        assert result.heads[record] == ChainHead(len(last.history), last.head)
+        assert result.texts > 0
+
+    def test_a_broken_record_does_not_slow_the_others(self, tmp_path: Path):
+        """After a record breaks, its later events are skipped, and the rest stay fast."""
+        path = tmp_path / "log.db"
+        log = sqlite_log(path)
+        row(path, "DELETE FROM events WHERE position = 2")
+        result = verified_both_ways(log)
+        assert [p.kind for p in result.problems] == ["version"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=st.dictionaries(
+        st.text().filter(lambda key: key != "hash"),
+        st.none() | st.booleans() | st.integers() | st.text() | st.lists(st.text()),
+    ),
+    digest=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+)
+def test_the_stored_text_without_its_hash_is_the_stored_text_of_the_body(body, digest):
+    """As a store writes JSON (sorted keys, no spaces), removing the hash leaves the body's."""
+    import json
+
+    from alignkit.decision_log._chain import _without_hash
+
+    def written(data: dict[str, Any]) -> str:
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+    assert _without_hash(written(body | {"hash": digest}), digest) == written(body)
+    assert _without_hash(written(body), digest) is None
 
 
 # -- erasure ----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import random
 import shlex
@@ -26,6 +27,8 @@ from hypothesis import strategies as st
 from alignkit.errors import AlignkitError, SpecError, StoreError
 from alignkit.store import (
     ConcurrencyError,
+    EncodedEvent,
+    EncodedReader,
     MemoryStore,
     NewEvent,
     SQLiteStore,
@@ -1416,6 +1419,91 @@ def returned(store: MemoryStore | SQLiteStore, stream: str, events: list[NewEven
         return store.append_returning(stream, events, expected_version=expected)
     except ConcurrencyError as error:
         return ("refused", error.stream, error.expected, error.actual)
+
+
+class TestEncodedReads:
+    """``read_all_encoded``: the events of ``read_all``, with time and data as stored text."""
+
+    def test_both_stores_hand_out_encoded_events(self, any_store: MemoryStore | SQLiteStore):
+        assert isinstance(any_store, EncodedReader)
+        paris = dt.timezone(dt.timedelta(hours=1))
+        any_store.append("a", [event("1", note="Zoë ✓")], expected_version=0)
+        any_store.append(
+            "b",
+            [NewEvent("2", "opened", "crm", AT.astimezone(paris), {"z": 1, "a": [True, None]})],
+            expected_version=0,
+            category="decision",
+        )
+        encoded = any_store.read_all_encoded()
+        assert [type(e) for e in encoded] == [EncodedEvent, EncodedEvent]
+        assert encoded[1].at == "2026-11-23T10:00:00+01:00"  # as appended, offset and all
+        assert encoded[1].data == '{"a":[true,null],"z":1}'  # sorted keys, no spaces
+        assert encoded[0].data == '{"note":"Zo\\u00eb \\u2713"}'  # non-ASCII escaped
+        for coded, decoded in zip(encoded, any_store.read_all(), strict=True):
+            assert coded.event_id == decoded.event_id
+            assert (coded.stream, coded.version, coded.position) == (
+                decoded.stream,
+                decoded.version,
+                decoded.position,
+            )
+            assert dt.datetime.fromisoformat(coded.at) == decoded.at
+            assert json.loads(coded.data) == decoded.data
+
+    @settings(
+        max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(after=st.integers(0, 8), limit=st.none() | st.integers(0, 8), decision=st.booleans())
+    def test_the_same_events_as_read_all(
+        self, any_store: MemoryStore | SQLiteStore, after: int, limit: int | None, decision: bool
+    ):
+        if not any_store.version("s0"):
+            for n in range(6):
+                any_store.append(
+                    f"s{n % 2}",
+                    [event(f"e{n}", n=n)],
+                    expected_version=n // 2,
+                    category="decision" if n % 2 else "handoff",
+                )
+        category = "decision" if decision else None
+        options = {"after": after, "limit": limit, "category": category}
+        assert [(e.event_id, e.position) for e in any_store.read_all_encoded(**options)] == [
+            (e.event_id, e.position) for e in any_store.read_all(**options)
+        ]
+
+    def test_a_damaged_row_is_refused_as_read_all_refuses_it(self, tmp_path: Path):
+        """Checksums and types are checked; time and data are not decoded, so not checked."""
+        path = tmp_path / "events.db"
+        filled(path)
+        edit(path, "UPDATE events SET actor = 'ceo' WHERE position = 3")
+        with pytest.raises(StoreError, match="event 3 of stream 'c' does not match its checksum"):
+            SQLiteStore(path).read_all_encoded()
+        around_constraints(path, "UPDATE events SET kind = NULL WHERE position = 3")
+        with pytest.raises(StoreError, match="event 3 of stream 'c' holds a value of the wrong"):
+            SQLiteStore(path).read_all_encoded(after=2)
+        edit(
+            path,
+            "UPDATE events SET kind = 'happened', data = '{not json', checksum = NULL "
+            "WHERE position = 3",
+        )
+        assert SQLiteStore(path).read_all_encoded(after=2, limit=1)[0].data == "{not json"
+
+    def test_out_of_order_rows_are_refused(self, tmp_path: Path):
+        path = tmp_path / "events.db"
+        filled(path)
+        store = SQLiteStore(path)
+        store._by_category = store._by_category.replace(
+            "ORDER BY position", "ORDER BY position DESC"
+        )
+        with pytest.raises(StoreError, match="is out of order"):
+            store.read_all_encoded(category="handoff")
+
+    def test_bad_arguments_are_refused_as_read_all_refuses_them(
+        self, any_store: MemoryStore | SQLiteStore
+    ):
+        with pytest.raises(SpecError, match="after"):
+            any_store.read_all_encoded(after=-1)
+        with pytest.raises(SpecError, match="category"):
+            any_store.read_all_encoded(category="")
 
 
 class TestAppendReturning:

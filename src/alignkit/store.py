@@ -68,6 +68,7 @@ from typing import (
     NoReturn,
     Protocol,
     SupportsIndex,
+    TypeVar,
     final,
     runtime_checkable,
 )
@@ -83,11 +84,10 @@ if TYPE_CHECKING:
     import sqlite3
 
 __all__ = [
-    # errors
     "ConcurrencyError",
-    # stores
+    "EncodedEvent",
+    "EncodedReader",
     "MemoryStore",
-    # events
     "NewEvent",
     "SQLiteStore",
     "Store",
@@ -365,7 +365,47 @@ class StoredEvent:
     category: str = attrs.field(default=_DEFAULT_CATEGORY, kw_only=True)
 
 
+class EncodedEvent(NamedTuple):
+    """An event as its store encodes it: time and data as text, not yet decoded.
+
+    ``at`` is the time in ISO 8601 as it was appended (with its offset), ``data`` the
+    JSON text the store holds (keys sorted, no spaces, non-ASCII escaped). For
+    readers that check events themselves and decode only what they must: the
+    decision log hashes each event's encoded form when it verifies its chains.
+
+    Added in 0.2.
+    """
+
+    event_id: str
+    stream: str
+    version: int
+    position: int
+    kind: str
+    actor: str
+    at: str
+    data: str
+
+
+@runtime_checkable
+class EncodedReader(Protocol):
+    """A store that can also hand out its events encoded (:class:`EncodedEvent`).
+
+    Both stores of this module can. A store that cannot is still a :class:`Store`:
+    readers that prefer encoded events fall back to :meth:`Store.read_all`.
+
+    Added in 0.2.
+    """
+
+    def read_all_encoded(
+        self, *, after: int = 0, limit: int | None = None, category: str | None = None
+    ) -> list[EncodedEvent]:
+        """What :meth:`Store.read_all` reads, checked as it checks it, but not decoded."""
+        ...
+
+
 _AppendBatch = tuple[str, Sequence[NewEvent], int] | tuple[str, Sequence[NewEvent], int, str]
+
+_Read = TypeVar("_Read", StoredEvent, EncodedEvent)
 """A batch of :meth:`SQLiteStore.append_many`: the category may be left out."""
 
 
@@ -544,16 +584,29 @@ class MemoryStore:
         self, *, after: int = 0, limit: int | None = None, category: str | None = None
     ) -> list[StoredEvent]:
         """See :meth:`Store.read_all`."""
-        after, limit = _count(after, ("after",)), _limit(limit)
-        category = None if category is None else _category(category)
-        with self._lock:
-            if category is None:
-                rows = self._all[after:] if limit is None else self._all[after : after + limit]
-            else:
-                found = (row for row in self._all[after:] if row[_CATEGORY] == category)
-                rows = list(itertools.islice(found, limit))
+        rows = self._select(after, limit, category)
         with collector_paused():
             return [_row(r) for r in rows]
+
+    def read_all_encoded(
+        self, *, after: int = 0, limit: int | None = None, category: str | None = None
+    ) -> list[EncodedEvent]:
+        """See :meth:`EncodedReader.read_all_encoded`.
+
+        Added in 0.2.
+        """
+        rows = self._select(after, limit, category)
+        with collector_paused():
+            return [EncodedEvent(*r[:_CHECKSUM]) for r in rows]
+
+    def _select(self, after: object, limit: object, category: object) -> list[tuple[Any, ...]]:
+        after, most = _count(after, ("after",)), _limit(limit)
+        wanted = None if category is None else _category(category)
+        with self._lock:
+            if wanted is None:
+                return self._all[after:] if most is None else self._all[after : after + most]
+            found = (row for row in self._all[after:] if row[_CATEGORY] == wanted)
+            return list(itertools.islice(found, most))
 
     def version(self, stream: str) -> int:
         """See :meth:`Store.version`."""
@@ -1268,14 +1321,42 @@ class SQLiteStore:
             StoreError: The file is damaged: SQLite cannot read it, or an event fails
                 its checksum.
         """
-        after, limit = _count(after, ("after",)), _limit(limit)
-        most = -1 if limit is None else limit
+        return self._read_all(after, limit, category, self._decode)
+
+    def read_all_encoded(
+        self, *, after: int = 0, limit: int | None = None, category: str | None = None
+    ) -> list[EncodedEvent]:
+        """See :meth:`EncodedReader.read_all_encoded`.
+
+        Each row's types, checksum and order are checked as :meth:`read_all` checks
+        them; its time and data are left as text, to decode or not.
+
+        Raises:
+            StoreError: The file is damaged: SQLite cannot read it, or an event fails
+                its checksum.
+
+        Added in 0.2.
+        """
+        return self._read_all(after, limit, category, self._encoded)
+
+    def _read_all(
+        self,
+        after: object,
+        limit: object,
+        category: object,
+        make: Callable[[tuple[Any, ...]], _Read],
+    ) -> list[_Read]:
+        after, most = _count(after, ("after",)), _limit(limit)
         with collector_paused():  # many new objects, no cycles: see _gc
             if category is None:
-                rows = self._fetch(self._select + _BY_POSITION, (after, most))
+                rows = self._fetch(
+                    self._select + _BY_POSITION, (after, -1 if most is None else most)
+                )
             else:
-                rows = self._fetch(self._by_category, (after, _category(category), most))
-            events = [self._decode(row) for row in rows]
+                rows = self._fetch(
+                    self._by_category, (after, _category(category), -1 if most is None else most)
+                )
+            events = [make(row) for row in rows]
         position = after
         for event in events:
             if event.position <= position:
@@ -1283,7 +1364,7 @@ class SQLiteStore:
             position = event.position
         return events
 
-    def _out_of_order(self, event: StoredEvent, previous: int) -> NoReturn:
+    def _out_of_order(self, event: StoredEvent | EncodedEvent, previous: int) -> NoReturn:
         self._bad_row(event.position, event.stream, f"is out of order (after position {previous})")
 
     def verify(self) -> int:
@@ -1342,12 +1423,8 @@ class SQLiteStore:
 
     def _decode(self, row: tuple[Any, ...]) -> StoredEvent:
         """The stored event of a row, checked: its types, its checksum, its time and data."""
-        event_id, stream, version, position, kind, actor, at, data, checksum, category = row
+        event_id, stream, version, position, kind, actor, at, data, _, category = row
         try:
-            # Joining is also the type check: every field but the version is text.
-            text = "\x1f".join((event_id, stream, str(version), kind, actor, at, data))
-            if category != _DEFAULT_CATEGORY:  # see _rows
-                text += "\x1f" + category
             when = _from_iso(at)
             value = _from_json(data)
         except TypeError:
@@ -1360,13 +1437,32 @@ class SQLiteStore:
             self._bad_row(position, stream, f"holds a time that is not a time ({_brief(at)})")
         except RecursionError:
             self._bad_row(position, stream, "holds data nested too deeply to read")
-        if type(version) is not int or when.tzinfo is None or type(value) is not dict:
+        if when.tzinfo is None or type(value) is not dict:
             self._bad_row(position, stream, "holds a value of the wrong type")
-        if checksum is not None and self._checksums and _checksum(text.encode()) != checksum:
-            self._bad_row(position, stream, "does not match its checksum")
+        self._check(row)
         return StoredEvent(
             event_id, stream, version, position, kind, actor, when, value, category=category
         )
+
+    def _encoded(self, row: tuple[Any, ...]) -> EncodedEvent:
+        """The encoded event of a row, checked: its types and its checksum."""
+        self._check(row)
+        return EncodedEvent(*row[:8])
+
+    def _check(self, row: tuple[Any, ...]) -> None:
+        """Check a row's types and checksum."""
+        event_id, stream, version, position, kind, actor, at, data, checksum, category = row
+        try:
+            # Joining is also the type check: every field but the version is text.
+            text = "\x1f".join((event_id, stream, str(version), kind, actor, at, data))
+            if category != _DEFAULT_CATEGORY:  # see _rows
+                text += "\x1f" + category
+        except TypeError:
+            self._bad_row(position, stream, "holds a value of the wrong type")
+        if type(version) is not int:
+            self._bad_row(position, stream, "holds a value of the wrong type")
+        if checksum is not None and self._checksums and _checksum(text.encode()) != checksum:
+            self._bad_row(position, stream, "does not match its checksum")
 
     def _bad_row(self, position: int, stream: object, problem: str) -> NoReturn:
         self._damaged(f"event {position} of stream {_brief(stream)} {problem}")
@@ -1526,6 +1622,8 @@ def _data_json(event: NewEvent, path: tuple[str | int, ...]) -> str:
         ) from None
 
 
+_CHECKSUM: Final = 8
+"""Where a row of :class:`MemoryStore` holds its checksum: the fields before it are encoded."""
 _CATEGORY: Final = 9
 """Where a row of :class:`MemoryStore` holds its category."""
 
