@@ -895,6 +895,25 @@ class TestMetrics:
         assert by_owner["ae-2"].activation_rate == 0.0
         assert by_owner["ae-2"].median_time_to_accept == 5 * HOUR
 
+    def test_first_pass_rate_counts_judged_handoffs_only(self):
+        """Accepted with no flag ever raised, of those accepted or flagged; waiting ones aside."""
+        desk = HandoffDesk(ORG)
+        for n in range(5):
+            deal = f"D-{n}"
+            desk.receive(won(deal=deal, event_id=f"w{n}"))
+            desk.submit(deal, package(deal_id=deal), "ae-1", T0 + HOUR)
+        desk.accept("D-0", "onb-1", T0 + 2 * HOUR)  # first pass
+        desk.accept("D-1", "onb-1", T0 + 2 * HOUR)  # first pass
+        flag = desk.flag("D-2", "onb-1", "No SOW", "missing-artifact", T0 + 2 * HOUR)
+        desk.resolve("D-2", flag, "onb-1", T0 + 3 * HOUR)
+        desk.accept("D-2", "onb-1", T0 + 4 * HOUR)  # accepted, but not at the first pass
+        desk.flag("D-3", "onb-1", "Scope unclear", "scope", T0 + 2 * HOUR)  # flagged, open
+        # D-4 waits for a verdict: not counted
+        metrics = desk.metrics()
+        assert (metrics.judged, metrics.first_pass) == (4, 2)
+        assert metrics.first_pass_rate == 0.5
+        assert HandoffDesk(ORG).metrics().first_pass_rate == 0.0
+
     def test_empty(self):
         """No handoffs: zero rates, no median."""
         metrics = HandoffDesk(ORG).metrics()

@@ -80,6 +80,12 @@ class HandoffMetrics:
         flag_rate: ``flagged / opened``.
         median_time_to_accept: From Closed-Won to acceptance.
         activation_rate: ``activated / accepted``; the owner is measured on this.
+        judged: Handoffs that have had a first verdict: accepted, or flagged at
+            least once (added in 0.2).
+        first_pass: Of those, the handoffs accepted without a red flag ever raised
+            (added in 0.2).
+        first_pass_rate: ``first_pass / judged``: the measured %C&A of the handoff
+            step of a value stream (added in 0.2).
 
     Added in 0.1.
     """
@@ -89,6 +95,8 @@ class HandoffMetrics:
     activated: int
     flagged: int
     median_time_to_accept: dt.timedelta | None
+    judged: int = 0
+    first_pass: int = 0
 
     @property
     def flag_rate(self) -> float:
@@ -99,6 +107,17 @@ class HandoffMetrics:
     def activation_rate(self) -> float:
         """Share of accepted handoffs whose customer was activated."""
         return self.activated / self.accepted if self.accepted else 0.0
+
+    @property
+    def first_pass_rate(self) -> float:
+        """Share of judged handoffs accepted without a red flag ever raised (0.0 if none).
+
+        Handoffs still waiting for a verdict are not counted: neither accepted nor
+        ever flagged.
+
+        Added in 0.2.
+        """
+        return self.first_pass / self.judged if self.judged else 0.0
 
 
 _ACCEPTED_STATES: Final = frozenset(
@@ -111,15 +130,19 @@ def _metrics(handoffs: Iterable[Handoff]) -> HandoffMetrics:
 
     items = list(handoffs)
     waits = [h.accepted_at - h.won_at for h in items if h.accepted_at is not None and h.won_at]
+    # From the history, so flags raised before a withdrawal and reopening count.
+    ever_flagged = [any(e.kind == "flagged" for e in h.history) for h in items]
+    accepted = [h.state in _ACCEPTED_STATES for h in items]
     return HandoffMetrics(
         opened=len(items),
-        accepted=sum(h.state in _ACCEPTED_STATES for h in items),
+        accepted=sum(accepted),
         activated=sum(h.state is HandoffState.ACTIVATED for h in items),
-        # From the history, so flags raised before a withdrawal and reopening count.
-        flagged=sum(any(e.kind == "flagged" for e in h.history) for h in items),
+        flagged=sum(ever_flagged),
         median_time_to_accept=(
             dt.timedelta(seconds=median(w.total_seconds() for w in waits)) if waits else None
         ),
+        judged=sum(a or f for a, f in zip(accepted, ever_flagged, strict=True)),
+        first_pass=sum(a and not f for a, f in zip(accepted, ever_flagged, strict=True)),
     )
 
 
