@@ -906,6 +906,7 @@ class TestMetrics:
         desk.accept("D-1", "onb-1", T0 + 2 * HOUR)  # first pass
         flag = desk.flag("D-2", "onb-1", "No SOW", "missing-artifact", T0 + 2 * HOUR)
         desk.resolve("D-2", flag, "onb-1", T0 + 3 * HOUR)
+        desk.submit("D-2", package(deal_id="D-2"), "ae-1", T0 + 3 * HOUR)
         desk.accept("D-2", "onb-1", T0 + 4 * HOUR)  # accepted, but not at the first pass
         desk.flag("D-3", "onb-1", "Scope unclear", "scope", T0 + 2 * HOUR)  # flagged, open
         # D-4 waits for a verdict: not counted
