@@ -391,6 +391,7 @@ class TestSchema:
             "decision_log",
             "review",
             "channels",
+            "value_streams",
             "lint",
             "ignore",
         }

@@ -204,6 +204,7 @@ class TestRegistry:
             ("decision_log", "DL"),
             ("review", "RV"),
             ("channels", "CH"),
+            ("value_streams", "VS"),
         ]
 
     def test_the_file_model_has_a_typed_field_per_built_in_area(self):

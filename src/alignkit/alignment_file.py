@@ -61,6 +61,7 @@ from alignkit.org import Function, Org, Person
 from alignkit.review._section import ReviewSection
 from alignkit.rules import RULES
 from alignkit.squads import Team
+from alignkit.value_stream._section import ValueStreamsSection
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -202,6 +203,10 @@ class AlignmentFile(SpecModel):
     channels: ChannelsSection | None = Field(
         default=None,
         description="Which channel is for what, how fast it is answered, on whose hours.",
+    )
+    value_streams: ValueStreamsSection | None = Field(
+        default=None,
+        description="Value streams across functions: current and future state.",
     )
     lint: LintSection = Field(
         default_factory=LintSection, description="Rule options, by area (thresholds)."

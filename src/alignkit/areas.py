@@ -56,6 +56,7 @@ _BUILT_IN: Final = (
     "alignkit.decision_log._area:AREA",
     "alignkit.review._area:AREA",
     "alignkit.channels._area:AREA",
+    "alignkit.value_stream._area:AREA",
 )
 
 
