@@ -92,12 +92,18 @@ def format_duration(value: dt.timedelta, working_day: dt.timedelta = EIGHT_HOURS
         return "0"
     micros = value // _US
     day = working_day // _US
-    for unit, size in (("w", _DAYS_A_WEEK * day), ("d", day), ("h", 3_600_000_000)):
+    hour = 3_600_000_000
+    for unit, size in (("w", _DAYS_A_WEEK * day), ("d", day), ("h", hour)):
         if size and micros % size == 0:
             return f"{micros // size}{unit}"
+    for unit, size in (("d", day), ("h", hour)):  # two decimals at most: 5.5d, 44.25h
+        if size and (micros * 100) % size == 0:
+            return f"{micros * 100 // size / 100:g}{unit}"
     if micros % 60_000_000 == 0:
         return f"{micros // 60_000_000}m"
-    return f"{micros / 1_000_000:g}s"
+    # Exact to the microsecond, so that the text reads back as the same duration.
+    whole, fraction = divmod(micros, 1_000_000)
+    return f"{whole}.{fraction:06d}".rstrip("0").rstrip(".") + "s"
 
 
 def _after(value: Iterable[str] | str) -> tuple[str, ...]:
@@ -715,8 +721,9 @@ def _measure(steps: Sequence[Step], predecessors: Sequence[tuple[int, ...]]) -> 
     share: dict[str, float] = {}
     if total_lead:
         for n in path:
-            function = steps[n].function
-            share[function] = share.get(function, 0.0) + lead[n] / total_lead
+            if lead[n]:  # a step of no time takes no share
+                function = steps[n].function
+                share[function] = share.get(function, 0.0) + lead[n] / total_lead
     rolled = 100.0
     for step in steps:
         rolled *= step.pct_complete_accurate / 100
