@@ -638,3 +638,89 @@ class TestCli:
         missing = runner.invoke(main, ["vsm", "compare", str(file), "quote-to-cash"])
         assert missing.exit_code == 2
         assert "has no future state" in missing.output
+
+
+class TestEdges:
+    def test_what_steps_and_streams_refuse(self):
+        with pytest.raises(ValueError, match="is not a duration"):
+            parse_duration(5)  # type: ignore[arg-type]
+        with pytest.raises(SpecError, match="`after` names steps"):
+            Step("A", "Sales", H, H, after=["B", " "])
+        with pytest.raises(SpecError, match="must be a timedelta, got int"):
+            Step("A", "Sales", 3600, H)  # type: ignore[arg-type]
+        with pytest.raises(SpecError, match="needs a `name`"):
+            ValueStream(" ", [Step("A", "Sales", H, H)])
+        stream = ValueStream("s", Step("A", "Sales", H, H))  # one step, not in a list
+        assert stream.steps == (Step("A", "Sales", H, H),)
+        with pytest.raises(SpecError, match="`B` is not a step of the stream"):
+            stream.step("B")
+        with pytest.raises(SpecError, match="`B` is not a step of the stream"):
+            stream.predecessors("B")
+
+    def test_from_table_refuses_a_bad_working_day_and_rows_that_are_not_mappings(self):
+        row = {"name": "A", "function": "Sales", "process_time": H, "lead_time": 2 * H}
+        with pytest.raises(SpecError) as info:
+            ValueStream.from_table([row, ["B", "IT"]], working_day="8 hours")  # type: ignore[list-item]
+        assert paths(info) == [("working_day",), (1,)]
+        assert ValueStream.from_table([row]).lead_time == 2 * H  # timedeltas as they are
+
+    def test_a_join_listed_before_one_of_its_branches(self):
+        stream = ValueStream(
+            "s",
+            [
+                Step("Start", "Sales", H, H),
+                Step("Join", "Finance", H, H, after=["Start", "Branch"]),
+                Step("Branch", "IT", H, 5 * H, after=["Start"]),
+            ],
+        )
+        assert [s.name for s in stream.critical_path] == ["Start", "Branch", "Join"]
+
+    def test_a_stream_of_no_time_has_no_dominant_wait(self):
+        text = FILE.replace("process_time: 2h, lead_time: 1d,", "process_time: 0, lead_time: 0,")
+        for old in ("process_time: 1h, lead_time: 3d,", "process_time: 30m, lead_time: 2d"):
+            text = text.replace(
+                old, "process_time: 0, lead_time: 0" + ("," if "," in old[-1] else "")
+            )
+        assert [code for code, _, _ in findings(text)] == ["VS003"]  # the future takes longer
+
+    def test_a_cycle_or_a_working_day_too_long_in_the_file(self, tmp_path: Path):
+        text = FILE.replace(
+            "function: Sales, process_time: 2h, lead_time: 1d,",
+            "function: Sales, process_time: 2h, lead_time: 1d, after: [Invoice],",
+            1,
+        ).replace("      current:", "      working_day: 25h\n      current:")
+        path = tmp_path / "a.yaml"
+        path.write_text(text)
+        with pytest.raises(SpecError) as info:
+            loads(text)
+        assert [p.location.path for p in info.value.problems] == [
+            ("value_streams", "streams", 0, "working_day"),
+            ("value_streams", "streams", 0, "current", 0, "after"),
+        ]
+        path.write_text(text.replace("      working_day: 25h\n", ""))
+        (problem,) = [d for d in check(path).diagnostics if d.code == "AK012"]
+        assert "in a cycle" in problem.message
+        assert problem.location.line == 15
+
+    def test_unknown_streams_are_named_with_what_the_file_has(self):
+        section = loads(FILE).section("value_streams")
+        with pytest.raises(SpecError, match="the file has `quote-to-cash`"):
+            section.stream("onboarding")
+        from alignkit.value_stream import ValueStreamsSection
+
+        with pytest.raises(SpecError, match="declares no value streams"):
+            ValueStreamsSection().stream("onboarding")
+
+    def test_a_worse_future_in_markdown_and_more_steps_in_the_finding(self):
+        current = serial(("A", "Sales", H, 2 * H, 100), ("B", "IT", H, 2 * H, 100))
+        future = serial(
+            ("A", "Sales", H, 2 * H, 100), ("B", "IT", H, 2 * H, 100), ("C", "IT", H, H, 100)
+        )
+        assert "The future state is worse on: lead time" in to_markdown(compare(current, future))
+        text = FILE.replace(
+            "        - {name: Invoice, function: Finance, process_time: 30m, lead_time: 1d}\n",
+            "        - {name: Invoice, function: Finance, process_time: 30m, lead_time: 1d}\n"
+            "        - {name: Audit, function: Finance, process_time: 30m, lead_time: 30m}\n",
+        )
+        (only,) = findings(text)
+        assert "steps (3 -> 4)" in only[2]

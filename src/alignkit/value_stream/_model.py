@@ -643,8 +643,10 @@ def _graph_problems(steps: Sequence[Step]) -> Iterator[Problem]:
     cycle = _cycle(_predecessors(steps))
     if cycle:
         shown = " -> ".join(f"`{names[n]}`" for n in (*cycle, cycle[0]))
+        # At a step whose `after` closes the cycle: following the step before cannot.
+        written = next(n for n in cycle if steps[n].after)
         yield _at(
-            ("steps", cycle[0], "after"),
+            ("steps", written, "after"),
             f"Steps wait for each other in a cycle ({shown}): a stream flows one way",
         )
 

@@ -40,6 +40,17 @@ class StepSpec(SpecModel):
         default=(), description="The steps it waits for (by default, the step before it)."
     )
 
+    @field_validator("process_time", "lead_time", mode="before")
+    @classmethod
+    def _unitless_zero(cls, value: object) -> object:
+        # YAML reads `0` as a number: the one duration that needs no unit.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if value == 0:
+                return "0"
+            msg = f"`{value}` has no unit: write it like `{value}h`, `{value}d` or `{value}m`"
+            raise ValueError(msg)
+        return value
+
     @field_validator("process_time", "lead_time", mode="after")
     @classmethod
     def _duration(cls, value: str) -> str:
@@ -82,12 +93,16 @@ class StreamSpec(SpecModel):
         return value
 
     def _invariants(self) -> Iterator[Problem]:
+        seen: set[tuple[object, str]] = set()
         for state in ("current", "future"):
             try:
                 self._stream(state)
             except SpecError as error:
-                for problem in error.problems:
-                    yield _relocated(problem, state)
+                for problem in map(_relocated, error.problems, [state] * len(error.problems)):
+                    key = (problem.location.path, problem.message)
+                    if key not in seen:  # the working day is both states'
+                        seen.add(key)
+                        yield problem
 
     def _stream(self, state: str) -> ValueStream | None:
         steps: tuple[StepSpec, ...] | None = getattr(self, state)
