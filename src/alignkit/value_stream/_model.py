@@ -82,9 +82,11 @@ def format_duration(value: dt.timedelta, working_day: dt.timedelta = EIGHT_HOURS
 
     >>> import datetime as dt
     >>> format_duration(dt.timedelta(hours=16)), format_duration(dt.timedelta(minutes=90))
-    ('2d', '90m')
+    ('2d', '1.5h')
     >>> format_duration(dt.timedelta(hours=4)), format_duration(dt.timedelta(0))
     ('4h', '0')
+    >>> format_duration(dt.timedelta(hours=44.5)), format_duration(dt.timedelta(minutes=30))
+    ('44.5h', '30m')
 
     Added in 0.2.
     """
@@ -97,7 +99,7 @@ def format_duration(value: dt.timedelta, working_day: dt.timedelta = EIGHT_HOURS
         if size and micros % size == 0:
             return f"{micros // size}{unit}"
     for unit, size in (("d", day), ("h", hour)):  # two decimals at most: 5.5d, 44.25h
-        if size and (micros * 100) % size == 0:
+        if micros > size and (micros * 100) % size == 0:
             return f"{micros * 100 // size / 100:g}{unit}"
     if micros % 60_000_000 == 0:
         return f"{micros // 60_000_000}m"

@@ -110,10 +110,39 @@ def to_mermaid(stream: ValueStream) -> str:
     return "\n".join(lines)
 
 
-def _metric_text(metric: str, value: dt.timedelta | float, day: dt.timedelta) -> str:
+def _in_unit(value: dt.timedelta, unit: tuple[str, dt.timedelta] | None, day: dt.timedelta) -> str:
+    if unit is None:
+        return format_duration(value, day)
+    name, size = unit
+    return f"{value / size:g}{name}" if value else "0"
+
+
+def _unit_of(values: list[dt.timedelta], day: dt.timedelta) -> tuple[str, dt.timedelta] | None:
+    """One unit for a row of durations: whole weeks, days or hours, else two decimals."""
+    hour, minute = dt.timedelta(hours=1), dt.timedelta(minutes=1)
+    largest = max(map(abs, values))
+    for name, size, scale in (
+        ("w", 5 * day, 1),
+        ("d", day, 1),
+        ("h", hour, 1),
+        ("d", day, 100),
+        ("h", hour, 100),
+        ("m", minute, 1),
+    ):
+        if largest >= size and all((abs(v) * scale) % size == dt.timedelta(0) for v in values):
+            return name, size
+    return None
+
+
+def _metric_text(
+    metric: str,
+    value: dt.timedelta | float,
+    day: dt.timedelta,
+    unit: tuple[str, dt.timedelta] | None = None,
+) -> str:
     if isinstance(value, dt.timedelta):
         sign = "-" if value < dt.timedelta(0) else ""
-        return sign + format_duration(abs(value), day)
+        return sign + _in_unit(abs(value), unit, day)
     if metric == "activity_ratio":
         return f"{value:.1%}"
     if metric == "rolled_pct_complete_accurate":
@@ -191,10 +220,13 @@ def _comparison_markdown(comparison: StreamComparison) -> str:
     ]
     for change in comparison.changes:
         verdict = "worse" if change.worse else ("better" if change.change else "")
-        now = _metric_text(change.metric, change.current, day)
-        then = _metric_text(change.metric, change.future, day)
+        unit = None
+        if isinstance(change.current, dt.timedelta) and isinstance(change.future, dt.timedelta):
+            unit = _unit_of([change.current, change.future], day)  # one unit per row
+        now = _metric_text(change.metric, change.current, day, unit)
+        then = _metric_text(change.metric, change.future, day, unit)
         lines.append(
-            f"| {_METRIC_LABELS[change.metric]} | {now} | {then} | {_signed(change, day)} "
+            f"| {_METRIC_LABELS[change.metric]} | {now} | {then} | {_signed(change, day, unit)} "
             f"| {verdict} |"
         )
     worse = comparison.worse
@@ -207,10 +239,10 @@ def _comparison_markdown(comparison: StreamComparison) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _signed(change: MetricChange, day: dt.timedelta) -> str:
+def _signed(change: MetricChange, day: dt.timedelta, unit: tuple[str, dt.timedelta] | None) -> str:
     value = change.change
     if isinstance(value, dt.timedelta):
-        return ("+" if value >= dt.timedelta(0) else "-") + format_duration(abs(value), day)
+        return ("+" if value >= dt.timedelta(0) else "-") + _in_unit(abs(value), unit, day)
     if change.metric == "activity_ratio":
         return f"{value * 100:+.1f} pts"
     if change.metric == "rolled_pct_complete_accurate":
