@@ -724,3 +724,97 @@ class TestEdges:
         )
         (only,) = findings(text)
         assert "steps (3 -> 4)" in only[2]
+
+
+MEASURED_FILE = (
+    "version: 1\n"
+    "org:\n"
+    "  functions:\n"
+    "    - {name: Sales, head: vp-sales}\n"
+    "    - {name: Operations, head: vp-ops}\n"
+    "  people:\n"
+    "    - {id: vp-sales, name: Sam Okafor, function: Sales}\n"
+    "    - {id: ae-1, name: Lee Park, function: Sales, manager: vp-sales}\n"
+    "    - {id: vp-ops, name: Priya Nair, function: Operations}\n"
+    "    - {id: onb-1, name: Ana Ruiz, function: Operations, manager: vp-ops}\n"
+    "value_streams:\n"
+    "  streams:\n"
+    "    - name: onboarding\n"
+    "      current:\n"
+    "        - {name: Close, function: Sales, process_time: 1h, lead_time: 4h}\n"
+    "        - {name: Hand over, function: Operations, process_time: 1h, lead_time: 2d,"
+    " pct_complete_accurate: 95}\n"
+    "      future:\n"
+    "        - {name: Close, function: Sales, process_time: 1h, lead_time: 4h}\n"
+    "        - {name: Hand over, function: Operations, process_time: 1h, lead_time: 1d,"
+    " pct_complete_accurate: 90}\n"
+)
+
+
+class TestMeasuredFromAStore:
+    """`--store`: the handoff step's %C&A is the desk's first-pass rate, not the estimate."""
+
+    @pytest.fixture
+    def files(self, tmp_path: Path) -> tuple[Path, Path]:
+        from alignkit.handoff import HandoffsSection
+        from alignkit.store import SQLiteStore
+        from tests.test_handoff import T0, package, won
+
+        path = tmp_path / "alignment.yaml"
+        path.write_text(MEASURED_FILE)
+        store_path = tmp_path / "handoffs.db"
+        with SQLiteStore(store_path) as store:
+            desk = HandoffsSection().desk(loads(MEASURED_FILE).org, store=store)
+            for n in range(4):
+                desk.receive(won(deal=f"D-{n}", event_id=f"w{n}"))
+                desk.submit(f"D-{n}", package(deal_id=f"D-{n}"), "ae-1", T0 + H)
+            desk.accept("D-0", "onb-1", T0 + 2 * H)
+            for n in (1, 2, 3):
+                desk.flag(f"D-{n}", "onb-1", "Success criteria unclear", "scope", T0 + 2 * H)
+        return path, store_path
+
+    def test_show_and_compare_measure_the_handoff_step(self, files: tuple[Path, Path]):
+        path, store_path = files
+        runner = CliRunner()
+        args = ["vsm", "show", str(path), "onboarding", "--store", str(store_path)]
+        shown = runner.invoke(main, [*args, "--format", "json"])
+        assert shown.exit_code == 0, shown.output
+        assert "Hand over: %C&A 25.0% measured on 4 handoffs (estimated 95%)" in shown.stderr
+        steps = json.loads(shown.stdout)["steps"]
+        assert [s["pct_complete_accurate"] for s in steps] == [100.0, 25.0]
+        compared = runner.invoke(
+            main, ["vsm", "compare", str(path), "onboarding", "--store", str(store_path)]
+        )
+        assert compared.exit_code == 0  # against the measured 25%, 90% is better
+        assert "| Rolled %C&A | 25.0% | 90.0% |" in compared.stdout
+        estimated = runner.invoke(main, ["vsm", "compare", str(path), "onboarding"])
+        assert estimated.exit_code == 1  # against the estimated 95%, 90% is worse
+
+    def test_nothing_to_measure_and_a_store_that_cannot_be_opened(
+        self, files: tuple[Path, Path], tmp_path: Path
+    ):
+        from alignkit.store import SQLiteStore
+
+        path, _ = files
+        runner = CliRunner()
+        empty = tmp_path / "empty.db"
+        SQLiteStore(empty).close()
+        result = runner.invoke(
+            main, ["vsm", "show", str(path), "onboarding", "--store", str(empty)]
+        )
+        assert result.exit_code == 0
+        assert "No handoff has had a verdict yet" in result.stderr
+        path.write_text(
+            MEASURED_FILE.replace(
+                "function: Operations, process_time", "function: Sales, process_time"
+            )
+        )
+        result = runner.invoke(
+            main, ["vsm", "show", str(path), "onboarding", "--store", str(empty)]
+        )
+        assert "takes a handoff from Sales to Operations: nothing to measure" in result.stderr
+        missing = runner.invoke(
+            main, ["vsm", "show", str(path), "onboarding", "--store", str(tmp_path / "none.db")]
+        )
+        assert missing.exit_code == 2
+        assert "alignkit vsm:" in missing.stderr
