@@ -25,12 +25,16 @@ In one run, this script:
     ``lead_time_share`` and ``metrics.critical_path`` of both, and
     ``compare(current, future)``;
   - ``floor``: the same metrics in plain Python over the same data held as plain lists
-    (names to index, predecessors as tuples of ints, durations in integer
-    microseconds, already resolved): topological order, the longest path by lead time
+    (names, functions, durations in integer microseconds, %C&A, and the names each
+    step waits for, resolved to indexes in the timed code as any implementation must
+    resolve them): topological order, the longest path by lead time
     with back-pointers, totals along it, activity ratio, product of %C&A, handoffs (a
     change of function along any edge), bottleneck (the longest wait, ties by lead
     time then the earliest step), each function's share of the lead time along the
     path; for both states, then the differences of the metrics ``compare`` reports;
+  - ``floor, predecessors given as indexes``: the same floor handed each step's
+    predecessors already resolved to indexes (before its clock starts): the floor
+    with nothing but the arithmetic left, for reference;
   - ``Step objects``: making the ``Step`` objects of both states from their fields;
   - ``from_table``: ``ValueStream.from_table(rows)`` for both states, from rows of
     text as a spreadsheet holds them (``"2h"``, ``"1.5d"``, ``"1w"``, ``"87.5"``,
@@ -65,6 +69,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import itertools
 import json
 import math
 import pickle
@@ -277,12 +282,12 @@ class Plain:
     """A state as plain lists: what the floor computes from."""
 
     names: list[str]
-    index: dict[str, int]
     functions: list[str]
     process: list[int]
     lead: list[int]
     pct: list[float]
-    predecessors: list[tuple[int, ...]]
+    afters: list[tuple[str, ...]]
+    """The names each step waits for (empty: the step before it), as the user writes them."""
 
 
 def inputs(shape: Shape, state: State) -> Inputs:
@@ -311,15 +316,13 @@ def inputs(shape: Shape, state: State) -> Inputs:
                 "after": ", ".join(after),
             }
         )
-    index = {name: n for n, name in enumerate(names)}
     plain = Plain(
         names=list(names),
-        index=index,
         functions=list(shape.functions),
         process=[m * US_PER_MINUTE for m in state.process],
         lead=[(p + w) * US_PER_MINUTE for p, w in zip(state.process, state.wait, strict=True)],
         pct=list(state.pct),
-        predecessors=[shape.after[n] or ((n - 1,) if n else ()) for n in range(len(names))],
+        afters=[tuple(names[p] for p in shape.after[n]) for n in range(len(names))],
     )
     return Inputs(fields, rows, plain)
 
@@ -352,14 +355,20 @@ def topological_order(predecessors: Sequence[tuple[int, ...]]) -> Sequence[int]:
     return range(len(predecessors))
 
 
-def floor_metrics(data: Plain) -> dict[str, Any]:
+def resolve(data: Plain) -> list[tuple[int, ...]]:
+    """Each step's predecessors by index: steps name the steps they wait for."""
+    index = dict(zip(data.names, range(len(data.names)), strict=True))
+    predecessors: list[tuple[int, ...]] = list(zip(range(-1, len(data.names) - 1)))
+    predecessors[0] = ()  # by default the step before; the first step has none
+    for n in itertools.compress(range(len(data.afters)), data.afters):
+        predecessors[n] = tuple([index[name] for name in data.afters[n]])
+    return predecessors
+
+
+def floor_metrics(data: Plain, resolved: list[tuple[int, ...]] | None = None) -> dict[str, Any]:
     """Every metric of one state, by hand, in integer microseconds."""
-    lead, process, functions, predecessors = (
-        data.lead,
-        data.process,
-        data.functions,
-        data.predecessors,
-    )
+    lead, process, functions = data.lead, data.process, data.functions
+    predecessors = resolve(data) if resolved is None else resolved
     size = len(lead)
     finish = [0] * size
     via = [-1] * size
@@ -414,8 +423,14 @@ def floor_metrics(data: Plain) -> dict[str, Any]:
     }
 
 
-def run_floor(current: Plain, future: Plain) -> tuple[dict[str, Any], dict[str, Any], dict]:
-    now, then = floor_metrics(current), floor_metrics(future)
+def run_floor(
+    current: Plain,
+    future: Plain,
+    resolved: tuple[list[tuple[int, ...]], list[tuple[int, ...]]] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any], dict]:
+    """Both states and their changes; ``resolved``: the predecessors handed over as indexes."""
+    now_before, then_before = resolved or (None, None)
+    now, then = floor_metrics(current, now_before), floor_metrics(future, then_before)
     changes = {}
     for metric in COMPARED:
         before, after = now[metric], then[metric]
@@ -538,11 +553,12 @@ def change_differences(comparison: StreamComparison, floor: Mapping[str, Any]) -
 
 # -- the run -----------------------------------------------------------------------------
 
-CONTENDERS = ("steps", "alignkit", "floor", "from_table", "first_call", "bare")
+CONTENDERS = ("steps", "alignkit", "floor", "floor_indexes", "from_table", "first_call", "bare")
 """In the order of the even runs; odd runs reverse it."""
 LABELS = {
     "alignkit": "alignkit: 2 x ValueStream + metrics + compare",
     "floor": "floor: plain Python, 2 states + changes",
+    "floor_indexes": "floor, predecessors given as indexes",
     "steps": "Step objects, 2 states",
     "from_table": "from_table, 2 states, rows of text",
     "first_call": "first call, fresh interpreter (wall)",
@@ -592,6 +608,7 @@ class Timings:
 def time_runs(now: Inputs, then: Inputs, runs: int) -> Timings:
     """Every contender, ``runs`` times, in alternating order, after an untimed call each."""
     steps_now, steps_then = make_steps(now.fields, then.fields)
+    indexes = (resolve(now.plain), resolve(then.plain))
     found = Timings(
         samples={name: [] for name in CONTENDERS},
         inside={"import_s": [], "steps_s": [], "stream_s": [], "total_s": []},
@@ -602,6 +619,7 @@ def time_runs(now: Inputs, then: Inputs, runs: int) -> Timings:
         "steps": lambda: make_steps(now.fields, then.fields),
         "alignkit": lambda: run_alignkit(steps_now, steps_then),
         "floor": lambda: run_floor(now.plain, then.plain),
+        "floor_indexes": lambda: run_floor(now.plain, then.plain, indexes),
         "from_table": lambda: run_from_table(now.rows, then.rows),
     }
     with tempfile.TemporaryDirectory(prefix="bench-value-stream-") as folder:
@@ -670,11 +688,10 @@ def check(results: Mapping[str, Any], now: Inputs, then: Inputs) -> list[str]:
         *change_differences(comparison, floor_changes),
     ]
     for state, plain in (("current", now.plain), ("future", then.plain)):
-        position = {n: k for k, n in enumerate(kahn(plain.predecessors))}
+        predecessors = resolve(plain)
+        position = {n: k for k, n in enumerate(kahn(predecessors))}
         if len(position) != len(plain.names) or any(
-            position[p] >= position[n]
-            for n, before in enumerate(plain.predecessors)
-            for p in before
+            position[p] >= position[n] for n, before in enumerate(predecessors) for p in before
         ):
             problems.append(f"{state}: the floor's Kahn order is not a topological order")
     return problems
@@ -706,7 +723,7 @@ def measure(size: int, runs: int) -> dict[str, Any]:
         "runs": runs,
         "data": {
             "steps": len(shape.names),
-            "edges": sum(len(before) for before in now.plain.predecessors),
+            "edges": sum(len(before) for before in resolve(now.plain)),
             "forks": shape.forks,
             "branches": shape.branches,
             "functions": len(set(shape.functions)),
@@ -720,6 +737,7 @@ def measure(size: int, runs: int) -> dict[str, Any]:
         "peak_memory": memory,
         "ratios": {
             "alignkit_over_floor": ratio(samples["alignkit"], samples["floor"]),
+            "alignkit_over_floor_indexes": ratio(samples["alignkit"], samples["floor_indexes"]),
             "steps_and_alignkit_over_floor": ratio(
                 [a + b for a, b in zip(samples["steps"], samples["alignkit"], strict=True)],
                 samples["floor"],
@@ -783,6 +801,10 @@ def report(figures: Mapping[str, Any]) -> None:
     print(
         f"alignkit / floor: {spread(ratios['alignkit_over_floor'], '.2f', unit='x')}; "
         f"target within {TARGET:g}x of the floor: {verdict}"
+    )
+    print(
+        "alignkit / floor given indexes (no names to resolve): "
+        f"{spread(ratios['alignkit_over_floor_indexes'], '.2f', unit='x')}"
     )
     print(
         "(Step objects + alignkit) / floor: "

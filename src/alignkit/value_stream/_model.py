@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import numbers
+import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final, Literal, final
+from typing import Any, Final, Literal, NamedTuple, final
 
 import attrs
 
+from alignkit._gc import collector_paused
 from alignkit._spec import FrozenDict
 from alignkit._suggest import suggest
 from alignkit.diagnostics import Location
@@ -30,6 +33,8 @@ __all__ = [
 
 EIGHT_HOURS: Final = dt.timedelta(hours=8)
 _US: Final = dt.timedelta(microseconds=1)
+_ZERO: Final = dt.timedelta(0)
+_NUMBERS: Final = (int, float)
 _DAYS_A_WEEK: Final = 5
 _DURATION: Final = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*([smhdw])\s*$", re.IGNORECASE)
 _DURATION_HELP: Final = "write it like `15m`, `2h`, `0.5d` (working days) or `1w` (five of them)"
@@ -153,11 +158,38 @@ class Step:
     lead_time: dt.timedelta
     pct_complete_accurate: float = 100.0
     after: tuple[str, ...] = attrs.field(default=(), converter=_after)
+    # In whole microseconds, worked out once: every stream made of the step reads them.
+    _process_us: int = attrs.field(init=False, eq=False, repr=False)
+    _lead_us: int = attrs.field(init=False, eq=False, repr=False)
+    _wait: dt.timedelta = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        problems = list(self._problems())
-        if problems:
-            raise SpecError(problems)
+        name, function, process, lead, pct = (
+            self.name,
+            self.function,
+            self.process_time,
+            self.lead_time,
+            self.pct_complete_accurate,
+        )
+        plainly_right = (  # the common case, without building a list of problems
+            type(name) is str
+            and type(function) is str
+            and type(process) is dt.timedelta
+            and type(lead) is dt.timedelta
+            and type(pct) in _NUMBERS
+            and name.strip()
+            and function.strip()
+            and _ZERO <= process <= lead
+            and 0 <= pct <= 100  # noqa: PLR2004 - a percentage
+            and all(type(a) is str and a.strip() for a in self.after)
+        )
+        if not plainly_right:
+            problems = list(self._problems())
+            if problems:
+                raise SpecError(problems)
+        object.__setattr__(self, "_process_us", process // _US)
+        object.__setattr__(self, "_lead_us", lead // _US)
+        object.__setattr__(self, "_wait", lead - process)
 
     def _problems(self) -> Iterator[Problem]:
         for field in ("name", "function"):
@@ -204,12 +236,10 @@ class Step:
     @property
     def wait(self) -> dt.timedelta:
         """The time a unit waits in the step: lead time less process time."""
-        return self.lead_time - self.process_time
+        return self._wait
 
 
-@final
-@attrs.frozen
-class Handoff:
+class Handoff(NamedTuple):
     """A change of function between a step and the step after it, and the wait it adds.
 
     The wait is the later step's: the time a unit sits before the new function works on it.
@@ -245,6 +275,7 @@ class StreamMetrics:
             critical path.
         critical_path: The names of the steps on the critical path, in order.
         steps: The number of steps.
+        handoff_wait: The wait added at changes of function, every handoff counted once.
 
     Added in 0.2.
     """
@@ -259,11 +290,12 @@ class StreamMetrics:
     lead_time_share: Mapping[str, float]
     critical_path: tuple[str, ...]
     steps: int
-
-    @property
-    def handoff_wait(self) -> dt.timedelta:
-        """The wait added at changes of function, every handoff counted once."""
-        return sum((h.wait for h in self.handoffs), dt.timedelta(0))
+    handoff_wait: dt.timedelta = attrs.field(
+        default=attrs.Factory(
+            lambda self: sum((h.wait for h in self.handoffs), dt.timedelta(0)), takes_self=True
+        )
+    )
+    """The wait added at changes of function, every handoff counted once."""
 
 
 def _steps(value: Iterable[Step]) -> tuple[Step, ...]:
@@ -316,15 +348,20 @@ class ValueStream:
     _index: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        problems = list(self._problems())
-        if problems:
-            raise SpecError(problems)
-        before = tuple(_predecessors(self.steps))
-        object.__setattr__(self, "_before", before)
-        object.__setattr__(self, "_index", {step.name: n for n, step in enumerate(self.steps)})
-        object.__setattr__(self, "_metrics", _measure(self.steps, before))
+        steps_ok = bool(self.steps) and set(map(type, self.steps)) == {Step}
+        problems = list(self._problems(steps_ok=steps_ok))
+        with collector_paused():  # many small objects, no cycles: see alignkit._gc
+            graph = _Graph(self.steps) if steps_ok else None
+            if graph is not None:
+                problems += graph.problems
+            if problems or graph is None:
+                raise SpecError(problems)
+            metrics = _measure(self.steps, graph)
+        object.__setattr__(self, "_before", graph.before)
+        object.__setattr__(self, "_index", graph.index)
+        object.__setattr__(self, "_metrics", metrics)
 
-    def _problems(self) -> Iterator[Problem]:
+    def _problems(self, *, steps_ok: bool) -> Iterator[Problem]:
         if not isinstance(self.name, str) or not self.name.strip():
             yield _at(("name",), "A value stream needs a `name`: non-blank text")
         if not isinstance(self.working_day, dt.timedelta) or not (
@@ -338,15 +375,12 @@ class ValueStream:
         if not self.steps:
             yield _at(("steps",), f"Value stream `{self.name}` has no steps")
             return
-        bad = [
-            _at(("steps", index), f"Each step must be a Step, got {type(step).__name__}")
-            for index, step in enumerate(self.steps)
-            if not isinstance(step, Step)
-        ]
-        if bad:
-            yield from bad
-            return
-        yield from _graph_problems(self.steps)
+        if not steps_ok:
+            yield from (
+                _at(("steps", index), f"Each step must be a Step, got {type(step).__name__}")
+                for index, step in enumerate(self.steps)
+                if type(step) is not Step
+            )
 
     # -- metrics -------------------------------------------------------------------------
 
@@ -606,51 +640,83 @@ def _unknown_step(name: str, names: Sequence[str], path: tuple[str | int, ...]) 
 # -- the graph ---------------------------------------------------------------------------------
 
 
-def _predecessors(steps: Sequence[Step]) -> list[tuple[int, ...]]:
-    """Each step's predecessors, by index: its ``after``, else the step before it."""
-    index = {step.name: number for number, step in enumerate(steps)}
-    return [
-        tuple(index[name] for name in step.after) if step.after else ((n - 1,) if n else ())
-        for n, step in enumerate(steps)
-    ]
+class _Graph:
+    """The steps as a graph: names to indexes, each step's predecessors, and what is wrong.
 
+    Worked out in one pass over the steps; the search for a cycle runs only when a
+    step waits for one listed after it (steps listed in order cannot form one).
+    """
 
-def _graph_problems(steps: Sequence[Step]) -> Iterator[Problem]:
-    names = [step.name for step in steps]
-    seen: dict[str, int] = {}
-    for number, name in enumerate(names):
-        if name in seen:
-            yield _at(
-                ("steps", number, "name"),
-                f"Step `{name}` is declared twice (steps {seen[name]} and {number})",
-            )
-        else:
-            seen[name] = number
-    unknown = False
-    for number, step in enumerate(steps):
-        for name in step.after:
-            if name not in seen:
-                unknown = True
-                close = suggest(name, names)
-                hint = f"; did you mean `{close}`?" if close else ""
-                yield _at(
-                    ("steps", number, "after"),
-                    f"Step `{step.name}` comes after `{name}`, which is not a step{hint}",
+    __slots__ = ("before", "in_order", "index", "problems", "written")
+
+    def __init__(self, steps: Sequence[Step]) -> None:
+        self.problems: list[Problem] = []
+        names = [step.name for step in steps]
+        index = dict(zip(names, range(len(names)), strict=True))
+        if len(index) != len(names):  # a name used twice: the first one stands
+            index = {}
+            for number, name in enumerate(names):
+                first = index.setdefault(name, number)
+                if first != number:
+                    self.problems.append(
+                        _at(
+                            ("steps", number, "name"),
+                            f"Step `{name}` is declared twice (steps {first} and {number})",
+                        )
+                    )
+        self.index = index
+        afters = [step.after for step in steps]
+        # Each step after the one before it, then the steps that say otherwise.
+        before: list[tuple[int, ...]] = list(zip(range(-1, len(steps) - 1)))
+        before[0] = ()
+        in_order = True
+        written = list(itertools.compress(range(len(steps)), afters))
+        self.written = set(written)
+        """The steps whose ``after`` names their predecessors."""
+        for number in written:
+            step = steps[number]
+            found = []
+            for name in afters[number]:
+                at = index.get(name)
+                if at is None:
+                    self.problems.append(_unknown_after(step, name, number, list(index)))
+                elif at == number:
+                    self.problems.append(
+                        _at(("steps", number, "after"), f"Step `{step.name}` comes after itself")
+                    )
+                else:
+                    found.append(at)
+                    in_order = in_order and at < number
+            before[number] = tuple(found)
+        self.before = tuple(before)
+        self.in_order = in_order
+        if not self.problems and not in_order:
+            cycle = _cycle(self.before)
+            if cycle:
+                shown = " -> ".join(f"`{steps[n].name}`" for n in (*cycle, cycle[0]))
+                # At a step whose `after` closes the cycle: following the step before cannot.
+                closing = next(n for n in cycle if steps[n].after)
+                self.problems.append(
+                    _at(
+                        ("steps", closing, "after"),
+                        f"Steps wait for each other in a cycle ({shown}): a stream flows one way",
+                    )
                 )
-            elif name == step.name:
-                unknown = True
-                yield _at(("steps", number, "after"), f"Step `{step.name}` comes after itself")
-    if unknown or len(seen) != len(names):
-        return
-    cycle = _cycle(_predecessors(steps))
-    if cycle:
-        shown = " -> ".join(f"`{names[n]}`" for n in (*cycle, cycle[0]))
-        # At a step whose `after` closes the cycle: following the step before cannot.
-        written = next(n for n in cycle if steps[n].after)
-        yield _at(
-            ("steps", written, "after"),
-            f"Steps wait for each other in a cycle ({shown}): a stream flows one way",
-        )
+
+    def order(self) -> Iterable[int]:
+        """The steps in an order where each comes after its predecessors."""
+        if self.in_order:
+            return range(len(self.before))
+        return _order(self.before)
+
+
+def _unknown_after(step: Step, name: str, number: int, names: list[str]) -> Problem:
+    close = suggest(name, names)
+    hint = f"; did you mean `{close}`?" if close else ""
+    return _at(
+        ("steps", number, "after"),
+        f"Step `{step.name}` comes after `{name}`, which is not a step{hint}",
+    )
 
 
 def _cycle(predecessors: Sequence[tuple[int, ...]]) -> list[int]:
@@ -683,16 +749,14 @@ def _cycle(predecessors: Sequence[tuple[int, ...]]) -> list[int]:
 
 
 def _order(predecessors: Sequence[tuple[int, ...]]) -> list[int]:
-    """The steps in an order where each comes after its predecessors (the graph is acyclic)."""
-    if all(p < n for n, before in enumerate(predecessors) for p in before):
-        return list(range(len(predecessors)))  # written in order: the common case
+    """The steps in an order where each comes after its predecessors (Kahn's algorithm)."""
     successors: list[list[int]] = [[] for _ in predecessors]
     waiting = [len(before) for before in predecessors]
     for n, before in enumerate(predecessors):
         for p in before:
             successors[p].append(n)
     order = [n for n, count in enumerate(waiting) if not count]
-    for node in order:  # grows as steps become ready (Kahn's algorithm)
+    for node in order:  # grows as steps become ready
         for nxt in successors[node]:
             waiting[nxt] -= 1
             if not waiting[nxt]:
@@ -700,62 +764,132 @@ def _order(predecessors: Sequence[tuple[int, ...]]) -> list[int]:
     return order
 
 
-def _measure(steps: Sequence[Step], predecessors: Sequence[tuple[int, ...]]) -> StreamMetrics:
+_FIRST: Final = operator.itemgetter(0)
+_LEAD_US: Final = operator.attrgetter("_lead_us")
+_PROCESS_US: Final = operator.attrgetter("_process_us")
+_PCT: Final = operator.attrgetter("pct_complete_accurate")
+_FUNCTION: Final = operator.attrgetter("function")
+
+
+def _measure(steps: Sequence[Step], graph: _Graph) -> StreamMetrics:
     """Every metric, in one pass over the steps in order (integer microseconds)."""
-    lead = [step.lead_time // _US for step in steps]
-    process = [step.process_time // _US for step in steps]
-    finish = [0] * len(steps)
-    via = [-1] * len(steps)  # the predecessor on the longest chain into each step
-    for node in _order(predecessors):
-        start, best = 0, -1
-        for p in predecessors[node]:  # the first of the latest to finish
-            if best < 0 or finish[p] > start:
-                start, best = finish[p], p
-        finish[node] = start + lead[node]
-        via[node] = best
-    end = max(range(len(steps)), key=finish.__getitem__)  # the first of the latest
+    predecessors = graph.before
+    lead = list(map(_LEAD_US, steps))
+    process = list(map(_PROCESS_US, steps))
+    finish, via = _longest_chains(predecessors, lead, graph)
+    latest = max(finish)
+    end = finish.index(latest)  # the first of the latest
     path = []
     node = end
     while node >= 0:
         path.append(node)
         node = via[node]
     path.reverse()
-    total_lead = finish[end]
-    total_process = sum(process[n] for n in path)
-    share: dict[str, float] = {}
-    if total_lead:
-        for n in path:
-            if lead[n]:  # a step of no time takes no share
-                function = steps[n].function
-                share[function] = share.get(function, 0.0) + lead[n] / total_lead
-    rolled = 100.0
-    for step in steps:
-        rolled *= step.pct_complete_accurate / 100
-    handoffs = tuple(
-        Handoff(
-            steps[p].name,
-            step.name,
-            steps[p].function,
-            step.function,
-            step.lead_time - step.process_time,
-        )
-        for n, step in enumerate(steps)
-        for p in predecessors[n]
-        if steps[p].function != step.function
-    )
-    bottleneck = max(range(len(steps)), key=lambda n: (lead[n] - process[n], lead[n], -n))
+    total_process = sum(map(process.__getitem__, path))
+    functions = list(map(_FUNCTION, steps))
+    per_function: dict[str, int] = {}
+    for function, time in zip(
+        map(functions.__getitem__, path), map(lead.__getitem__, path), strict=True
+    ):
+        per_function[function] = per_function.get(function, 0) + time
+    # A step of no time takes no share.
+    share = {f: time / latest for f, time in per_function.items() if time}
+    rolled = 100 * math.prod(map(operator.truediv, map(_PCT, steps), itertools.repeat(100)))
+    edges = _handoff_edges(functions, graph)
+    names = list(graph.index)  # the names in order: none is used twice
+    handoffs = _handoffs(steps, functions, names, edges)
     return StreamMetrics(
-        lead_time=dt.timedelta(microseconds=total_lead),
+        lead_time=dt.timedelta(microseconds=latest),
         process_time=dt.timedelta(microseconds=total_process),
-        wait_time=dt.timedelta(microseconds=total_lead - total_process),
-        activity_ratio=total_process / total_lead if total_lead else 0.0,
+        wait_time=dt.timedelta(microseconds=latest - total_process),
+        activity_ratio=total_process / latest if latest else 0.0,
         rolled_pct_complete_accurate=rolled,
         handoffs=handoffs,
-        bottleneck=steps[bottleneck],
+        handoff_wait=dt.timedelta(microseconds=sum([lead[n] - process[n] for n, _ in edges])),
+        bottleneck=steps[_bottleneck(lead, process)],
         lead_time_share=FrozenDict(share),
-        critical_path=tuple(steps[n].name for n in path),
+        critical_path=tuple(map(names.__getitem__, path)),
         steps=len(steps),
     )
+
+
+def _longest_chains(
+    predecessors: Sequence[tuple[int, ...]], lead: list[int], graph: _Graph
+) -> tuple[list[int], list[int]]:
+    """When each step finishes at the latest, and the predecessor on its longest chain.
+
+    A step waits for the first of its predecessors to finish last; one without any
+    has ``-1``.
+    """
+    finish = [0] * len(lead)
+    via = [-1] * len(lead)
+    pairs = (
+        enumerate(predecessors)
+        if graph.in_order
+        else ((node, predecessors[node]) for node in graph.order())
+    )
+    for node, before in pairs:
+        if len(before) == 1:  # most steps: one after the other
+            best = before[0]
+            finish[node] = finish[best] + lead[node]
+            via[node] = best
+            continue
+        start, via[node] = _latest_of(before, finish)
+        finish[node] = start + lead[node]
+    return finish, via
+
+
+def _latest_of(before: tuple[int, ...], finish: list[int]) -> tuple[int, int]:
+    """The latest finish among ``before``, and the first step that finishes then (-1: none)."""
+    start, best = 0, -1
+    for p in before:
+        if best < 0 or finish[p] > start:
+            start, best = finish[p], p
+    return start, best
+
+
+def _handoff_edges(functions: list[str], graph: _Graph) -> list[tuple[int, int]]:
+    """Each change of function along an edge, as (step, predecessor), in stream order.
+
+    In the order of the later step, then of its ``after``.
+    """
+    predecessors = graph.before
+    # Steps that follow the step before them: compare the functions side by side.
+    edges = [
+        (n, n - 1)
+        for n in itertools.compress(
+            range(1, len(functions)), map(operator.ne, functions[1:], functions[:-1])
+        )
+        if n not in graph.written
+    ]
+    edges += [
+        (n, p) for n in graph.written for p in predecessors[n] if functions[p] != functions[n]
+    ]
+    edges.sort(key=_FIRST)  # stable: a step's predecessors stay in the order of its `after`
+    return edges
+
+
+def _handoffs(
+    steps: Sequence[Step], functions: list[str], names: list[str], edges: list[tuple[int, int]]
+) -> tuple[Handoff, ...]:
+    new = tuple.__new__
+    return tuple(
+        [
+            new(Handoff, (names[p], names[n], functions[p], functions[n], steps[n]._wait))  # noqa: SLF001
+            for n, p in edges
+        ]
+    )
+
+
+def _bottleneck(lead: list[int], process: list[int]) -> int:
+    """The step with the longest wait; ties: the longer lead time, then the earlier step."""
+    waits = list(map(operator.sub, lead, process))
+    longest = max(waits)
+    first = waits.index(longest)
+    if waits.count(longest) == 1:
+        return first
+    tied = [n for n in range(first, len(waits)) if waits[n] == longest]
+    return max(tied, key=lambda n: (lead[n], -n))
 
 
 # -- comparison --------------------------------------------------------------------------------
