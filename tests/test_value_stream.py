@@ -818,3 +818,9 @@ class TestMeasuredFromAStore:
         )
         assert missing.exit_code == 2
         assert "alignkit vsm:" in missing.stderr
+
+    def test_a_number_without_a_unit_in_the_file(self):
+        """YAML reads `0` as a number: the one duration that needs no unit."""
+        text = FILE.replace("process_time: 30m, lead_time: 2d", "process_time: 0, lead_time: 2")
+        with pytest.raises(SpecError, match="`2` has no unit: write it like `2h`"):
+            loads(text)
