@@ -392,6 +392,7 @@ class TestSchema:
             "review",
             "channels",
             "value_streams",
+            "glossary",
             "lint",
             "ignore",
         }

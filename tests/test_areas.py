@@ -205,6 +205,7 @@ class TestRegistry:
             ("review", "RV"),
             ("channels", "CH"),
             ("value_streams", "VS"),
+            ("glossary", "GL"),
         ]
 
     def test_the_file_model_has_a_typed_field_per_built_in_area(self):

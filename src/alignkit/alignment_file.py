@@ -55,6 +55,7 @@ from alignkit.decision_log._section import DecisionLogSection
 from alignkit.decision_rights import DecisionRights, DecisionRightsLint
 from alignkit.diagnostics import Diagnostic, Location, PathPart, Report, Severity
 from alignkit.errors import Problem, SpecError
+from alignkit.glossary._section import GlossaryLint, GlossarySection
 from alignkit.handoff import HandoffsSection
 from alignkit.incentives import IncentivesSection
 from alignkit.org import Function, Org, Person
@@ -162,6 +163,10 @@ class LintSection(SpecModel):
         default_factory=DecisionRightsLint,
         description="Thresholds of DR004, DR005, DR007 and DR008.",
     )
+    glossary: GlossaryLint = Field(
+        default_factory=GlossaryLint,
+        description="The ELI5 limits of GL104 and GL105 (and of `alignkit eli5`).",
+    )
 
 
 class AlignmentFile(SpecModel):
@@ -207,6 +212,10 @@ class AlignmentFile(SpecModel):
     value_streams: ValueStreamsSection | None = Field(
         default=None,
         description="Value streams across functions: current and future state.",
+    )
+    glossary: GlossarySection | None = Field(
+        default=None,
+        description="The shared language: terms, translation champions, more jargon.",
     )
     lint: LintSection = Field(
         default_factory=LintSection, description="Rule options, by area (thresholds)."

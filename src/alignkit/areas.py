@@ -57,6 +57,7 @@ _BUILT_IN: Final = (
     "alignkit.review._area:AREA",
     "alignkit.channels._area:AREA",
     "alignkit.value_stream._area:AREA",
+    "alignkit.glossary._area:AREA",
 )
 
 
