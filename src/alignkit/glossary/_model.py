@@ -166,8 +166,9 @@ class Glossary:
     ... ])
     >>> glossary.get("arr").owner_function
     'Finance'
-    >>> glossary.unratified(["Sales", "Finance", "Operations"])
-    {'ARR': frozenset({'Operations'}), 'Bookings': frozenset({'Finance', 'Operations'})}
+    >>> missing = glossary.unratified(["Sales", "Finance", "Operations"])
+    >>> {name: sorted(functions) for name, functions in missing.items()}
+    {'ARR': ['Operations'], 'Bookings': ['Finance', 'Operations']}
 
     Added in 0.2.
     """

@@ -25,13 +25,14 @@ __all__ = [
     "text_stats",
 ]
 
-_WORD: Final = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
+_WORD: Final = re.compile(r"[A-Za-z0-9]+(?:[-'\u2019.][A-Za-z0-9]+)*")
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=[\"'\u201d\u2019)\]]*(?:\s|$))")
 _ABBREVIATION: Final = re.compile(
     r"\b(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|prof|inc|ltd|co|jr|sr|st|no|approx|dept|fig)\.$",
     re.IGNORECASE,
 )
 _VOWEL_GROUP: Final = re.compile(r"[aeiouy]+")
+_VOWELS: Final = frozenset("aeiouy")
 _EXCEPTIONS: Final = {
     "the": 1,
     "area": 3,
@@ -70,7 +71,7 @@ _EXCEPTIONS: Final = {
     "customer": 3,
     "customers": 3,
 }
-_SILENT_ES: Final = ("ses", "xes", "zes", "ches", "shes", "ges", "ces")
+_SILENT_ES: Final = ("ses", "xes", "zes", "ches", "shes", "ges", "ces", "ies")
 
 
 class TextStats(NamedTuple):
@@ -92,14 +93,18 @@ def _syllables_of(word: str) -> int:
     if len(letters) <= 3:  # noqa: PLR2004 - "cat", "fee", "you"
         return 1
     count = len(_VOWEL_GROUP.findall(letters))
-    if letters.endswith("e") and not letters.endswith(("le", "ee", "ye")) and count > 1:
-        count -= 1  # a silent final e: make, whole
+    syllabic_le = letters.endswith("le") and letters[-3] not in _VOWELS  # table, little
+    if (
+        letters.endswith("e")
+        and not letters.endswith(("ee", "ye", "ue"))
+        and not syllabic_le
+        and count > 1
+    ):
+        count -= 1  # a silent final e: make, sale, whole
     elif letters.endswith("es") and count > 1 and not letters.endswith(_SILENT_ES):
         count -= 1  # makes, rules
     elif letters.endswith("ed") and count > 1 and not letters.endswith(("ted", "ded")):
         count -= 1  # signed, planned
-    if letters.endswith("le") and len(letters) > 2 and letters[-3] in "aeiouy":  # noqa: PLR2004
-        count = max(1, count)  # whole, sale: the silent e was counted off
     return max(1, count)
 
 
@@ -131,8 +136,10 @@ def text_stats(text: str) -> TextStats:
         return TextStats(0, 0, 0)
     sentences, after = 0, 0
     for end in _SENTENCE_END.finditer(text):
-        if _ABBREVIATION.search(text, max(0, end.start() - 8), end.end()):
-            continue
+        if end.group(0).startswith("..") or _ABBREVIATION.search(
+            text, max(0, end.start() - 8), end.end()
+        ):
+            continue  # an ellipsis, or an abbreviation such as "e.g."
         sentences += 1
         after = end.end()
     if not sentences or _WORD.search(text, after):  # words after the last end

@@ -14,7 +14,7 @@ import attrs
 
 from alignkit.diagnostics import Severity
 from alignkit.glossary._names import normalised
-from alignkit.glossary._readability import flesch_kincaid_grade
+from alignkit.glossary._readability import TextStats, count_syllables, grade_of
 
 if TYPE_CHECKING:
     from alignkit.glossary._model import Glossary, Term
@@ -262,7 +262,8 @@ _ABBREVIATIONS: Final = frozenset(
 _SENTENCE_END: Final = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 _BREAK: Final = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)]|#+)[ \t])")
 _PARAGRAPH: Final = re.compile(r"\n[ \t]*\n")
-_WORD: Final = re.compile(r"[A-Za-z0-9]+(?:[-'\u2019][A-Za-z0-9]+)*")
+_WORD: Final = re.compile(r"[A-Za-z0-9]+(?:[-'\u2019.][A-Za-z0-9]+)*")
+"""A word, as a reader counts it: ``3.5``, ``e.g``, ``Closed-Won`` and ``don't`` are one."""
 
 
 def _blocks(masked: str, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
@@ -278,6 +279,8 @@ def _sentences(masked: str) -> Iterator[tuple[int, int]]:
     for block_start, block_end in _blocks(masked, _BREAK):
         start = block_start
         for end in _SENTENCE_END.finditer(masked, block_start, block_end):
+            if end.group(0).startswith(".."):
+                continue  # an ellipsis goes on
             before = re.search(r"([A-Za-z.]+)$", masked[start : end.start()])
             if before is not None and before.group(1).rstrip(".").lower() in _ABBREVIATIONS:
                 continue
@@ -357,10 +360,12 @@ def check_text(
             )
     for first, last in _blocks(masked, _PARAGRAPH):
         start, end = _trimmed(masked, first, last)
-        paragraph = masked[start:end]
-        if len(_WORD.findall(paragraph)) < MIN_GRADED_WORDS:
+        words = _WORD.findall(masked, start, end)
+        if len(words) < MIN_GRADED_WORDS:
             continue
-        grade = flesch_kincaid_grade(paragraph)
+        # Sentences as above: a list item or a heading is one, though it has no full stop.
+        sentences = sum(1 for _ in _sentences(masked[start:end]))
+        grade = grade_of(TextStats(sentences, len(words), sum(map(count_syllables, words))))
         if grade > max_grade:
             add(
                 start,
