@@ -360,12 +360,12 @@ def check_text(
             )
     for first, last in _blocks(masked, _PARAGRAPH):
         start, end = _trimmed(masked, first, last)
-        words = _WORD.findall(masked, start, end)
-        if len(words) < MIN_GRADED_WORDS:
+        tokens: list[str] = _WORD.findall(masked, start, end)
+        if len(tokens) < MIN_GRADED_WORDS:
             continue
         # Sentences as above: a list item or a heading is one, though it has no full stop.
         sentences = sum(1 for _ in _sentences(masked[start:end]))
-        grade = grade_of(TextStats(sentences, len(words), sum(map(count_syllables, words))))
+        grade = grade_of(TextStats(sentences, len(tokens), sum(map(count_syllables, tokens))))
         if grade > max_grade:
             add(
                 start,
