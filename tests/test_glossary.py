@@ -411,7 +411,7 @@ class TestCli:
         result = CliRunner().invoke(main, ["eli5", str(update), "--file", str(alignment)])
         assert result.exit_code == 1
         assert f"{update}:3:16: GL101 warning: `CRM` is neither in the glossary" in result.output
-        assert "Found 1 in 1 files." in result.output
+        assert "Found 1 finding in 1 file." in result.output
 
     def test_json_and_github_formats(self, files: tuple[Path, Path]):
         alignment, update = files

@@ -69,7 +69,11 @@ def eli5(files: tuple[Path, ...], alignment_path: Path | None, output_format: st
             if finding.suggestion:
                 click.echo(f"  help: {finding.suggestion}")
         if results:
-            click.echo(f"\nFound {len(results)} in {len(files)} files.")
+            found, checked = len(results), len(files)
+            click.echo(
+                f"\nFound {found} finding{'s' * (found != 1)} in {checked} "
+                f"file{'s' * (checked != 1)}."
+            )
     sys.exit(1 if results else 0)
 
 
