@@ -156,6 +156,29 @@ class TestAcronyms:
 
     def test_capitals_beside_an_acronym_are_not_emphasis(self):
         assert acronyms("The CRM API is down.") == ["CRM", "API"]
+        assert acronyms("The CRM IS down. Our SOW AND MSA are signed.") == ["CRM", "SOW", "MSA"]
+        assert acronyms("Check the ERP NOW.") == ["ERP"]
+        assert acronyms("DO NOT SHIP THIS.") == []
+
+    @pytest.mark.parametrize(
+        ("text", "flagged"),
+        [
+            ("NOTE: see below. WAIT. DON'T deploy.", []),
+            ("We hit 10K users and $5M, 3x the plan.", []),
+            ("R&D is late; the P&L review and the Q&A session.", ["R&D", "P&L"]),
+            ("Use 2FA.", ["2FA"]),
+            ("Intro.\n\n    CRM in indented code\n\nAfter.", []),
+            ("- an item\n\n    its second paragraph names the CRM\n", ["CRM"]),
+            ("<!-- CRM, ERP -->\nDone.", []),
+            ("[the CRM](https://example.com)", ["CRM"]),  # a link's text is prose
+        ],
+    )
+    def test_more_of_what_is_and_is_not_an_acronym(self, text: str, flagged: list[str]):
+        assert acronyms(text) == flagged
+
+    def test_known_names_such_as_functions_are_not_flagged(self):
+        assert acronyms("IT owns the CRM.") == ["IT", "CRM"]
+        assert [f.flagged for f in EMPTY.check_text("IT owns the CRM.", known=["IT"])] == ["CRM"]
 
     def test_each_acronym_is_reported_once(self):
         assert acronyms("CRM here, CRM there, and the CRM again.") == ["CRM"]
@@ -194,6 +217,13 @@ class TestTermsInProse:
         ]
         assert findings[0].suggestion == "Write `Signed`"
 
+    def test_plurals_possessives_and_spaces_for_hyphens_are_the_same_term(self):
+        mql = Term("MQL", "A lead Marketing qualified", "Marketing", plain_words="qualified lead")
+        glossary = Glossary([mql, SIGNED, CLOSED_WON])
+        text = "Marketing passed 38 MQLs to Sales. Two deals went Closed Won."
+        assert found(text, glossary) == [("GL103", "MQLs"), ("GL102", "Closed Won")]
+        assert glossary.get("closed won") is CLOSED_WON
+
     def test_plain_words_once_per_term(self):
         findings = GLOSSARY.check_text("ARR grew. Annual recurring revenue is ARR.")
         assert [(f.code, f.flagged) for f in findings] == [("GL103", "ARR")]
@@ -230,6 +260,15 @@ class TestSentencesAndGrade:
         findings = GLOSSARY.check_text(f"Short one. {LONG} Another short one.")
         assert [(f.code, f.span) for f in findings] == [("GL104", (11, 11 + len(LONG)))]
         assert "30 words; keep sentences to 25" in findings[0].message
+
+    def test_numbers_with_thousands_separators_are_one_word(self):
+        text = "We closed $1,200,000 from six new customers in four countries in two weeks."
+        assert found(text, max_sentence_words=13) == []
+
+    def test_findings_know_where_they_end(self):
+        (finding,) = GLOSSARY.check_text(f"Intro.\n{LONG[:-1]}\n{LONG}", max_sentence_words=40)
+        assert (finding.line, finding.end_line) == (2, 3)
+        assert finding.end_column == len(LONG)
 
     def test_the_limit_is_a_parameter(self):
         assert found(LONG, max_sentence_words=40) == []
@@ -426,6 +465,8 @@ class TestCli:
                 "path": str(update),
                 "line": 3,
                 "column": 16,
+                "end_line": 3,
+                "end_column": 18,
                 "start": 26,
                 "end": 29,
                 "code": "GL101",
@@ -440,7 +481,8 @@ class TestCli:
             main, ["eli5", str(update), "--file", str(alignment), "--format", "github"]
         )
         assert github.output.startswith(
-            f"::warning file={str(update).replace(':', '%3A')},line=3,col=16,title=GL101::"
+            f"::warning file={str(update).replace(':', '%3A')},line=3,col=16,endLine=3,"
+            "endColumn=18,title=GL101::"
         )
 
     def test_a_clean_file_exits_0_and_without_a_file_no_glossary(
@@ -458,6 +500,16 @@ class TestCli:
         assert result.exit_code == 1  # no alignment.yaml here: ARR is undefined
         (tmp_path / "other.yaml").rename(tmp_path / "alignment.yaml")
         assert CliRunner().invoke(main, ["eli5", str(update)]).exit_code == 0
+
+    def test_suggestions_alone_do_not_fail(self, files: tuple[Path, Path]):
+        alignment, update = files
+        alignment.write_text(
+            FILE.replace("owner: Sales,", "owner: Sales, plain_words: yearly revenue,")
+        )
+        update.write_text("ARR grew 4%.\n")  # GL103: plain words, information only
+        result = CliRunner().invoke(main, ["eli5", str(update), "--file", str(alignment)])
+        assert result.exit_code == 0
+        assert "GL103 info" in result.output
 
     def test_unreadable_files_and_bad_alignment_files(
         self, files: tuple[Path, Path], tmp_path: Path

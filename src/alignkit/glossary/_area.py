@@ -50,7 +50,8 @@ def _findings(
     yield from _ratification_findings(section, glossary, functions)
     if org is not None:
         yield from _champion_findings(file, section, org)
-    yield from _definition_findings(section, glossary, options)
+    known = sorted(org.function_names) if org is not None else []
+    yield from _definition_findings(section, glossary, options, known)
 
 
 def _clash_findings(section: GlossarySection) -> Iterator[Diagnostic]:
@@ -194,7 +195,7 @@ def _champion_findings(
 
 
 def _definition_findings(
-    section: GlossarySection, glossary: Glossary, options: GlossaryLint
+    section: GlossarySection, glossary: Glossary, options: GlossaryLint, known: list[str]
 ) -> Iterator[Diagnostic]:
     for index, spec in enumerate(section.terms):
         term = glossary.get(spec.name)
@@ -204,6 +205,7 @@ def _definition_findings(
             spec.definition,
             max_sentence_words=options.max_sentence_words,
             max_grade=options.max_grade,
+            known=known,
         ):
             if finding.code in ("GL101", "GL103") and finding.flagged.casefold() in own:
                 continue

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from alignkit.diagnostics import Severity
+
 if TYPE_CHECKING:
     from alignkit.glossary import Glossary, GlossaryLint, TextFinding
 
@@ -40,9 +42,10 @@ def eli5(files: tuple[Path, ...], alignment_path: Path | None, output_format: st
     Flags acronyms and jargon neither in the glossary nor spelled out (GL101),
     deprecated terms (GL102), terms with plain words (GL103), long sentences
     (GL104) and paragraphs above the reading grade (GL105). The exit code is 1 when
-    anything is found, 2 when a file cannot be read.
+    a warning is found (plain-words suggestions, GL103, are information and do not
+    fail), 2 when a file cannot be read.
     """
-    glossary, limits = _glossary(alignment_path)
+    glossary, limits, known = _glossary(alignment_path)
     results: list[tuple[str, TextFinding]] = []
     for path in files:
         try:
@@ -52,7 +55,10 @@ def eli5(files: tuple[Path, ...], alignment_path: Path | None, output_format: st
             click.echo(f"alignkit eli5: cannot read {path}: {reason}", err=True)
             sys.exit(2)
         found = glossary.check_text(
-            text, max_sentence_words=limits.max_sentence_words, max_grade=limits.max_grade
+            text,
+            max_sentence_words=limits.max_sentence_words,
+            max_grade=limits.max_grade,
+            known=known,
         )
         results += [(str(path), finding) for finding in found]
     if output_format == "json":
@@ -69,16 +75,17 @@ def eli5(files: tuple[Path, ...], alignment_path: Path | None, output_format: st
             if finding.suggestion:
                 click.echo(f"  help: {finding.suggestion}")
         if results:
-            found, checked = len(results), len(files)
+            count, checked = len(results), len(files)
             click.echo(
-                f"\nFound {found} finding{'s' * (found != 1)} in {checked} "
+                f"\nFound {count} finding{'s' * (count != 1)} in {checked} "
                 f"file{'s' * (checked != 1)}."
             )
-    sys.exit(1 if results else 0)
+    failing = any(f.severity is not Severity.INFO for _, f in results)
+    sys.exit(1 if failing else 0)
 
 
-def _glossary(alignment_path: Path | None) -> tuple[Glossary, GlossaryLint]:
-    """The glossary and limits of the alignment file (none: an empty glossary)."""
+def _glossary(alignment_path: Path | None) -> tuple[Glossary, GlossaryLint, list[str]]:
+    """The glossary, limits and function names of the alignment file (none: empty)."""
     from alignkit._cli_common import fail
     from alignkit.alignment_file import load
     from alignkit.errors import SpecError
@@ -87,7 +94,7 @@ def _glossary(alignment_path: Path | None) -> tuple[Glossary, GlossaryLint]:
     if alignment_path is None:
         default = Path("alignment.yaml")
         if not default.is_file():
-            return Glossary([]), GlossaryLint()
+            return Glossary([]), GlossaryLint(), []
         alignment_path = default
     try:
         alignment = load(alignment_path)
@@ -96,7 +103,7 @@ def _glossary(alignment_path: Path | None) -> tuple[Glossary, GlossaryLint]:
     except SpecError as error:
         fail(error, str(alignment_path))
     limits: GlossaryLint = alignment.options("glossary")
-    return glossary, limits
+    return glossary, limits, sorted(alignment.org.function_names)
 
 
 def _as_dict(path: str, finding: TextFinding) -> dict[str, object]:
@@ -104,6 +111,8 @@ def _as_dict(path: str, finding: TextFinding) -> dict[str, object]:
         "path": path,
         "line": finding.line,
         "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
         "start": finding.span[0],
         "end": finding.span[1],
         "code": finding.code,
@@ -128,6 +137,7 @@ def _github(path: str, finding: TextFinding) -> str:
     message = finding.message + (f" ({finding.suggestion})" if finding.suggestion else "")
     return (
         f"::{level} file={_escape(path, property_value=True)},line={finding.line},"
-        f"col={finding.column},title={_escape(finding.code, property_value=True)}::"
+        f"col={finding.column},endLine={finding.end_line},endColumn={finding.end_column},"
+        f"title={_escape(finding.code, property_value=True)}::"
         f"{_escape(message)}"
     )

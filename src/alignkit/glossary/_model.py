@@ -266,6 +266,7 @@ class Glossary:
         *,
         max_sentence_words: int = MAX_SENTENCE_WORDS,
         max_grade: float = MAX_GRADE,
+        known: Iterable[str] = (),
     ) -> list[TextFinding]:
         """Check ``text`` as an update for other functions: explain it like they are five.
 
@@ -277,8 +278,9 @@ class Glossary:
           (:attr:`jargon`) the glossary does not define; the first use of each.
           Not flagged: ids and names with numbers (``JIRA-123``, ``COVID-19``),
           words in capitals for emphasis (``URGENT``, ``DO NOT``), Roman numerals
-          after words such as Phase or Tier (``Phase II``), and Markdown code,
-          code blocks and links.
+          after words such as Phase or Tier (``Phase II``), numbers such as
+          ``10K``, names in ``known`` (the org's functions, say: ``IT``), and Markdown
+          code, code blocks, comments and link addresses (a link's text is prose).
         - ``GL102``: a deprecated term, with its replacement; every use.
         - ``GL103``: a term the glossary gives plain words for, with them; the first use.
         - ``GL104``: a sentence of more than ``max_sentence_words`` words.
@@ -306,4 +308,5 @@ class Glossary:
             max_sentence_words=max_sentence_words,
             max_grade=max_grade,
             jargon=self.jargon,
+            known=known,
         )

@@ -7,13 +7,13 @@ from typing import Final
 
 __all__ = ["normalised"]
 
-_SPACES: Final = re.compile(r"\s+")
+_SEPARATORS: Final = re.compile(r"[\s_-]+")
 
 
 def normalised(name: str) -> str:
-    """A term's name as it is looked up: case and runs of spaces do not matter.
+    """A term's name as it is looked up: case, hyphens and runs of spaces do not matter.
 
-    >>> normalised("  Annual   Recurring Revenue ")
-    'annual recurring revenue'
+    >>> normalised("  Annual   Recurring Revenue "), normalised("Closed-Won")
+    ('annual recurring revenue', 'closed won')
     """
-    return _SPACES.sub(" ", name.strip()).casefold()
+    return _SEPARATORS.sub(" ", name).strip().casefold()

@@ -73,6 +73,8 @@ class TextFinding:
         suggestion: What to write instead, where there is something to suggest.
         severity: How serious it is.
         flagged: The flagged text itself.
+        end_line: The line of its end.
+        end_column: The column of its last character, from 1.
 
     Added in 0.2.
     """
@@ -85,6 +87,8 @@ class TextFinding:
     suggestion: str | None
     severity: Severity
     flagged: str
+    end_line: int
+    end_column: int
 
 
 # -- what is not prose ------------------------------------------------------------------------
@@ -94,6 +98,10 @@ _FENCE: Final = re.compile(
 )
 _CODE_SPAN: Final = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 _URL: Final = re.compile(r"\]\([^)\s]*\)|<?\bhttps?://[^\s>)]+>?|\bwww\.[^\s)]+")
+_COMMENT: Final = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_INDENTED: Final = re.compile(r"(?:\A|\n[ \t]*\n)((?:(?: {4}|\t)[^\n]*(?:\n|\Z)|[ \t]*\n)+)")
+"""An indented code block: lines indented four spaces (or a tab) after a blank line."""
+_LIST_ITEM: Final = re.compile(r"(?:^|\n)[ \t]*(?:[-*+]|\d+[.)])[ \t][^\n]*\n[ \t]*\n$")
 
 
 def _masked(text: str) -> str:
@@ -102,14 +110,23 @@ def _masked(text: str) -> str:
     def blank(match: re.Match[str]) -> str:
         return re.sub(r"[^\n]", " ", match.group(0))
 
-    for pattern in (_FENCE, _CODE_SPAN, _URL):
+    for pattern in (_FENCE, _COMMENT):
+        text = pattern.sub(blank, text)
+    for block in reversed(list(_INDENTED.finditer(text))):
+        if _LIST_ITEM.search(text, 0, block.start(1)):  # a list item's second paragraph
+            continue
+        start, end = block.span(1)
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    for pattern in (_CODE_SPAN, _URL):
         text = pattern.sub(blank, text)
     return text
 
 
 # -- acronyms ------------------------------------------------------------------------------
 
-_TOKEN: Final = re.compile(r"(?<![\w'\u2019-])[A-Za-z0-9]+(?:[-'\u2019][A-Za-z0-9]+)*")
+_TOKEN: Final = re.compile(r"(?<![\w'\u2019&-])[A-Za-z0-9]+(?:[-'\u2019&][A-Za-z0-9]+)*")
+_MAGNITUDE: Final = re.compile(r"^\d+(?:\.\d+)?[KkMmBbx]$")
+"""A number with a magnitude (10K, 5M, 3x): not an acronym."""
 _ROMAN: Final = re.compile(r"^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 _NUMBERED: Final = frozenset(
     (  # noqa: SIM905 - a list of words, read as text
@@ -121,14 +138,17 @@ _NUMBERED: Final = frozenset(
 """Words after which a Roman numeral is a number (Phase II, Tier IV), not an acronym."""
 _COMMON: Final = frozenset(
     (  # noqa: SIM905 - a list of words, read as text
-        "a an and are as at be by do does don't for from go has have i if in is it me "
+        "a an and are as at be by do does don't done for from go has have i if in is it me "
+        "new note wait today "
         "must my never no not now of on only or our please read see so stop the this to "
         "up us we will with you your all any"
     ).split()
 )
 """Words that, written in capitals beside others, are emphasis (DO NOT, READ THIS)."""
-_EVERYDAY: Final = frozenset({"OK", "AM", "PM", "TV", "US", "UK", "EU", "USA"})
+_EVERYDAY: Final = frozenset({"OK", "AM", "PM", "TV", "US", "UK", "EU", "USA", "Q&A"})
 """Abbreviations every reader knows: not flagged."""
+_ACRONYM_LIKE: Final = frozenset({"i", "a", "us", "it", "me"})
+"""Common words that, alone in capitals, are more likely an acronym or a name (IT, US)."""
 _VOWELS: Final = frozenset("AEIOU")
 _SHORT_MIXED: Final = 5
 """Mixed-case acronyms are short (SaaS, PaaS); longer mixed case is a name (JavaScript)."""
@@ -145,13 +165,16 @@ def _without_possessive(part: str) -> str:
 def _acronym(part: str) -> str | None:
     """The acronym ``part`` is (plural and possessive removed), or ``None``."""
     part = _without_possessive(part)
-    if len(part) < 2 or part.isdigit():  # noqa: PLR2004 - one letter is a word (I, A)
+    if len(part) < 2 or part.isdigit() or _MAGNITUDE.match(part):  # noqa: PLR2004 - I, A
+        return None
+    if "'" in part or "\u2019" in part:  # a contraction in capitals: DON'T
         return None
     if part[-1] == "s" and len(part) > 2 and part[:-1].isupper():  # noqa: PLR2004 - KPIs
         part = part[:-1]
     upper = sum(c.isupper() for c in part)
     lower = sum(c.islower() for c in part)
     digits = sum(c.isdigit() for c in part)
+    upper += part.count("&")  # R&D, P&L: the ampersand stands for a word
     if not part[0].isupper() and not (part[0].isdigit() and upper):
         return None
     if lower == 0 and (upper >= 2 or (upper == 1 and digits)):  # noqa: PLR2004 - CRM, Q3, B2B
@@ -169,15 +192,15 @@ def _emphasis_words(masked: str, tokens: list[re.Match[str]]) -> set[int]:
 
     def close() -> None:
         words = [t.group(0) for t in run]
-        if len(run) > 1 and any(w.lower() in _COMMON for w in words):
-            emphatic.update(t.start() for t in run)
-        elif len(run) == 1:
-            word = words[0]
+        common = sum(w.lower() in _COMMON for w in words)
+        for token, word in zip(run, words, strict=True):
             vowels = sum(c in _VOWELS for c in word)
-            if word.lower() in _COMMON - {"i", "a", "us"} or (
-                len(word) >= _LONG_WORD and vowels >= 2  # noqa: PLR2004 - a pronounceable word
+            if (
+                (word.lower() in _COMMON and (len(run) > 1 or word.lower() not in _ACRONYM_LIKE))
+                or (len(word) >= _LONG_WORD and vowels >= 2)  # noqa: PLR2004 - a pronounceable word
+                or (len(run) >= 3 and common * 2 >= len(run))  # noqa: PLR2004 - DO NOT SHIP THIS
             ):
-                emphatic.add(run[0].start())
+                emphatic.add(token.start())
 
     for token in capitals:
         if run and masked[run[-1].end() : token.start()].strip(" \t") == "":
@@ -262,7 +285,7 @@ _ABBREVIATIONS: Final = frozenset(
 _SENTENCE_END: Final = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 _BREAK: Final = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)]|#+)[ \t])")
 _PARAGRAPH: Final = re.compile(r"\n[ \t]*\n")
-_WORD: Final = re.compile(r"[A-Za-z0-9]+(?:[-'\u2019.][A-Za-z0-9]+)*")
+_WORD: Final = re.compile(r"[A-Za-z0-9]+(?:(?:[-'\u2019.]|(?<=\d),(?=\d{3}))[A-Za-z0-9]+)*")
 """A word, as a reader counts it: ``3.5``, ``e.g``, ``Closed-Won`` and ``don't`` are one."""
 
 
@@ -314,8 +337,9 @@ def _terms_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     written = sorted({n.strip() for n in names if n.strip()}, key=len, reverse=True)
     if not written:
         return None
-    alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in written)
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+    alternatives = "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", n))) for n in written)
+    # A plural or a possessive is the same term: MQLs, the CRM's.
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?:s|'s|\u2019s)?(?![\w-])", re.IGNORECASE)
 
 
 def check_text(
@@ -325,6 +349,7 @@ def check_text(
     max_sentence_words: int = MAX_SENTENCE_WORDS,
     max_grade: float = MAX_GRADE,
     jargon: Iterable[str] = DEFAULT_JARGON,
+    known: Iterable[str] = (),
 ) -> list[TextFinding]:
     """Check ``text`` as an update for other functions; the findings, in text order.
 
@@ -338,13 +363,23 @@ def check_text(
         start: int, end: int, code: str, message: str, suggestion: str | None, severity: Severity
     ) -> None:
         line, column = lines.place(start)
+        end_line, end_column = lines.place(max(start, end - 1))
         found.append(
             TextFinding(
-                line, column, (start, end), code, message, suggestion, severity, text[start:end]
+                line,
+                column,
+                (start, end),
+                code,
+                message,
+                suggestion,
+                severity,
+                text[start:end],
+                end_line,
+                end_column,
             )
         )
 
-    _acronym_findings(glossary, masked, add)
+    _acronym_findings(glossary, masked, add, frozenset(known))
     _term_findings(glossary, masked, add, jargon)
     for first, last in _sentences(masked):
         start, end = _trimmed(masked, first, last)
@@ -380,7 +415,7 @@ def check_text(
     return found
 
 
-def _acronym_findings(glossary: Glossary, masked: str, add: _Add) -> None:
+def _acronym_findings(glossary: Glossary, masked: str, add: _Add, known: frozenset[str]) -> None:
     tokens = list(_TOKEN.finditer(masked))
     emphatic = _emphasis_words(masked, tokens)
     defined = _definitions(masked)
@@ -398,7 +433,7 @@ def _acronym_findings(glossary: Glossary, masked: str, add: _Add) -> None:
                 continue
             if start in emphatic or (len(parts) == 1 and _is_numbered(masked, token)):
                 continue
-            if acronym in glossary or part in glossary:
+            if acronym in glossary or part in glossary or acronym in known:
                 continue
             since = defined.get(acronym)
             if since is not None and since <= start:
@@ -422,12 +457,16 @@ def _term_findings(glossary: Glossary, masked: str, add: _Add, jargon: Iterable[
         for written in each.names
     }
     known_jargon = [j for j in jargon if j not in glossary]
+    jargon_keys = {normalised(j) for j in known_jargon}
     pattern = _terms_pattern([*flagged, *known_jargon])
     if pattern is None:
         return
     seen: set[str] = set()
     for match in pattern.finditer(masked):
         key = normalised(match.group(0))
+        for ending in ("'s", "\u2019s", "s"):  # the plural or possessive of a term
+            if key not in flagged and key not in jargon_keys and key.endswith(ending):
+                key = key.removesuffix(ending)
         term = flagged.get(key)
         if term is not None and term.deprecated:
             replacement = glossary.replacement(term)
