@@ -171,6 +171,10 @@ class TestAcronyms:
             ("- an item\n\n    its second paragraph names the CRM\n", ["CRM"]),
             ("<!-- CRM, ERP -->\nDone.", []),
             ("[the CRM](https://example.com)", ["CRM"]),  # a link's text is prose
+            ("Adjusted EBITDA margin in LATAM, under HIPAA.", ["EBITDA", "LATAM", "HIPAA"]),
+            ("BLOCKER: the IMPORTANT fix. ACTION REQUIRED.", []),
+            ("Work continues in Phase\nII of the migration.", []),
+            ("The CEO asked HR, FYI.", []),
         ],
     )
     def test_more_of_what_is_and_is_not_an_acronym(self, text: str, flagged: list[str]):

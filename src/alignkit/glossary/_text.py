@@ -6,6 +6,7 @@ Undefined acronyms and jargon, deprecated terms, long sentences and hard paragra
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Final, final
@@ -145,15 +146,30 @@ _COMMON: Final = frozenset(
     ).split()
 )
 """Words that, written in capitals beside others, are emphasis (DO NOT, READ THIS)."""
-_EVERYDAY: Final = frozenset({"OK", "AM", "PM", "TV", "US", "UK", "EU", "USA", "Q&A"})
+_EVERYDAY: Final = frozenset(
+    {"OK", "AM", "PM", "TV", "US", "UK", "EU", "USA", "Q&A", "CEO", "CFO", "COO", "CTO", "VP"}
+    | {"HR", "FYI", "PDF"}
+)
 """Abbreviations every reader knows: not flagged."""
 _ACRONYM_LIKE: Final = frozenset({"i", "a", "us", "it", "me"})
 """Common words that, alone in capitals, are more likely an acronym or a name (IT, US)."""
-_VOWELS: Final = frozenset("AEIOU")
+_EMPHASIS: Final = frozenset(
+    (  # noqa: SIM905 - a list of words, read as text
+        "urgent important warning caution reminder action required blocker blocked critical "
+        "breaking update updated done fixed todo attention alert deadline tomorrow always "
+        "should everyone nobody final draft confidential internal external public private "
+        "high low medium priority risk issue overdue late live launch launched shipped "
+        "released approved rejected pending ready complete completed cancelled canceled "
+        "postponed hold free win wins good great bad huge big key thanks thank help need "
+        "needed heads yes info information question answer reply respond"
+    ).split()
+)
+"""English words written in capitals for emphasis (URGENT, BLOCKER): not acronyms.
+
+Anything else in capitals is read as an acronym (EBITDA, LATAM), so a word missing here
+is flagged rather than an acronym missed."""
 _SHORT_MIXED: Final = 5
 """Mixed-case acronyms are short (SaaS, PaaS); longer mixed case is a name (JavaScript)."""
-_LONG_WORD: Final = 5
-"""A single word in capitals this long with two vowels or more reads as a word (URGENT)."""
 
 
 def _without_possessive(part: str) -> str:
@@ -162,6 +178,7 @@ def _without_possessive(part: str) -> str:
     return part
 
 
+@functools.lru_cache(maxsize=65536)
 def _acronym(part: str) -> str | None:
     """The acronym ``part`` is (plural and possessive removed), or ``None``."""
     part = _without_possessive(part)
@@ -194,10 +211,10 @@ def _emphasis_words(masked: str, tokens: list[re.Match[str]]) -> set[int]:
         words = [t.group(0) for t in run]
         common = sum(w.lower() in _COMMON for w in words)
         for token, word in zip(run, words, strict=True):
-            vowels = sum(c in _VOWELS for c in word)
+            lower = word.lower()
             if (
-                (word.lower() in _COMMON and (len(run) > 1 or word.lower() not in _ACRONYM_LIKE))
-                or (len(word) >= _LONG_WORD and vowels >= 2)  # noqa: PLR2004 - a pronounceable word
+                (lower in _COMMON and (len(run) > 1 or lower not in _ACRONYM_LIKE))
+                or lower in _EMPHASIS
                 or (len(run) >= 3 and common * 2 >= len(run))  # noqa: PLR2004 - DO NOT SHIP THIS
             ):
                 emphatic.add(token.start())
@@ -219,7 +236,7 @@ def _is_numbered(masked: str, token: re.Match[str]) -> bool:
     word = token.group(0)
     if not _ROMAN.match(word):
         return False
-    before = re.search(r"([A-Za-z]+)[ \t]+$", masked[max(0, token.start() - 40) : token.start()])
+    before = re.search(r"([A-Za-z]+)\s+$", masked[max(0, token.start() - 40) : token.start()])
     return before is not None and before.group(1).lower() in _NUMBERED
 
 
