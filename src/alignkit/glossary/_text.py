@@ -9,7 +9,7 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Any, Final, Protocol, final
 
 import attrs
 
@@ -18,7 +18,30 @@ from alignkit.glossary._names import normalised
 from alignkit.glossary._readability import TextStats, count_syllables, grade_of
 
 if TYPE_CHECKING:
-    from alignkit.glossary._model import Glossary, Term
+    from collections.abc import Sequence
+
+
+class _Term(Protocol):
+    """What the check reads of a term (a :class:`~alignkit.glossary.Term`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def names(self) -> tuple[str, ...]: ...
+    @property
+    def plain_words(self) -> str | None: ...
+    @property
+    def deprecated(self) -> bool: ...
+
+
+class _Glossary(Protocol):
+    """What the check reads of a glossary (a :class:`~alignkit.glossary.Glossary`)."""
+
+    @property
+    def terms(self) -> Sequence[_Term]: ...
+    def __contains__(self, name: object, /) -> bool: ...
+    def replacement(self, term: Any, /) -> _Term | None: ...  # noqa: ANN401 - a Term
+
 
 __all__ = ["DEFAULT_JARGON", "TextFinding", "check_text"]
 
@@ -360,7 +383,7 @@ def _terms_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def check_text(
-    glossary: Glossary,
+    glossary: _Glossary,
     text: str,
     *,
     max_sentence_words: int = MAX_SENTENCE_WORDS,
@@ -432,7 +455,7 @@ def check_text(
     return found
 
 
-def _acronym_findings(glossary: Glossary, masked: str, add: _Add, known: frozenset[str]) -> None:
+def _acronym_findings(glossary: _Glossary, masked: str, add: _Add, known: frozenset[str]) -> None:
     tokens = list(_TOKEN.finditer(masked))
     emphatic = _emphasis_words(masked, tokens)
     defined = _definitions(masked)
@@ -466,8 +489,8 @@ def _acronym_findings(glossary: Glossary, masked: str, add: _Add, known: frozens
             )
 
 
-def _term_findings(glossary: Glossary, masked: str, add: _Add, jargon: Iterable[str]) -> None:
-    flagged: dict[str, Term] = {
+def _term_findings(glossary: _Glossary, masked: str, add: _Add, jargon: Iterable[str]) -> None:
+    flagged: dict[str, _Term] = {
         normalised(written): each
         for each in glossary.terms
         if each.deprecated or each.plain_words
