@@ -393,6 +393,7 @@ class TestSchema:
             "channels",
             "value_streams",
             "glossary",
+            "silo_cost",
             "lint",
             "ignore",
         }

@@ -206,6 +206,7 @@ class TestRegistry:
             ("channels", "CH"),
             ("value_streams", "VS"),
             ("glossary", "GL"),
+            ("silo_cost", "SC"),
         ]
 
     def test_the_file_model_has_a_typed_field_per_built_in_area(self):

@@ -193,3 +193,88 @@ class TestReturn:
             Change("Too good", "lost_time", "1.5")
         with pytest.raises(SpecError, match="cannot be negative"):
             ROI(MVH, model(new_customers_per_year=1, customer_value=1), -1)
+
+
+# -- the alignment file and alignkit cost ----------------------------------------------------
+
+FILE = """\
+version: 1
+org:
+  functions:
+    - {name: Sales, head: vp-sales}
+    - {name: Operations, head: vp-ops}
+  people:
+    - {id: vp-sales, name: Sam Okafor, function: Sales}
+    - {id: ae-1, name: Lee Park, function: Sales, manager: vp-sales}
+    - {id: vp-ops, name: Priya Nair, function: Operations}
+silo_cost:
+  loaded_cost: {Sales: 120000, Operations: 90000}
+  new_customers_per_year: 40
+  customer_value: 30000
+"""
+
+
+def codes(text: str) -> list[tuple[str, str | None]]:
+    from alignkit.alignment_file import loads
+
+    return [(d.code, d.target) for d in loads(text).check().diagnostics if d.code.startswith("SC")]
+
+
+class TestAlignmentFile:
+    def test_headcounts_from_the_org_and_costs_from_the_section(self):
+        from alignkit.alignment_file import loads
+
+        section = loads(FILE).section("silo_cost")
+        found = section.model(loads(FILE).org).cost()
+        # (2 x 120,000 + 1 x 90,000) x 15%, and 40 x 30,000 x 15%
+        assert found.cause("lost_time").cost.point == Decimal("49500.00")
+        assert found.cause("handover_churn").cost.point == Decimal("180000.00")
+        assert codes(FILE) == []
+
+    def test_findings(self):
+        text = FILE.replace("{Sales: 120000, Operations: 90000}", "{Sales: 120000}")
+        text += "  assumptions: {handover_chrun: 0.1, productivity_loss: 15}\n"
+        assert sorted(codes(text)) == [
+            ("SC001", "handover_chrun"),
+            ("SC002", "Operations"),
+            ("SC003", "productivity_loss"),
+        ]
+
+
+class TestCli:
+    @pytest.fixture
+    def file(self, tmp_path):
+        path = tmp_path / "alignment.yaml"
+        path.write_text(FILE)
+        return path
+
+    def test_the_cost_with_its_assumptions_and_sources(self, file):
+        from click.testing import CliRunner
+
+        from alignkit.cli import main
+
+        result = CliRunner().invoke(main, ["cost", str(file)])
+        assert result.exit_code == 0, result.output
+        assert "handover_churn" in result.output
+        assert "229,500.00" in result.output  # the total
+        assert "source: Sales-Ops alignment playbook" in result.output
+        overridden = CliRunner().invoke(
+            main, ["cost", str(file), "--set", "handover_churn=0.10", "--format", "json"]
+        )
+        import json
+
+        data = json.loads(overridden.output)
+        assert data["total"]["point"] == "169500.00"
+        assert data["assumptions"][1]["value"] == "0.10"
+
+    def test_bad_overrides(self, file):
+        from click.testing import CliRunner
+
+        from alignkit.cli import main
+
+        unknown = CliRunner().invoke(main, ["cost", str(file), "--set", "handover_chrun=0.1"])
+        assert unknown.exit_code == 2
+        assert "did you mean `handover_churn`" in unknown.output
+        malformed = CliRunner().invoke(main, ["cost", str(file), "--set", "handover_churn"])
+        assert malformed.exit_code == 2
+        assert "write NAME=VALUE" in malformed.output

@@ -61,6 +61,7 @@ from alignkit.incentives import IncentivesSection
 from alignkit.org import Function, Org, Person
 from alignkit.review._section import ReviewSection
 from alignkit.rules import RULES
+from alignkit.silo_cost._section import SiloCostSection
 from alignkit.squads import Team
 from alignkit.value_stream._section import ValueStreamsSection
 
@@ -216,6 +217,10 @@ class AlignmentFile(SpecModel):
     glossary: GlossarySection | None = Field(
         default=None,
         description="The shared language: terms, translation champions, more jargon.",
+    )
+    silo_cost: SiloCostSection | None = Field(
+        default=None,
+        description="What people cost and customers are worth, for the cost of silos.",
     )
     lint: LintSection = Field(
         default_factory=LintSection, description="Rule options, by area (thresholds)."

@@ -58,6 +58,7 @@ _BUILT_IN: Final = (
     "alignkit.channels._area:AREA",
     "alignkit.value_stream._area:AREA",
     "alignkit.glossary._area:AREA",
+    "alignkit.silo_cost._area:AREA",
 )
 
 

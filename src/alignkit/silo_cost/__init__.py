@@ -33,6 +33,7 @@ from alignkit.silo_cost._model import (
     SiloCostModel,
     assumptions,
 )
+from alignkit.silo_cost._section import SiloCostSection
 
 __all__ = [
     "CATALOGUE",
@@ -44,6 +45,7 @@ __all__ = [
     "CostRange",
     "SiloCost",
     "SiloCostModel",
+    "SiloCostSection",
     "assumptions",
 ]
 
