@@ -512,8 +512,10 @@ class TestCli:
         )
         update.write_text("ARR grew 4%.\n")  # GL103: plain words, information only
         result = CliRunner().invoke(main, ["eli5", str(update), "--file", str(alignment)])
-        assert result.exit_code == 0
+        assert result.exit_code == 1  # any finding, by default
         assert "GL103 info" in result.output
+        lenient = ["eli5", str(update), "--file", str(alignment), "--fail-on", "warning"]
+        assert CliRunner().invoke(main, lenient).exit_code == 0
 
     def test_unreadable_files_and_bad_alignment_files(
         self, files: tuple[Path, Path], tmp_path: Path

@@ -36,14 +36,23 @@ __all__ = ["eli5"]
     show_default=True,
     help="`github`: workflow commands that annotate the lines of a pull request.",
 )
-def eli5(files: tuple[Path, ...], alignment_path: Path | None, output_format: str) -> None:
+@click.option(
+    "--fail-on",
+    type=click.Choice(["info", "warning", "error"]),
+    default="info",
+    show_default=True,
+    help="The least severe finding that makes the exit code 1 (`warning`: suggestions do not).",
+)
+def eli5(
+    files: tuple[Path, ...], alignment_path: Path | None, output_format: str, fail_on: str
+) -> None:
     """Check FILES (Markdown or plain text) as updates for other functions.
 
     Flags acronyms and jargon neither in the glossary nor spelled out (GL101),
     deprecated terms (GL102), terms with plain words (GL103), long sentences
     (GL104) and paragraphs above the reading grade (GL105). The exit code is 1 when
-    a warning is found (plain-words suggestions, GL103, are information and do not
-    fail), 2 when a file cannot be read.
+    anything is found (with --fail-on warning, when a warning is: the plain-words
+    suggestions of GL103 are information), 2 when a file cannot be read.
     """
     glossary, limits, known = _glossary(alignment_path)
     results: list[tuple[str, TextFinding]] = []
@@ -80,8 +89,11 @@ def eli5(files: tuple[Path, ...], alignment_path: Path | None, output_format: st
                 f"\nFound {count} finding{'s' * (count != 1)} in {checked} "
                 f"file{'s' * (checked != 1)}."
             )
-    failing = any(f.severity is not Severity.INFO for _, f in results)
-    sys.exit(1 if failing else 0)
+    threshold = _RANK[Severity(fail_on)]
+    sys.exit(1 if any(_RANK[f.severity] >= threshold for _, f in results) else 0)
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 def _glossary(alignment_path: Path | None) -> tuple[Glossary, GlossaryLint, list[str]]:
