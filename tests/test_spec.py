@@ -301,6 +301,7 @@ HANDLED_KINDS = frozenset(
         "date_type",
         "datetime_type",
         "decimal_type",
+        "decimal_parsing",
         "float_type",
         "bool_type",
         "datetime_parsing",
