@@ -274,6 +274,11 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(_CENT, rounding=decimal.ROUND_HALF_EVEN)
 
 
+def _priced(amount: Decimal, share: Assumption) -> CostRange:
+    """``amount`` times an assumption's value, low and high, each rounded to cents once."""
+    return CostRange(*(_cents(amount * s) for s in (share.value, share.low, share.high)))
+
+
 @final
 @attrs.frozen
 class CauseCost:
@@ -455,7 +460,7 @@ class SiloCostModel:
         name = "productivity_loss" if self.time_loss == "productivity" else "search_time_share"
         share = self.assumptions[name]
         payroll = self._payroll()
-        cost = CostRange(*(_cents(payroll * s) for s in (share.value, share.low, share.high)))
+        cost = _priced(payroll, share)
         return CauseCost(
             "lost_time",
             cost,
@@ -467,16 +472,14 @@ class SiloCostModel:
         if self.new_customers_per_year is None or self.customer_value is None:
             return None
         churn = self.assumptions["handover_churn"]
-        value = Decimal(self.new_customers_per_year) * _decimal(
-            self.customer_value, ("customer_value",)
-        )
-        cost = CostRange(*(_cents(value * s) for s in (churn.value, churn.low, churn.high)))
+        each = _decimal(self.customer_value, ("customer_value",))
+        cost = _priced(Decimal(self.new_customers_per_year) * each, churn)
         return CauseCost(
             "handover_churn",
             cost,
             ("handover_churn",),
             f"{churn.value} of {self.new_customers_per_year} new customers a year, "
-            f"each worth {_cents(_decimal(self.customer_value, ('customer_value',))):,}",
+            f"each worth {_cents(each):,}",
         )
 
 
@@ -539,23 +542,24 @@ class ROI:
     change: Change
     model: SiloCostModel
     cost: Decimal = attrs.field(converter=_cost)
+    _cause: CauseCost = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.cost < 0:
             raise SpecError.single("`cost` cannot be negative", Location(path=("cost",)))
-        if self.model.cost().cause(self.change.cause) is None:
+        cause = self.model.cost().cause(self.change.cause)
+        if cause is None:
             raise SpecError.single(
                 f"The model has no cost for `{self.change.cause}`: give it "
                 "`new_customers_per_year` and `customer_value` for the handover",
                 Location(path=("change", "cause")),
             )
+        object.__setattr__(self, "_cause", cause)  # the model is worked out once
 
     @property
     def saving(self) -> CostRange:
         """What the change saves a year: its share of its cause's cost."""
-        cause = self.model.cost().cause(self.change.cause)
-        assert cause is not None  # noqa: S101 - checked when made
-        return cause.cost.scaled(self.change.reduction)
+        return self._cause.cost.scaled(self.change.reduction)
 
     @property
     def net(self) -> CostRange:
@@ -573,6 +577,4 @@ class ROI:
     @property
     def used(self) -> tuple[Assumption, ...]:
         """The assumptions the saving rests on."""
-        cause = self.model.cost().cause(self.change.cause)
-        assert cause is not None  # noqa: S101 - checked when made
-        return tuple(self.model.assumptions[name] for name in cause.used)
+        return tuple(self.model.assumptions[name] for name in self._cause.used)
