@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from click.testing import CliRunner
 
+from alignkit._rule import SALES_OPS
 from alignkit.alignment_file import loads
 from alignkit.cli import main
 from alignkit.diagnose import EVIDENCE_CODES, diagnose
@@ -18,16 +19,7 @@ def finding(code: str, message: str = "found") -> object:
     return RULES[code].diagnostic(message, path=("org",))
 
 
-CLEAN = """\
-version: 1
-org:
-  functions:
-    - {name: Sales, head: vp-sales}
-    - {name: Operations, head: vp-ops}
-  people:
-    - {id: vp-sales, name: Sam Okafor, function: Sales}
-    - {id: vp-ops, name: Priya Nair, function: Operations}
-"""
+CLEAN = SALES_OPS  # two functions and their heads: no findings
 ALIGNMENT = loads(CLEAN)
 
 
