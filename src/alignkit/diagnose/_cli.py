@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from alignkit.alignment_file import AlignmentFile
+    from alignkit.channels import SlaReport
+    from alignkit.diagnose import Diagnosis
 
 __all__ = ["diagnose_command"]
 
@@ -12,17 +18,42 @@ __all__ = ["diagnose_command"]
 @click.command(name="diagnose")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PATH",
+    help=(
+        "The SQLite store of the handoff desk of FILE's `handoffs` section (read only): "
+        "the share of its handoffs that were flagged counts as information-flow friction."
+    ),
+)
+@click.option(
+    "--sla",
+    "sla_log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="LOG.csv",
+    help=(
+        "A message log, read as `alignkit sla report` reads it against FILE's `channels` "
+        "section, judged now: the share of messages that missed their target or misused "
+        "chat counts as information-flow friction."
+    ),
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["markdown", "json"]),
     default="markdown",
     show_default=True,
 )
-def diagnose_command(file: Path, output_format: str) -> None:
+def diagnose_command(
+    file: Path, store_path: Path | None, sla_log: Path | None, output_format: str
+) -> None:
     """Score FILE's incentives, information flow and team structure; recommend one change.
 
     Each score is the weight of the findings of `alignkit check` that show friction in
-    that system, listed under it; the recommendation names the system with the most.
+    that system, listed under it; with --store and --sla, the handoff desk's flag rate
+    and the message log's SLA breaches and chat misuse add to information flow. The
+    recommendation names the system with the most.
     """
     from alignkit._cli_common import fail
     from alignkit.alignment_file import load
@@ -33,5 +64,64 @@ def diagnose_command(file: Path, output_format: str) -> None:
         alignment = load(file)
     except SpecError as error:
         fail(error, str(file))
-    result = diagnose(alignment)
+    if store_path is not None and alignment.section("handoffs") is None:
+        raise click.UsageError(
+            f"--store needs a `handoffs` section in {file}: it says which handoffs the desk holds"
+        )
+    sla = None if sla_log is None else _sla_report(alignment, file, sla_log)
+    if store_path is None:
+        result = diagnose(alignment, sla=sla)
+    else:
+        result = _with_desk(alignment, store_path, sla)
     click.echo(result.to_json() if output_format == "json" else result.to_markdown(), nl=False)
+
+
+def _with_desk(alignment: AlignmentFile, store_path: Path, sla: SlaReport | None) -> Diagnosis:
+    """The diagnosis with the handoff desk kept in ``store_path``, opened read only."""
+    from alignkit.diagnose import diagnose
+    from alignkit.errors import SpecError, StoreError
+    from alignkit.store import SQLiteStore
+
+    try:
+        store = SQLiteStore(store_path, read_only=True)
+    except SpecError:  # `:memory:`, which a read-only store cannot be
+        click.echo(f"alignkit diagnose: --store {store_path}: the store needs a file", err=True)
+        raise SystemExit(2) from None
+    except StoreError as error:
+        _store_failed(error)
+    with store:
+        try:
+            desk = alignment.section("handoffs").desk(alignment.org, store=store)
+        except StoreError as error:  # an event that fails its checksum as it is replayed
+            _store_failed(error)
+        return diagnose(alignment, desk=desk, sla=sla)
+
+
+def _store_failed(error: Exception) -> NoReturn:
+    """Say why the store cannot be read (the message names its file), and exit with 2."""
+    click.echo(f"alignkit diagnose: {error}", err=True)
+    raise SystemExit(2) from None
+
+
+def _sla_report(alignment: AlignmentFile, file: Path, log: Path) -> SlaReport:
+    """The SLA report of the messages in ``log``, as ``alignkit sla report`` makes it now."""
+    import datetime as dt
+
+    from alignkit._cli_common import fail
+    from alignkit.channels import ChannelsSection, sla_report
+    from alignkit.channels._cli import _read
+    from alignkit.errors import SpecError
+
+    section = alignment.section("channels") or ChannelsSection()
+    try:
+        strategy = section.strategy()
+    except SpecError as error:
+        fail(error, str(file))
+    try:
+        messages = _read(log)
+    except SpecError as error:
+        fail(error, str(log))
+    functions = {f.name for f in alignment.org.functions}
+    functions |= {m.receiver_function for m in messages}
+    calendars = {name: section.calendar_for(name) for name in functions}
+    return sla_report(messages, strategy, calendars, at=dt.datetime.now(dt.UTC))
