@@ -394,6 +394,7 @@ class TestSchema:
             "value_streams",
             "glossary",
             "silo_cost",
+            "coaching",
             "lint",
             "ignore",
         }

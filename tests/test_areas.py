@@ -207,6 +207,7 @@ class TestRegistry:
             ("value_streams", "VS"),
             ("glossary", "GL"),
             ("silo_cost", "SC"),
+            ("coaching", "CO"),
             ("diagnose", "DX"),
         ]
 

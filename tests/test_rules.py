@@ -13,7 +13,7 @@ from alignkit.errors import SpecError, UnknownNameError
 from alignkit.rules import RULES, Rule, get_rule
 
 DAY = dt.date(2026, 11, 23)
-PREFIXES = ("AK", "ORG", "DR", "HO", "SQ", "BN", "IN", "DL", "RV", "CH", "VS", "GL", "SC")
+PREFIXES = ("AK", "ORG", "DR", "HO", "SQ", "BN", "IN", "DL", "RV", "CH", "VS", "GL", "SC", "CO")
 
 
 def codes_found(text: str) -> set[str]:

@@ -51,6 +51,7 @@ from alignkit._yaml import DEFAULT_MAX_BYTES, decode, parse_text
 from alignkit.areas import Area, areas
 from alignkit.bonus import BonusPlanSpec
 from alignkit.channels._section import ChannelsSection
+from alignkit.coaching._section import CoachingSection
 from alignkit.decision_log._section import DecisionLogSection
 from alignkit.decision_rights import DecisionRights, DecisionRightsLint
 from alignkit.diagnostics import Diagnostic, Location, PathPart, Report, Severity
@@ -221,6 +222,10 @@ class AlignmentFile(SpecModel):
     silo_cost: SiloCostSection | None = Field(
         default=None,
         description="What people cost and customers are worth, for the cost of silos.",
+    )
+    coaching: CoachingSection | None = Field(
+        default=None,
+        description="The micro-coaching plan: its cohort, absences and earlier pairs.",
     )
     lint: LintSection = Field(
         default_factory=LintSection, description="Rule options, by area (thresholds)."

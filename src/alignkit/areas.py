@@ -59,6 +59,7 @@ _BUILT_IN: Final = (
     "alignkit.value_stream._area:AREA",
     "alignkit.glossary._area:AREA",
     "alignkit.silo_cost._area:AREA",
+    "alignkit.coaching._area:AREA",
     "alignkit.diagnose._area:AREA",
 )
 
