@@ -228,6 +228,24 @@ class TestCommandMeasures:
         codes = [line.split(" ")[1] for line in both.stdout.splitlines() if "(measured)" in line]
         assert codes == ["handoffs", "sla", "chat-misuse"]
 
+    def test_open_messages_are_judged_at_the_given_moment(self, files: tuple[Path, Path]):
+        """--at repeats a run: a message still open is on time early on, late later."""
+        path, _ = files
+        log = path.with_name("open.csv")
+        log.write_text(
+            "id,channel,kind,sent_at,sender_function,receiver_function,first_response_at\n"
+            "m1,email,status,2026-11-02T10:00:00Z,Sales,Operations,\n"
+        )
+        runner = CliRunner()
+
+        def flow(at: str) -> str:
+            result = runner.invoke(main, ["diagnose", str(path), "--sla", str(log), "--at", at])
+            assert result.exit_code == 0, result.output
+            return result.stdout
+
+        assert "missed their SLA" not in flow("2026-11-02T11:00:00+00:00")
+        assert "100% of messages missed their SLA" in flow("2026-11-20T11:00:00+00:00")
+
     def test_a_store_that_is_missing_or_damaged(self, files: tuple[Path, Path]):
         path, _ = files
         missing = path.with_name("none.db")

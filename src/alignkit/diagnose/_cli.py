@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from alignkit._cli_types import Moment
+
 if TYPE_CHECKING:
+    import datetime as dt
+
     from alignkit.alignment_file import AlignmentFile
     from alignkit.channels import SlaReport
     from alignkit.diagnose import Diagnosis
@@ -39,6 +43,11 @@ __all__ = ["diagnose_command"]
     ),
 )
 @click.option(
+    "--at",
+    type=Moment(),
+    help="When to judge the log's open messages (ISO 8601 with an offset); now by default.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["markdown", "json"]),
@@ -46,7 +55,11 @@ __all__ = ["diagnose_command"]
     show_default=True,
 )
 def diagnose_command(
-    file: Path, store_path: Path | None, sla_log: Path | None, output_format: str
+    file: Path,
+    store_path: Path | None,
+    sla_log: Path | None,
+    at: dt.datetime | None,
+    output_format: str,
 ) -> None:
     """Score FILE's incentives, information flow and team structure; recommend one change.
 
@@ -68,7 +81,7 @@ def diagnose_command(
         raise click.UsageError(
             f"--store needs a `handoffs` section in {file}: it says which handoffs the desk holds"
         )
-    sla = None if sla_log is None else _sla_report(alignment, file, sla_log)
+    sla = None if sla_log is None else _sla_report(alignment, file, sla_log, at)
     if store_path is None:
         result = diagnose(alignment, sla=sla)
     else:
@@ -103,8 +116,10 @@ def _store_failed(error: Exception) -> NoReturn:
     raise SystemExit(2) from None
 
 
-def _sla_report(alignment: AlignmentFile, file: Path, log: Path) -> SlaReport:
-    """The SLA report of the messages in ``log``, as ``alignkit sla report`` makes it now."""
+def _sla_report(
+    alignment: AlignmentFile, file: Path, log: Path, at: dt.datetime | None
+) -> SlaReport:
+    """The SLA report of the messages in ``log``, as ``alignkit sla report`` makes it."""
     import datetime as dt
 
     from alignkit._cli_common import fail
@@ -124,4 +139,4 @@ def _sla_report(alignment: AlignmentFile, file: Path, log: Path) -> SlaReport:
     functions = {f.name for f in alignment.org.functions}
     functions |= {m.receiver_function for m in messages}
     calendars = {name: section.calendar_for(name) for name in functions}
-    return sla_report(messages, strategy, calendars, at=dt.datetime.now(dt.UTC))
+    return sla_report(messages, strategy, calendars, at=at or dt.datetime.now(dt.UTC))
