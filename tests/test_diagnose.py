@@ -16,6 +16,7 @@ from alignkit._rule import SALES_OPS
 from alignkit.alignment_file import loads
 from alignkit.cli import main
 from alignkit.diagnose import EVIDENCE_CODES, diagnose
+from alignkit.errors import SpecError
 from alignkit.rules import RULES
 
 
@@ -68,6 +69,12 @@ class TestScores:
         ]
         assert result.recommendation.system == "information_flow"
 
+    def test_measured_rates_round_half_up(self):
+        """A quarter of handoffs flagged is 3 points, as people round 2.5, not 2."""
+        desk = SimpleNamespace(metrics=lambda: SimpleNamespace(flag_rate=0.25))
+        evidence = diagnose(ALIGNMENT, desk=desk, findings=[]).score("information_flow").evidence
+        assert [(e.code, e.weight) for e in evidence] == [("handoffs", 3)]
+
 
 class TestRecommendation:
     def test_the_return_from_the_silo_cost_model(self):
@@ -83,6 +90,16 @@ class TestRecommendation:
         assert roi.saving.point == Decimal("90000.00")
         assert "Estimated return (Minimum Viable Handoff)" in result.to_markdown()
         assert json.loads(result.to_json())["recommendation"]["return"]["net"] == "40000.00"
+
+    def test_a_negative_cost_of_the_change_is_refused(self):
+        text = CLEAN + (
+            "silo_cost:\n"
+            "  loaded_cost: {Sales: 100000, Operations: 90000}\n"
+            "  new_customers_per_year: 40\n"
+            "  customer_value: 30000\n"
+        )
+        with pytest.raises(SpecError, match="`cost` cannot be negative"):
+            diagnose(loads(text), findings=[finding("GL005")], roi_cost=-1)
 
     def test_no_return_where_the_model_prices_nothing_the_change_acts_on(self):
         assert diagnose(ALIGNMENT, findings=[finding("IN001")]).recommendation.roi is None

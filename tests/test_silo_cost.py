@@ -77,6 +77,12 @@ class TestCatalogue:
         )
         assert any("must be a number" in m for m in messages)
 
+    def test_a_share_is_written_from_0_to_1(self):
+        """15 for 15% would price fifteen times the whole: refused, with the way to write it."""
+        with pytest.raises(SpecError, match=r"`handover_churn` is a share, written from 0 to 1"):
+            assumptions({"handover_churn": 15})
+        assert assumptions({"search_hours_per_week": 15})["search_hours_per_week"].value == 15
+
     @pytest.mark.parametrize("value", ["nan", "inf", True, None, "ten"])
     def test_an_assumption_is_a_finite_number_within_its_range(self, value: object):
         with pytest.raises(SpecError):
@@ -278,3 +284,8 @@ class TestCli:
         malformed = CliRunner().invoke(main, ["cost", str(file), "--set", "handover_churn"])
         assert malformed.exit_code == 2
         assert "write NAME=VALUE" in malformed.output
+        too_big = CliRunner().invoke(main, ["cost", str(file), "--set", "handover_churn=15"])
+        assert too_big.exit_code == 2
+        assert "Invalid value for '--set'" in too_big.output
+        assert "written from 0 to 1" in too_big.output
+        assert "AK012" not in too_big.output  # an option, not a problem of the file

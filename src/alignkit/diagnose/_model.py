@@ -6,6 +6,7 @@ Import from ``alignkit.diagnose``.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, final
 
@@ -204,7 +205,7 @@ class Diagnosis:
 
 
 def _rate_evidence(system: System, code: str, rate: float, what: str) -> Evidence | None:
-    weight = round(rate * 10)
+    weight = math.floor(rate * 10 + 0.5)  # half up: 25% is 3 points, as people round
     if weight <= 0:
         return None
     return Evidence(system, code, f"{rate:.0%} {what}", "measured", weight)
@@ -307,5 +308,7 @@ def _roi(system: System, alignment: Any, cost: object) -> ROI | None:  # noqa: A
 
     try:
         return ROI(MVH, section.model(alignment.org), cost)
-    except SpecError:
-        return None  # no customers given: the handover is not priced
+    except SpecError as error:
+        if any(p.location.path[:1] == ("cost",) for p in error.problems):
+            raise  # the caller's roi_cost is wrong: say so rather than drop the estimate
+        return None  # no customers given (the handover is not priced), or a bad override

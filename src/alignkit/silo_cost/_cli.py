@@ -46,9 +46,14 @@ def cost(file: Path, overrides: tuple[str, ...], output_format: str) -> None:
     from alignkit._cli_common import fail
     from alignkit.alignment_file import load
     from alignkit.errors import SpecError
-    from alignkit.silo_cost import SiloCostSection
+    from alignkit.silo_cost import SiloCostSection, assumptions
 
     pairs = [_assignment(value) for value in overrides]
+    try:
+        assumptions(dict(pairs))
+    except SpecError as error:
+        problems = "; ".join(p.message for p in error.problems)
+        raise click.BadParameter(problems, param_hint="'--set'") from None
     try:
         alignment = load(file)
         section = alignment.section("silo_cost") or SiloCostSection()

@@ -106,8 +106,17 @@ class Assumption:
             )
 
     def set(self, value: object) -> Assumption:
-        """The assumption with another value; its range widens to hold it if need be."""
+        """The assumption with another value; its range widens to hold it if need be.
+
+        Raises:
+            SpecError: ``value`` is not a number, or is a share outside 0-1.
+        """
         number = _decimal(value, (self.name,))
+        if self.unit == "share" and not 0 <= number <= 1:
+            raise SpecError.single(
+                f"`{self.name}` is a share, written from 0 to 1 (0.15 for 15%), not {number}",
+                Location(path=(self.name,)),
+            )
         return attrs.evolve(
             self, value=number, low=min(self.low, number), high=max(self.high, number)
         )
