@@ -68,6 +68,7 @@ class TestScores:
             ("chat-misuse", 2),
         ]
         assert result.recommendation.system == "information_flow"
+        assert "(measured: handoffs, sla, chat-misuse)" in result.recommendation.why
 
     def test_measured_rates_round_half_up(self):
         """A quarter of handoffs flagged is 3 points, as people round 2.5, not 2."""

@@ -204,6 +204,19 @@ class Diagnosis:
         return json.dumps(data, indent=2) + "\n"
 
 
+def _counted(evidence: list[Evidence]) -> str:
+    """``3 findings: BN001, IN001``, and the measures apart: they are not findings."""
+    found = [e for e in evidence if e.where != "measured"]
+    measured = [e.code for e in evidence if e.where == "measured"]
+    parts = []
+    if found:
+        codes = ", ".join(sorted({e.code for e in found}))
+        parts.append(f"{len(found)} finding{'' if len(found) == 1 else 's'}: {codes}")
+    if measured:
+        parts.append(f"measured: {', '.join(measured)}")
+    return "; ".join(parts)
+
+
 def _rate_evidence(system: System, code: str, rate: float, what: str) -> Evidence | None:
     weight = math.floor(rate * 10 + 0.5)  # half up: 25% is 3 points, as people round
     if weight <= 0:
@@ -286,10 +299,9 @@ def diagnose(
     if not whole:
         return Diagnosis(scores, None)
     first = max(SYSTEMS, key=lambda s: (totals[s], -SYSTEMS.index(s)))
-    shown = ", ".join(sorted({e.code for e in evidence[first]}))
     why = (
         f"{_TITLES[first]} shows {totals[first] / whole:.0%} of the friction found "
-        f"({len(evidence[first])} findings: {shown}); change that one system first"
+        f"({_counted(evidence[first])}); change that one system first"
     )
     return Diagnosis(
         scores, Recommendation(first, _CHANGES[first], why, _roi(first, alignment, roi_cost))
