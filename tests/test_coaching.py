@@ -95,6 +95,7 @@ class TestTheFourWeeks:
         along = [p for p in week_two if set(p.functions) == {"Sales", "Operations"}]
         assert len(along) == 8  # Operations has 8 people, Sales 11
         for pairing in along:
+            assert pairing.kind == "handoff"
             assert pairing.functions == ("Sales", "Operations")  # upstream first
             assert "Sales → Operations handoff" in pairing.reason
 
@@ -402,6 +403,38 @@ class TestCommand:
         assert result.stdout.startswith("Arjun Rao (Finance)\n")
         assert result.stdout.count("Why: ") == 4
 
+    def test_coach_in_a_zone(self):
+        result = CliRunner().invoke(
+            main,
+            [
+                "coach",
+                str(ACME),
+                "--start",
+                "2027-07-05",
+                "--zone",
+                "Europe/London",
+                "--explain",
+                "controller",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert "09:00-17:00 (BST), hosting" in result.stdout
+        wrong = CliRunner().invoke(
+            main, ["coach", str(ACME), "--start", "2027-07-05", "--zone", "Mars"]
+        )
+        assert wrong.exit_code == 2
+        assert "Invalid value for '--zone'" in wrong.output
+
+    def test_a_cohort_that_cannot_be_paired_is_co003(self, tmp_path: Path):
+        path = tmp_path / "alignment.yaml"
+        path.write_text(
+            ORG + "coaching:\n  cohort: [ana, ben, cy, di]\n  history: [[ana, ben], [ana, di]]\n"
+        )
+        result = CliRunner().invoke(main, ["coach", str(path), "--start", "2027-01-04"])
+        assert result.exit_code == 2
+        assert "CO003" in result.output
+        assert "cannot be paired without repeating a pair" in result.output
+
     def test_coach_json(self):
         import json
 
@@ -415,7 +448,7 @@ class TestCommand:
     @pytest.mark.parametrize(
         ("args", "message"),
         [
-            ([], "needs a start date"),
+            ([], "Give the first day of week 1"),
             (["--start", "4 Jan"], "YYYY-MM-DD"),
             (["--start", "2027-01-04", "--cohort", "Salse"], "`Salse` in the cohort"),
             (["--start", "2027-01-04", "--explain", "nobody"], "nobody"),

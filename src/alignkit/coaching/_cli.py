@@ -11,6 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from alignkit.coaching import CoachingPlan
+    from alignkit.errors import SpecError
 
 __all__ = ["coach"]
 
@@ -43,6 +44,12 @@ def _date(value: str | None) -> dt.date | None:
 )
 @click.option("--seed", type=int, help="The seed of the pairing's ties (else the section's).")
 @click.option(
+    "--zone",
+    metavar="ZONE",
+    help="The IANA time zone of working hours where no channel calendar is set "
+    "(else the section's `zone`, else UTC).",
+)
+@click.option(
     "--explain",
     "explain",
     metavar="PERSON",
@@ -67,6 +74,7 @@ def coach(
     output: Path | None,
     cohort: tuple[str, ...],
     seed: int | None,
+    zone: str | None,
     explain: str | None,
     email_domain: str,
     output_format: str,
@@ -87,15 +95,38 @@ def coach(
     first = _date(start)
     try:
         alignment = load(file)
-        section = alignment.section("coaching") or CoachingSection()
-        plan = section.plan(alignment, first, cohort=cohort or None, seed=seed)
-        text = plan.explain(explain) if explain is not None else None
-        if output is not None:
-            plan.write_ical(output, email_domain=email_domain)
-    except UnknownNameError as error:
-        raise click.BadParameter(str(error), param_hint="'--explain'") from None
     except SpecError as error:
         fail(error, str(file))
+    section = alignment.section("coaching") or CoachingSection()
+    if zone is not None:
+        try:
+            section = section.model_copy(update={"zone": zone})
+        except SpecError as error:
+            raise click.BadParameter(_said(error), param_hint="'--zone'") from None
+    if first is None and section.start is None:
+        raise click.UsageError(
+            f"Give the first day of week 1 with --start, or `start:` in {file}'s coaching section"
+        )
+    if cohort:
+        try:
+            section.members(alignment, cohort)
+        except SpecError as error:
+            raise click.BadParameter(_said(error), param_hint="'--cohort'") from None
+    try:
+        plan = section.plan(alignment, first, cohort=cohort or None, seed=seed)
+    except SpecError as error:
+        fail(error, str(file))
+    try:
+        text = plan.explain(explain) if explain is not None else None
+    except UnknownNameError as error:
+        raise click.BadParameter(str(error), param_hint="'--explain'") from None
+    if output is not None:
+        try:
+            plan.write_ical(output, email_domain=email_domain)
+        except SpecError as error:
+            raise click.ClickException(_said(error)) from None
+        except OSError as error:
+            raise click.ClickException(f"Cannot write {output}: {error.strerror}") from None
     for session in plan.unplaced:
         click.echo(
             f"warning: no time in week {session.week} suits everyone for "
@@ -111,6 +142,10 @@ def coach(
     if output is not None:
         placed = len(plan.sessions) - len(plan.unplaced)
         click.echo(f"Wrote {placed} sessions to {output}", err=True)
+
+
+def _said(error: SpecError) -> str:
+    return "; ".join(problem.message for problem in error.problems)
 
 
 def _percent(value: float) -> str:
@@ -170,6 +205,7 @@ def _as_dict(plan: CoachingPlan) -> dict[str, object]:
                 "people": list(p.people),
                 "functions": list(p.functions),
                 "reason": p.reason,
+                "kind": p.kind,
             }
             for p in plan.pairings
         ],

@@ -128,6 +128,11 @@ class Pairing:
         people: Their ids.
         functions: Their functions, in the same order.
         reason: Why they were put together, in words.
+        kind: Why, as a word for tools: ``"cross"`` (across departments),
+            ``"handoff"`` (the two sides of a handoff), ``"same-majority"`` (one
+            department outnumbers the rest), ``"same-met"`` (everyone else had met),
+            ``"swap"`` (re-paired to avoid a repeat), ``"trio"`` (an odd count) or
+            ``"team"`` (week 3).
 
     Added in 0.2.
     """
@@ -136,6 +141,7 @@ class Pairing:
     people: tuple[str, ...]
     functions: tuple[str, ...]
     reason: str
+    kind: str = "cross"
 
     @property
     def cross(self) -> bool:
@@ -406,11 +412,13 @@ class CoachingPlan:
                 )
                 lines.append(f"  Week {activity.week}, {activity.name}: with {others}.")
                 lines.append(f"    Why: {pairing.reason}")
-            lines.extend(
-                f"    When: {_when(session)}"
-                for session in self.sessions
-                if session.week == activity.week and person in session.attendees
-            )
+            for session in self.sessions:
+                if session.week != activity.week or person not in session.attendees:
+                    continue
+                role = ""
+                if activity.length is None:  # a day each way: say which day is whose
+                    role = ", hosting" if session.organizer == person else ", visiting"
+                lines.append(f"    When: {_when(session)}{role}")
         return "\n".join(lines) + "\n"
 
     def to_ical(self, *, email_domain: str = "example.com") -> bytes:
@@ -615,12 +623,13 @@ class _Planner:
                 )
             except PairingImpossible as stuck:
                 self.unpairable = self.ids[stuck.person]
-                raise SpecError.single(
+                message = (
                     f"Week {week}: `{self.ids[stuck.person]}` cannot be paired without "
                     f"repeating a pair: everyone left has met them, in an earlier week or "
-                    f"in the history (a cohort of {len(self.ids)} needs fewer pairs ruled out)",
-                    Location(path=("cohort",)),
-                ) from None
+                    f"in the history (a cohort of {len(self.ids)} needs fewer pairs ruled out)"
+                )
+                problem = Problem(message, Location(path=("cohort",)), code="CO003")
+                raise SpecError([problem]) from None
             weeks[week] = groups
             for members, _ in groups:
                 for a in members:
@@ -703,7 +712,9 @@ class _Planner:
         positions, reason = group
         people = tuple(self.ids[p] for p in positions)
         functions = tuple(self.members[p].function for p in people)
-        return Pairing(week, people, functions, self._reason(week, people, functions, reason))
+        return Pairing(
+            week, people, functions, self._reason(week, people, functions, reason), reason
+        )
 
     def _reason(
         self, week: int, people: tuple[str, ...], functions: tuple[str, ...], reason: str
@@ -766,7 +777,7 @@ class _Planner:
             if not met
             else f" {met} of its pairs met earlier in the plan: the cohort left no better mix."
         )
-        return Pairing(3, people, functions, reason)
+        return Pairing(3, people, functions, reason, "team")
 
     # --- placing ----------------------------------------------------------------------
 

@@ -134,6 +134,7 @@ class CoachingSection(SpecModel):
                     Problem(
                         f"`{name}` in the cohort is no team, function or person of the file",
                         Location(path=("coaching", "cohort", index)),
+                        code="CO001",
                     )
                 )
             for person in found or ():
@@ -157,7 +158,7 @@ class CoachingSection(SpecModel):
                     upstream = steps.get(name)
                     if upstream is not None and upstream.function != step.function:
                         found.append((upstream.function, step.function))
-        return found
+        return list(dict.fromkeys(found))  # each once, the handoffs section's first
 
     def plan(
         self,
