@@ -167,6 +167,9 @@ class TestPairingRules:
         first = CoachingPlan.four_weeks(members, MONDAY)
         second = CoachingPlan.four_weeks(members, MONDAY, history=first.pairs(), seed=1)
         assert not first.pairs() & second.pairs()
+        section = CoachingSection(history=first.pairs())  # the file's form: sorted lists
+        assert len(section.history) == len(first.pairs())
+        assert list(section.history) == sorted(section.history)
 
     def test_too_much_history_is_refused_naming_week_and_person(self):
         members = people(("ana", "Sales"), ("ben", "Ops"), ("cy", "Sales"), ("di", "Ops"))
@@ -434,6 +437,18 @@ class TestCommand:
         assert result.exit_code == 2
         assert "CO003" in result.output
         assert "cannot be paired without repeating a pair" in result.output
+
+    def test_coach_without_icalendar_says_what_to_install(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        monkeypatch.setitem(sys.modules, "icalendar", None)
+        out = tmp_path / "plan.ics"
+        result = CliRunner().invoke(
+            main, ["coach", str(ACME), "--start", "2027-01-04", "-o", str(out)]
+        )
+        assert result.exit_code == 2
+        assert "pip install 'alignkit[ical]'" in result.output
+        assert not out.exists()
 
     def test_coach_json(self):
         import json

@@ -113,6 +113,9 @@ ACTIVITIES: Final = (
 """The four weeks of the plan, in order."""
 
 _PAIRING_WEEKS: Final = (1, 2, 4)
+# The handoff review is paired first: its pairs are the scarce ones (two departments
+# only), and weeks 1 and 4 can pair across any departments around them.
+_PAIRING_ORDER: Final = (2, 1, 4)
 
 
 @final
@@ -317,10 +320,10 @@ class CoachingPlan:
         >>> plan = CoachingPlan.four_weeks(cohort, dt.date(2027, 1, 4), zone="Europe/London",
         ...                                handoffs=[("Sales", "Operations")])
         >>> [p.people for p in plan.pairings if p.week == 2]
-        [('ana', 'ben'), ('cy', 'di')]
+        [('ana', 'di'), ('cy', 'ben')]
         >>> first = plan.sessions[0]
         >>> first.title
-        'Week 1 · Day in the Life: Di spends the day with Ana (Sales)'
+        'Week 1 · Day in the Life: Ben spends the day with Ana (Sales)'
         >>> str(first.start)
         '2027-01-04 09:00:00+00:00'
         >>> plan.cross_share(4)  # four people: the third week has only same-function pairs left
@@ -412,9 +415,9 @@ class CoachingPlan:
                 )
                 lines.append(f"  Week {activity.week}, {activity.name}: with {others}.")
                 lines.append(f"    Why: {pairing.reason}")
-            for session in self.sessions:
-                if session.week != activity.week or person not in session.attendees:
-                    continue
+            mine = [s for s in self.sessions if s.week == activity.week and person in s.attendees]
+            mine.sort(key=lambda s: (s.start is None, s.start or self.stamp))
+            for session in mine:
                 role = ""
                 if activity.length is None:  # a day each way: say which day is whose
                     role = ", hosting" if session.organizer == person else ", visiting"
@@ -610,7 +613,7 @@ class _Planner:
         shares: dict[int, CrossShare] = {}
         sizes = [self.department.count(d) for d in range(len(self.functions))]
         best_cross, best_pairs = best_cross_pairs(sizes)
-        for week in _PAIRING_WEEKS:
+        for week in _PAIRING_ORDER:
             try:
                 groups = pair(
                     everyone,
@@ -619,7 +622,7 @@ class _Planner:
                     forbidden=forbidden,
                     met=met,
                     rng=self.rng,
-                    linked=linked if week == 2 else frozenset(),  # noqa: PLR2004 - the handoff week
+                    linked=linked if week == 2 else (),  # noqa: PLR2004 - the handoff week
                 )
             except PairingImpossible as stuck:
                 self.unpairable = self.ids[stuck.person]
@@ -694,15 +697,15 @@ class _Planner:
             ordered.append((people, reason))
         return sorted(ordered, key=lambda group: min(group[0]))
 
-    def _links(self, handoffs: Iterable[tuple[str, str]]) -> frozenset[tuple[int, int]]:
+    def _links(self, handoffs: Iterable[tuple[str, str]]) -> list[tuple[int, int]]:
         index = {f: i for i, f in enumerate(self.functions)}
-        found = set()
+        found: dict[tuple[int, int], None] = {}  # in order: the first handoff matters most
         for upstream, downstream in handoffs:
             if upstream in index and downstream in index and upstream != downstream:
                 a, b = index[upstream], index[downstream]
-                found.add((min(a, b), max(a, b)))
+                found[min(a, b), max(a, b)] = None
                 self.handoffs.setdefault(frozenset((upstream, downstream)), (upstream, downstream))
-        return frozenset(found)
+        return list(found)
 
     def _names(self, people: Sequence[str]) -> str:
         names = [self.members[p].name for p in people]
@@ -746,9 +749,14 @@ class _Planner:
                 f"been paired with one of them, in this plan or before."
             )
         if reason == "swap":
+            across = (
+                f"they work in different functions ({first} and {second})"
+                if first != second
+                else f"both work in {first}"
+            )
             return (
-                "paired after a swap: the first choices had all met before, and the plan "
-                "never repeats a pair."
+                f"{across}, paired after a swap: the first choices had all met before, and "
+                f"the plan never repeats a pair."
             )
         joined = self.members[people[-1]].name
         return (

@@ -181,7 +181,7 @@ def pair(
     forbidden: Mapping[int, AbstractSet[int]],
     met: dict[tuple[int, int], int],
     rng: random.Random,
-    linked: AbstractSet[tuple[int, int]] = frozenset(),
+    linked: Sequence[tuple[int, int]] = (),
 ) -> list[Group]:
     """Pair ``people`` for one week: every one of them exactly once, no pair forbidden.
 
@@ -192,7 +192,8 @@ def pair(
         forbidden: Each position's partners ruled out (earlier weeks, history).
         met: How often each two departments (lower first) have met; updated.
         rng: The seeded random source (the order of ties).
-        linked: Department pairs (lower first) to fill first: a handoff's two sides.
+        linked: Department pairs to fill first, in order of importance: the two sides
+            of each handoff.
 
     Returns:
         Pairs, and one trio when the count is odd, each with its reason.
@@ -220,36 +221,30 @@ def pair(
     return _unstick(week, groups, stuck + left)
 
 
-def _fill_links(week: _Week, linked: AbstractSet[tuple[int, int]]) -> list[Group]:
-    """Pairs along the linked department pairs, as many as the greedy finds."""
-    partners: dict[int, list[int]] = {}
-    for d, g in sorted(linked):
-        partners.setdefault(d, []).append(g)
-        partners.setdefault(g, []).append(d)
+def _fill_links(week: _Week, linked: Sequence[tuple[int, int]]) -> list[Group]:
+    """Pairs across each linked department pair in turn, the first the most important."""
     groups: list[Group] = []
-    blocked: set[int] = set()
-    while True:
-        found = week.largest(
-            lambda d: d not in blocked and any(week.counts[g] for g in partners.get(d, ()))
-        )
-        if found is None:
-            return groups
-        d = found
-        person = week.buckets[d][-1]
-        options = sorted(
-            (g for g in partners[d] if week.counts[g]),
-            key=lambda g: (-week.counts[g], week.meetings(d, g), week.rank.index(g)),
-        )
-        partner = next((p for g in options if (p := week.partner_in(person, g)) is not None), None)
-        if partner is None:
-            # This department's next person has met everyone across the link: the rest
-            # of it is paired in the open pass.
-            blocked.add(d)
-            continue
-        week.take(person)
-        week.take(partner)
-        week.record(person, partner)
-        groups.append(((person, partner), "handoff"))
+    for d, g in linked:
+        while week.counts[d] and week.counts[g]:
+            big, small = (d, g) if week.counts[d] >= week.counts[g] else (g, d)
+            found = _linked_pair(week, big, small)
+            if found is None:
+                break  # everyone left on one side has met everyone on the other
+            groups.append(found)
+    return groups
+
+
+def _linked_pair(week: _Week, big: int, small: int) -> Group | None:
+    bucket = week.buckets[big]
+    for i in range(len(bucket) - 1, -1, -1):
+        person = bucket[i]
+        partner = week.partner_in(person, small)
+        if partner is not None:
+            week.take(person)
+            week.take(partner)
+            week.record(person, partner)
+            return (person, partner), "handoff"
+    return None
 
 
 def _next_pair(week: _Week) -> Group | None:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from alignkit._spec import SpecModel, TupleOf
 from alignkit.diagnostics import Location
@@ -94,6 +94,14 @@ class CoachingSection(SpecModel):
     history: TupleOf[TupleOf[str]] = Field(
         default=(), description="Groups of people who met in earlier plans: never paired again."
     )
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _groups_in_order(cls, value: object) -> object:
+        """Sets (``plan.pairs()``) become sorted lists: the file's form, in a stable order."""
+        if isinstance(value, set | frozenset):
+            value = sorted(sorted(g) if isinstance(g, set | frozenset) else g for g in value)
+        return value
 
     def _invariants(self) -> Iterator[Problem]:
         import zoneinfo
