@@ -590,6 +590,7 @@ class _Planner:
         self.handoffs: dict[frozenset[str], tuple[str, str]] = {}
         self.rng = random.Random(seed)  # noqa: S311 - ties, not secrets
         self.unpairable: str | None = None
+        self.plan_key: str | None = None
 
     # --- pairing ----------------------------------------------------------------------
 
@@ -889,14 +890,8 @@ class _Planner:
         return True
 
     def _uid(self, week: int, organizer: str, attendees: Sequence[str]) -> str:
-        key = "|".join(
-            (
-                self.start.isoformat(),
-                str(self.seed),
-                ",".join(self.ids),
-                str(week),
-                organizer,
-                ",".join(attendees),
-            )
-        )
+        if self.plan_key is None:  # the plan's identity, hashed once: the cohort may be large
+            whole = "|".join((self.start.isoformat(), str(self.seed), ",".join(self.ids)))
+            self.plan_key = hashlib.sha256(whole.encode()).hexdigest()
+        key = "|".join((self.plan_key, str(week), organizer, ",".join(attendees)))
         return hashlib.sha256(key.encode()).hexdigest()[:32] + "@alignkit"
