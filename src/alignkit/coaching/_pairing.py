@@ -168,7 +168,10 @@ class _Week:
     def meetings(self, d: int, g: int) -> int:
         return self.met.get((d, g) if d < g else (g, d), 0)
 
-    def record(self, a: int, b: int) -> None:
+    def join(self, a: int, b: int) -> None:
+        """Pair ``a`` and ``b``: both leave the buckets, and their departments have met."""
+        self.take(a)
+        self.take(b)
         d, g = sorted((self.department[a], self.department[b]))
         self.met[d, g] = self.met.get((d, g), 0) + 1
 
@@ -240,9 +243,7 @@ def _linked_pair(week: _Week, big: int, small: int) -> Group | None:
         person = bucket[i]
         partner = week.partner_in(person, small)
         if partner is not None:
-            week.take(person)
-            week.take(partner)
-            week.record(person, partner)
+            week.join(person, partner)
             return (person, partner), "handoff"
     return None
 
@@ -256,17 +257,13 @@ def _next_pair(week: _Week) -> Group | None:
     for g in others:
         partner = week.partner_in(person, g)
         if partner is not None:
-            week.take(person)
-            week.take(partner)
-            week.record(person, partner)
+            week.join(person, partner)
             return (person, partner), "cross"
     bucket = week.buckets[d]
     for i in range(len(bucket) - 2, -1, -1):
         if week.allowed(person, bucket[i]):
             partner = bucket[i]
-            week.take(person)
-            week.take(partner)
-            week.record(person, partner)
+            week.join(person, partner)
             return (person, partner), "same-met" if others else "same-majority"
     return None
 
