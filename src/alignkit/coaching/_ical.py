@@ -8,15 +8,52 @@ the plan's four weeks only. Regenerating a plan gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from alignkit.errors import SpecError
 
-if TYPE_CHECKING:
-    from alignkit.coaching._model import CoachingPlan
-
 __all__ = ["to_ical"]
+
+
+class _Person(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class _Session(Protocol):
+    @property
+    def uid(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def activity(self) -> str: ...
+    @property
+    def organizer(self) -> str: ...
+    @property
+    def attendees(self) -> tuple[str, ...]: ...
+    @property
+    def start(self) -> dt.datetime | None: ...
+    @property
+    def end(self) -> dt.datetime | None: ...
+
+
+class _Plan(Protocol):
+    """What the export reads of a plan (a :class:`CoachingPlan`), kept below the model."""
+
+    @property
+    def start(self) -> dt.date: ...
+    @property
+    def stamp(self) -> dt.datetime: ...
+    @property
+    def members(self) -> Mapping[str, _Person]: ...
+    @property
+    def sessions(self) -> Sequence[_Session]: ...
+    def zone_of(self, session: Any) -> str: ...  # noqa: ANN401 - one of its sessions
+
 
 _PRODID = "-//alignkit//coaching plan//EN"
 
@@ -31,13 +68,13 @@ def _icalendar() -> Any:  # noqa: ANN401 - the optional package, typed or not
     return icalendar
 
 
-def _address(icalendar: Any, plan: CoachingPlan, person: str, domain: str) -> Any:  # noqa: ANN401
+def _address(icalendar: Any, plan: _Plan, person: str, domain: str) -> Any:  # noqa: ANN401
     address = icalendar.vCalAddress(f"mailto:{quote(person, safe='')}@{domain}")
     address.params["CN"] = icalendar.vText(plan.members[person].name)
     return address
 
 
-def to_ical(plan: CoachingPlan, *, email_domain: str) -> bytes:
+def to_ical(plan: _Plan, *, email_domain: str) -> bytes:
     """The bytes of ``plan`` as an iCalendar file; see :meth:`CoachingPlan.to_ical`."""
     icalendar = _icalendar()
     calendar = icalendar.Calendar()
