@@ -37,6 +37,12 @@ def problem_diagnostics(error: SpecError, name: str) -> list[Diagnostic]:
     return out
 
 
+class InputError(click.ClickException):
+    """A plain error about the command's input (a file, an option): exit code 2."""
+
+    exit_code = 2
+
+
 def fail(error: SpecError, name: str) -> NoReturn:
     report = Report(problem_diagnostics(error, name))
     click.echo(report.to_text(), err=True)

@@ -75,10 +75,15 @@ class _AreaGroup(click.Group):
         return command
 
 
+# Commands about the whole file rather than one area: loaded, like areas', when used.
+_WHOLE_FILE: Final = {"report": "alignkit.report._cli:report"}
+
+
 def _area_commands() -> dict[str, str]:
     from alignkit.areas import areas
 
-    return dict(area.command for area in areas() if area.command is not None)
+    found = dict(area.command for area in areas() if area.command is not None)
+    return {**found, **_WHOLE_FILE}
 
 
 @click.group(cls=_AreaGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -12,7 +12,8 @@ import click
 from alignkit._cli_types import Moment
 
 if TYPE_CHECKING:
-    from alignkit.channels import Message
+    from alignkit.alignment_file import AlignmentFile
+    from alignkit.channels import Message, SlaReport
 
 __all__ = ["sla"]
 
@@ -110,3 +111,30 @@ def _read(log: Path) -> list[Message]:
         messages = Message.read_csv(log, progress=advance)
         bar.update(size - bar.pos)
     return messages
+
+
+def report_of_log(
+    alignment: AlignmentFile, file: Path, log: Path, at: dt.datetime | None
+) -> SlaReport:
+    """The SLA report of ``log`` against ``alignment``'s channels, for other commands.
+
+    As ``alignkit sla report`` makes it: a bad strategy or bad rows are printed
+    (``file:row:col``) and exit with 2.
+    """
+    from alignkit._cli_common import fail
+    from alignkit.channels import ChannelsSection, sla_report
+    from alignkit.errors import SpecError
+
+    section = alignment.section("channels") or ChannelsSection()
+    try:
+        strategy = section.strategy()
+    except SpecError as error:
+        fail(error, str(file))
+    try:
+        messages = _read(log)
+    except SpecError as error:
+        fail(error, str(log))
+    functions = {f.name for f in alignment.org.functions}
+    functions |= {m.receiver_function for m in messages}
+    calendars = {name: section.calendar_for(name) for name in functions}
+    return sla_report(messages, strategy, calendars, at=at or dt.datetime.now(dt.UTC))

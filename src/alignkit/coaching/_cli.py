@@ -87,7 +87,7 @@ def coach(
     cross-department pairs against the best possible; `-o plan.ics` writes the
     sessions as calendar invitations.
     """
-    from alignkit._cli_common import fail
+    from alignkit._cli_common import InputError, fail
     from alignkit.alignment_file import load
     from alignkit.coaching import CoachingSection
     from alignkit.errors import SpecError, UnknownNameError
@@ -124,9 +124,9 @@ def coach(
         try:
             plan.write_ical(output, email_domain=email_domain)
         except SpecError as error:
-            raise _Failed(_said(error)) from None
+            raise InputError(_said(error)) from None
         except OSError as error:
-            raise _Failed(f"Cannot write {output}: {error.strerror}") from None
+            raise InputError(f"Cannot write {output}: {error.strerror}") from None
     for session in plan.unplaced:
         click.echo(
             f"warning: no time in week {session.week} suits everyone for "
@@ -142,12 +142,6 @@ def coach(
     if output is not None:
         placed = len(plan.sessions) - len(plan.unplaced)
         click.echo(f"Wrote {placed} sessions to {output}", err=True)
-
-
-class _Failed(click.ClickException):
-    """A plain error, exit code 2 as for every error of the command's input."""
-
-    exit_code = 2
 
 
 def _said(error: SpecError) -> str:

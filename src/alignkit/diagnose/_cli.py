@@ -70,6 +70,7 @@ def diagnose_command(
     """
     from alignkit._cli_common import fail
     from alignkit.alignment_file import load
+    from alignkit.channels._cli import report_of_log
     from alignkit.diagnose import diagnose
     from alignkit.errors import SpecError
 
@@ -81,7 +82,7 @@ def diagnose_command(
         raise click.UsageError(
             f"--store needs a `handoffs` section in {file}: it says which handoffs the desk holds"
         )
-    sla = None if sla_log is None else _sla_report(alignment, file, sla_log, at)
+    sla = None if sla_log is None else report_of_log(alignment, file, sla_log, at)
     if store_path is None:
         result = diagnose(alignment, sla=sla)
     else:
@@ -114,29 +115,3 @@ def _store_failed(error: Exception) -> NoReturn:
     """Say why the store cannot be read (the message names its file), and exit with 2."""
     click.echo(f"alignkit diagnose: {error}", err=True)
     raise SystemExit(2) from None
-
-
-def _sla_report(
-    alignment: AlignmentFile, file: Path, log: Path, at: dt.datetime | None
-) -> SlaReport:
-    """The SLA report of the messages in ``log``, as ``alignkit sla report`` makes it."""
-    import datetime as dt
-
-    from alignkit._cli_common import fail
-    from alignkit.channels import ChannelsSection, sla_report
-    from alignkit.channels._cli import _read
-    from alignkit.errors import SpecError
-
-    section = alignment.section("channels") or ChannelsSection()
-    try:
-        strategy = section.strategy()
-    except SpecError as error:
-        fail(error, str(file))
-    try:
-        messages = _read(log)
-    except SpecError as error:
-        fail(error, str(log))
-    functions = {f.name for f in alignment.org.functions}
-    functions |= {m.receiver_function for m in messages}
-    calendars = {name: section.calendar_for(name) for name in functions}
-    return sla_report(messages, strategy, calendars, at=at or dt.datetime.now(dt.UTC))

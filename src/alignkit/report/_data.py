@@ -1,0 +1,412 @@
+"""What the report shows, gathered from the alignment file: plain values, no markup.
+
+Rendering (``_render``) turns this into the page; keeping the two apart lets a tool
+take the same facts as JSON, and keeps every escaping decision in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+if TYPE_CHECKING:
+    from alignkit.alignment_file import AlignmentFile
+    from alignkit.diagnostics import Diagnostic
+
+__all__ = ["MAX_DECISIONS", "MAX_PARTIES", "ReportData", "gather"]
+
+MAX_PARTIES: Final = 80
+"""Heatmap rows beyond this are left out: the parties with the most roles are kept."""
+MAX_DECISIONS: Final = 300
+"""Heatmap columns beyond this are left out: the decisions with the most parties are kept."""
+
+_ROLE_CLASS: Final = {
+    "accountable": "a",
+    "responsible": "r",
+    "agree": "g",
+    "consulted": "c",
+    "informed": "i",
+}
+
+
+@attrs.frozen
+class ReportData:
+    """Everything the page shows, as plain values (see :func:`gather`)."""
+
+    title: str
+    path: str
+    sha256: str
+    made_at: str
+    headline: str | None
+    counts: Mapping[str, int]
+    rights: Mapping[str, Any] | None
+    org: Sequence[Mapping[str, Any]]
+    teams: Sequence[Mapping[str, Any]]
+    plans: Sequence[Mapping[str, Any]]
+    streams: Sequence[Mapping[str, Any]]
+    findings: Sequence[Mapping[str, Any]]
+    handoffs: Mapping[str, Any] | None = None
+    channels: Sequence[Mapping[str, Any]] | None = None
+
+
+def gather(
+    alignment: AlignmentFile,
+    *,
+    text: str,
+    path: str,
+    at: dt.datetime,
+    title: str | None,
+    store: Any = None,  # noqa: ANN401 - an event store
+    sla: Any = None,  # noqa: ANN401 - an SlaReport
+) -> ReportData:
+    """The facts of ``alignment`` (whose file reads ``text``), as of ``at``."""
+    from alignkit.diagnose import diagnose
+
+    findings = list(alignment.check(at=at).diagnostics)
+    diagnosis = diagnose(alignment, findings=findings)
+    org = alignment.org
+    rights = alignment.section("decision_rights")
+    teams = alignment.section("teams") or ()
+    return ReportData(
+        title=title or _default_title(path),
+        path=path,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        made_at=at.isoformat(timespec="seconds"),
+        headline=diagnosis.headline,
+        counts={
+            "people": len(org.people),
+            "functions": len(org.functions),
+            "decisions": len(rights.decisions) if rights is not None else 0,
+            "teams": len(teams),
+            "findings": len(findings),
+        },
+        rights=_rights(alignment, findings, at) if rights is not None else None,
+        org=_org_tree(alignment, findings),
+        teams=[_team(team, findings) for team in teams],
+        plans=_plans(alignment),
+        streams=_streams(alignment),
+        findings=[_finding(f) for f in findings],
+        handoffs=_handoffs(alignment, store),
+        channels=_channels(sla) if sla is not None else None,
+    )
+
+
+def _hours(value: dt.timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds() / 3600
+
+
+def _handoffs(alignment: AlignmentFile, store: Any) -> dict[str, Any] | None:  # noqa: ANN401
+    section = alignment.section("handoffs")
+    if store is None or section is None:
+        return None
+    desk = section.desk(alignment.org, store=store)
+    handoffs = desk.handoffs()
+
+    def counts(metrics: Any, owner: str | None) -> dict[str, Any]:  # noqa: ANN401
+        mine = [h for h in handoffs if owner is None or h.owner == owner]
+        return {
+            "opened": metrics.opened,
+            "submitted": sum(1 for h in mine if h.package is not None),
+            "accepted": metrics.accepted,
+            "activated": metrics.activated,
+            "flag_rate": metrics.flag_rate,
+            "median_accept_h": _hours(metrics.median_time_to_accept),
+        }
+
+    by_owner = desk.metrics_by_owner()
+    return {
+        **counts(desk.metrics(), None),
+        "owners": [
+            {"owner": owner or "(no owner)", **counts(metrics, owner)}
+            for owner, metrics in sorted(by_owner.items(), key=lambda kv: kv[0] or "")
+        ],
+    }
+
+
+def _channels(sla: Any) -> list[dict[str, Any]]:  # noqa: ANN401 - an SlaReport
+    rows = []
+    for kind, stats in (("channel", sla.by_channel), ("pair", sla.by_pair)):
+        for row in stats:
+            key = row.key if isinstance(row.key, str) else " → ".join(row.key)
+            rows.append(
+                {
+                    "kind": kind,
+                    "key": key,
+                    "messages": row.messages,
+                    "within": row.within_sla,
+                    "breaches": row.breaches,
+                    "open": row.open,
+                    "overdue": row.overdue,
+                    "median_h": _hours(row.median),
+                    "p90_h": _hours(row.p90),
+                }
+            )
+    return rows
+
+
+def _default_title(path: str) -> str:
+    from pathlib import PurePath
+
+    return f"Alignment report: {PurePath(path).name}"
+
+
+def _targets(findings: Sequence[Diagnostic]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for finding in findings:
+        if finding.target:
+            found.setdefault(finding.target, []).append(f"{finding.code}: {finding.message}")
+    return found
+
+
+def _rights(
+    alignment: AlignmentFile, findings: Sequence[Diagnostic], at: dt.datetime
+) -> dict[str, Any]:
+    rights = alignment.section("decision_rights")
+    org = alignment.org
+    scheme = rights.scheme
+    letter_of: dict[str, str] = {}
+    for letter, role in scheme.letters.items():
+        letter_of.setdefault(role.value, letter)
+    table = rights.to_table()  # {decision: {party: letters}}
+    roles_by_letter = {letter: role.value for letter, role in scheme.letters.items()}
+    load: dict[str, int] = {}
+    for cells in table.values():
+        for party in cells:
+            load[party] = load.get(party, 0) + 1
+    decisions = sorted(rights.decisions, key=lambda d: (-len(table.get(d.id, {})), d.id))
+    shown = decisions[:MAX_DECISIONS]
+    shown_ids = {d.id for d in shown}
+    parties = sorted(load, key=lambda p: (-load[p], p))[:MAX_PARTIES]
+    flagged = _targets(findings)
+    function_of = {p.id: p.function for p in org.people}
+    function_names = set(org.function_names)
+    team_names = {t.name for t in alignment.section("teams") or ()}
+    party_rows = []
+    for party in parties:
+        kind = (
+            "function" if party in function_names else "team" if party in team_names else "person"
+        )
+        party_rows.append(
+            {
+                "name": party,
+                "kind": kind,
+                "function": party if kind == "function" else function_of.get(party, ""),
+                "load": load[party],
+                "flags": flagged.get(party, []),
+            }
+        )
+    columns = []
+    for decision in sorted(shown, key=lambda d: (d.category or "", d.id)):
+        cells = table.get(decision.id, {})
+        columns.append(
+            {
+                "id": decision.id,
+                "title": decision.title or decision.id,
+                "category": decision.category or "",
+                "scope": decision.scope or "",
+                "load": len(cells),
+                "cells": {
+                    party: {
+                        "letters": letters,
+                        "role": _ROLE_CLASS.get(roles_by_letter.get(letters[:1].upper(), ""), "x"),
+                    }
+                    for party, letters in sorted(cells.items())
+                },
+                "deciders": sorted(_safe(lambda d=decision: rights.deciders(d.id, org, at))),
+                "responsible": list(decision.responsible),
+                "agree": list(decision.agree),
+                "consult": list(decision.consulted),
+                "inform": list(decision.informed),
+                "escalation": _escalation(rights, decision.id, org),
+                "flags": flagged.get(decision.id, []),
+            }
+        )
+    return {
+        "scheme": scheme.name,
+        "legend": [
+            {"letter": letter_of[role], "role": role, "class": _ROLE_CLASS[role]}
+            for role in _ROLE_CLASS
+            if role in letter_of
+        ],
+        "parties": party_rows,
+        "decisions": columns,
+        "left_out_parties": max(0, len(load) - len(parties)),
+        "left_out_decisions": max(0, len(decisions) - len(shown_ids)),
+    }
+
+
+def _safe(work: Any) -> list[str]:  # noqa: ANN401 - a query of the matrix
+    """A query's answer as sorted names; an error in the file makes it empty, not fatal."""
+    from alignkit.errors import AlignkitError
+
+    try:
+        found = work()
+    except AlignkitError:
+        return []
+    return [str(x) for x in found]
+
+
+def _escalation(rights: Any, decision_id: str, org: Any) -> list[str]:  # noqa: ANN401
+    from alignkit.errors import AlignkitError
+
+    try:
+        accountable = rights.accountable(decision_id)
+        head = org.head(accountable) if accountable in org.function_names else None
+        person = head.id if head is not None else accountable
+        return [p.id for p in org.manager_chain(person)] if person in org.person_ids else []
+    except AlignkitError:
+        return []
+
+
+def _org_tree(alignment: AlignmentFile, findings: Sequence[Diagnostic]) -> list[dict[str, Any]]:
+    org = alignment.org
+    flagged = _targets(findings)
+    heads = {f.head for f in org.functions if f.head}
+    known = {p.id for p in org.people}
+    children: dict[str | None, list[Any]] = {}
+    for person in org.people:
+        parent = person.manager if person.manager in known else None
+        children.setdefault(parent, []).append(person)
+
+    def node(person: Any, seen: frozenset[str]) -> dict[str, Any]:  # noqa: ANN401 - a Person
+        below = [] if person.id in seen else children.get(person.id, [])
+        return {
+            "id": person.id,
+            "name": person.name,
+            "function": person.function,
+            "head": person.id in heads,
+            "span": len(children.get(person.id, [])),
+            "flags": flagged.get(person.id, []),
+            "reports": [node(p, seen | {person.id}) for p in below],
+        }
+
+    roots = children.get(None, [])
+    placed = {p.id for p in roots}
+    # A reporting cycle has no root: show its people at the top so no one is lost.
+    stranded = [p for p in org.people if p.id not in placed and p.manager in known]
+    reachable: set[str] = set()
+
+    def mark(person_id: str) -> None:
+        for child in children.get(person_id, []):
+            if child.id not in reachable:
+                reachable.add(child.id)
+                mark(child.id)
+
+    for root in roots:
+        mark(root.id)
+    roots += [p for p in stranded if p.id not in reachable and p.id not in placed]
+    return [node(p, frozenset()) for p in roots]
+
+
+def _team(team: Any, findings: Sequence[Diagnostic]) -> dict[str, Any]:  # noqa: ANN401 - a Team
+    model = team.model
+    size = len(team.members)
+    return {
+        "name": team.name,
+        "model": model.name,
+        "band": f"{model.min_size}-{model.max_size}",
+        "size": size,
+        "in_band": model.min_size <= size <= model.max_size,
+        "functions": sorted({m.function for m in team.members}),
+        "autonomy": str(getattr(model.autonomy, "value", model.autonomy)),
+        "leader": team.leader or "",
+        "mission": team.mission,
+        "flags": _targets(findings).get(team.name, []),
+    }
+
+
+def _plans(alignment: AlignmentFile) -> list[dict[str, Any]]:
+    from alignkit.errors import SpecError
+
+    plans = []
+    for spec in alignment.section("bonus_plans") or ():
+        try:
+            plan = spec.build()
+        except SpecError:
+            continue  # the findings say why
+        plans.append(
+            {
+                "name": plan.name,
+                "functions": list(spec.functions),
+                "components": [
+                    {
+                        "name": c.name,
+                        "scope": str(c.scope),
+                        "weight": float(c.weight),
+                        "metric": c.metric or "",
+                        "curve": _sampled(c.curve),
+                        "threshold": None
+                        if c.curve.threshold is None
+                        else float(c.curve.threshold),
+                        "cap": None if c.curve.cap is None else float(c.curve.cap),
+                    }
+                    for c in plan.components
+                ],
+            }
+        )
+    return plans
+
+
+_SAMPLES: Final = tuple(i / 20 for i in range(31))  # attainment 0% to 150%, by 5%
+
+
+def _sampled(curve: Any) -> list[tuple[float, float]]:  # noqa: ANN401 - a PayoutCurve
+    """The payout factor at each sampled attainment: the curve as it pays, caps included."""
+    from decimal import Decimal
+
+    return [(a, float(curve.factor(Decimal(str(a))))) for a in _SAMPLES]
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _streams(alignment: AlignmentFile) -> list[dict[str, Any]]:
+    from alignkit.errors import SpecError
+
+    section = alignment.section("value_streams")
+    found = []
+    for spec in getattr(section, "streams", ()):
+        try:
+            stream = spec.current_stream()
+        except SpecError:
+            continue
+        steps = [
+            {
+                "name": step.name,
+                "function": step.function,
+                "process_h": step.process_time.total_seconds() / 3600,
+                "wait_h": step.wait.total_seconds() / 3600,
+            }
+            for step in stream.steps
+        ]
+        found.append(
+            {
+                "name": stream.name,
+                "steps": steps,
+                "lead_h": stream.lead_time.total_seconds() / 3600,
+                "activity_ratio": stream.activity_ratio,
+            }
+        )
+    return found
+
+
+def _finding(finding: Diagnostic) -> dict[str, Any]:
+    from alignkit.rules import RULES
+
+    rule = RULES.get(finding.code)
+    where = str(finding.location) if finding.location is not None else ""
+    path = finding.location.path if finding.location is not None else ()
+    return {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "section": str(path[0]) if path else "file",
+        "message": finding.message,
+        "where": where,
+        "summary": rule.summary if rule is not None else "",
+        "hint": finding.hint or "",
+    }
