@@ -71,7 +71,7 @@ class TestThePage:
     def test_header_names_the_file_its_hash_and_the_diagnosis(self, acme_page: str):
         digest = hashlib.sha256(ACME.read_bytes()).hexdigest()
         assert digest in acme_page
-        assert "made 2027-01-04T00:00:00+00:00" in acme_page
+        assert 'made <span class="nowrap">2027-01-04T00:00:00+00:00</span>' in acme_page
         assert "Diagnosis:" in acme_page
 
     def test_the_same_file_and_moment_give_the_same_bytes(self, acme_page: str):
@@ -169,6 +169,16 @@ class TestMeasuredSections:
         assert data.handoffs["flag_rate"] == 0.5
         assert "opened 4" in section(page, "handoffs")
         assert "Flag rate 50%" in section(page, "handoffs")
+
+    def test_the_headline_counts_what_the_desk_measured(self, desk_file: tuple[Path, Path]):
+        from alignkit.store import SQLiteStore
+
+        _, store_path = desk_file
+        with SQLiteStore(store_path, read_only=True) as store:
+            data = report_data(loads(DESK_FILE), store=store, at=AT)
+        assert data.headline is not None
+        assert data.headline.startswith("Information flow")  # half the handoffs were flagged
+        assert report_data(loads(DESK_FILE), at=AT).headline.startswith("No friction")
 
     def test_the_command_with_a_store_and_a_log(self, desk_file: tuple[Path, Path]):
         path, store_path = desk_file

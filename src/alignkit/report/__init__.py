@@ -63,16 +63,16 @@ def report_data(
     )
 
 
-def _text_of(alignment: AlignmentFile) -> str:
-    """The file's text, for its hash; the model's JSON when it was not read from a file."""
+def _text_of(alignment: AlignmentFile) -> bytes:
+    """The file's bytes, for its hash (as ``sha256sum`` gives it); else the model's JSON."""
     from pathlib import Path
 
     if alignment.file is not None:
         try:
-            return Path(alignment.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            return Path(alignment.file).read_bytes()
+        except OSError:
             pass
-    return alignment.model_dump_json()
+    return alignment.model_dump_json().encode()
 
 
 def build(

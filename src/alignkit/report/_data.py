@@ -56,25 +56,31 @@ class ReportData:
 def gather(
     alignment: AlignmentFile,
     *,
-    text: str,
+    text: bytes,
     path: str,
     at: dt.datetime,
     title: str | None,
     store: Any = None,  # noqa: ANN401 - an event store
     sla: Any = None,  # noqa: ANN401 - an SlaReport
 ) -> ReportData:
-    """The facts of ``alignment`` (whose file reads ``text``), as of ``at``."""
+    """The facts of ``alignment`` (whose file holds ``text``), as of ``at``."""
     from alignkit.diagnose import diagnose
 
     findings = list(alignment.check(at=at).diagnostics)
-    diagnosis = diagnose(alignment, findings=findings)
+    handoffs = alignment.section("handoffs")
+    desk = (
+        handoffs.desk(alignment.org, store=store)
+        if store is not None and handoffs is not None
+        else None
+    )
+    diagnosis = diagnose(alignment, findings=findings, desk=desk, sla=sla)
     org = alignment.org
     rights = alignment.section("decision_rights")
     teams = alignment.section("teams") or ()
     return ReportData(
         title=title or _default_title(path),
         path=path,
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        sha256=hashlib.sha256(text).hexdigest(),
         made_at=at.isoformat(timespec="seconds"),
         headline=diagnosis.headline,
         counts={
@@ -90,7 +96,7 @@ def gather(
         plans=_plans(alignment),
         streams=_streams(alignment),
         findings=[_finding(f) for f in findings],
-        handoffs=_handoffs(alignment, store),
+        handoffs=_handoffs(alignment, desk),
         channels=_channels(sla) if sla is not None else None,
     )
 
@@ -99,11 +105,10 @@ def _hours(value: dt.timedelta | None) -> float | None:
     return None if value is None else value.total_seconds() / 3600
 
 
-def _handoffs(alignment: AlignmentFile, store: Any) -> dict[str, Any] | None:  # noqa: ANN401
-    section = alignment.section("handoffs")
-    if store is None or section is None:
+def _handoffs(alignment: AlignmentFile, desk: Any) -> dict[str, Any] | None:  # noqa: ANN401
+    del alignment  # the desk was built from it
+    if desk is None:
         return None
-    desk = section.desk(alignment.org, store=store)
     handoffs = desk.handoffs()
 
     def counts(metrics: Any, owner: str | None) -> dict[str, Any]:  # noqa: ANN401
@@ -226,7 +231,7 @@ def _rights(
             }
         )
     return {
-        "scheme": scheme.name,
+        "scheme": scheme.name.upper() if scheme.name.isalpha() else scheme.name,
         "legend": [
             {"letter": letter_of[role], "role": role, "class": _ROLE_CLASS[role]}
             for role in _ROLE_CLASS

@@ -113,7 +113,8 @@ def _header(data: ReportData) -> str:
     return (
         f"<header>\n<h1>{_e(data.title)}</h1>\n"
         f'<p class="meta">File <code>{_e(data.path)}</code> · SHA-256 '
-        f"<code>{_e(data.sha256)}</code> · made {_e(data.made_at)}</p>\n"
+        f"<code>{_e(data.sha256)}</code> · made "
+        f'<span class="nowrap">{_e(data.made_at)}</span></p>\n'
         f"{headline}\n"
         f'<ul class="counts">{counts}</ul>\n<nav class="toc">{toc}</nav>\n</header>'
     )
@@ -157,7 +158,8 @@ def _rights(rights: Mapping[str, Any] | None) -> str:
     )
     head = "".join(
         f'<th class="decision" scope="col" tabindex="0" data-decision="{_e(d["id"])}" '
-        f'title="{_e(d["title"])}">{_e(d["id"])}{_flag(d["flags"])}</th>'
+        f'title="{_e(d["id"] + ": " + d["title"])}"><span>{_e(d["id"])}</span>'
+        f"{_flag(d['flags'])}</th>"
         for d in decisions
     )
     rows = []
