@@ -108,7 +108,8 @@ class TestThePage:
         page = build(loads(HOSTILE), at=AT)
         assert "<script>alert(1)" not in page
         assert "<img src=x" not in page
-        assert "<b>" not in page.replace("<b>0</b>", "").split("<main>")[1].split("<script")[0]
+        assert "R&D <b>" not in page
+        assert "R&amp;D &lt;b&gt;" in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert "Approve &quot;big&quot; deals &amp; &lt;img" in page
         data = re.search(
@@ -195,6 +196,47 @@ class TestMeasuredSections:
         again = CliRunner().invoke(main, [*args, "--store", str(store_path), "--sla", str(log)])
         assert again.exit_code == 0
         assert out.read_text() == page
+
+
+class TestDecisionsAndIncentives:
+    def test_decision_latency_from_the_store(self, tmp_path: Path):
+        from alignkit.decision_log import DecisionLog
+        from alignkit.store import SQLiteStore
+
+        acme = load(ACME)
+        proposed = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+        with SQLiteStore(tmp_path / "log.db") as store:
+            log = DecisionLog(acme.decision_rights, acme.org, store=store)
+            record = log.propose("approve-vendor-spend", "controller", "Renew the CRM", proposed)
+            log.consult(record, "cio", proposed + dt.timedelta(hours=1), opinion="Fine")
+            log.decide(record, "cfo", "Renewed", proposed + dt.timedelta(hours=2))
+            data = report_data(acme, store=store, at=AT)
+            page = build(acme, store=store, at=AT)
+        assert data.decisions is not None
+        assert data.decisions["count"] == 1
+        assert data.decisions["by_category"] == [
+            {"category": "finance", "count": 1, "median_h": 2.0}
+        ]
+        assert "1 decisions taken; median from proposal to decision 2 h" in section(
+            page, "decisions"
+        )
+        assert "No decision log" in section(build(acme, at=AT), "decisions")
+
+    def test_who_is_paid_on_what_and_the_conflicts(self):
+        from alignkit.rules import RULES
+
+        text = RULES["IN001"].example
+        data = report_data(loads(text), at=AT)
+        assert data.incentive_map is not None
+        assert data.incentive_map["conflicts"]
+        page = build(loads(text), at=AT)
+        incentives = section(page, "incentives")
+        assert "<h3>Conflicts</h3>" in incentives
+        pair = " and ".join(data.incentive_map["conflicts"][0]["functions"])
+        assert html.escape(pair) in incentives
+        agenda = section(page, "decisions")
+        assert '<ol class="agenda">' in agenda
+        assert len(data.agenda) == agenda.count("<li>")
 
 
 class TestCommand:

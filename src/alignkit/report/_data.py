@@ -51,6 +51,9 @@ class ReportData:
     findings: Sequence[Mapping[str, Any]]
     handoffs: Mapping[str, Any] | None = None
     channels: Sequence[Mapping[str, Any]] | None = None
+    incentive_map: Mapping[str, Any] | None = None
+    decisions: Mapping[str, Any] | None = None
+    agenda: Sequence[Mapping[str, Any]] = ()
 
 
 def gather(
@@ -74,6 +77,7 @@ def gather(
         else None
     )
     diagnosis = diagnose(alignment, findings=findings, desk=desk, sla=sla)
+    log = _decision_log(alignment, store)
     org = alignment.org
     rights = alignment.section("decision_rights")
     teams = alignment.section("teams") or ()
@@ -98,7 +102,91 @@ def gather(
         findings=[_finding(f) for f in findings],
         handoffs=_handoffs(alignment, desk),
         channels=_channels(sla) if sla is not None else None,
+        incentive_map=_incentive_map(alignment),
+        decisions=_latency(log),
+        agenda=_agenda(alignment, log, desk, at),
     )
+
+
+def _decision_log(alignment: AlignmentFile, store: Any) -> Any:  # noqa: ANN401
+    """The decision log kept in ``store``, when the file has decision rights."""
+    rights = alignment.section("decision_rights")
+    if store is None or rights is None:
+        return None
+    from alignkit.decision_log import DecisionLog
+
+    settings = alignment.section("decision_log")
+    return DecisionLog(
+        rights,
+        alignment.org,
+        store=store,
+        require_consultation=settings.require_consultation if settings else True,
+        teams=alignment.section("teams") or (),
+    )
+
+
+def _latency(log: Any) -> dict[str, Any] | None:  # noqa: ANN401 - a DecisionLog
+    if log is None:
+        return None
+    stats = log.latency()
+    return {
+        "count": stats.count,
+        "median_h": _hours(stats.median),
+        "by_category": [
+            {"category": category or "(none)", "count": c.count, "median_h": _hours(c.median)}
+            for category, c in sorted(stats.by_category.items(), key=lambda kv: kv[0] or "")
+        ],
+    }
+
+
+def _agenda(
+    alignment: AlignmentFile,
+    log: Any,  # noqa: ANN401 - a DecisionLog
+    desk: Any,  # noqa: ANN401 - a HandoffDesk
+    at: dt.datetime,
+) -> list[dict[str, Any]]:
+    from alignkit.review import review_agenda
+
+    agenda = review_agenda(alignment, log=log, desk=desk, at=at)
+    return [
+        {
+            "kind": item.kind,
+            "title": item.title,
+            "detail": item.detail,
+            "functions": list(item.functions),
+            "owner": item.owner or "",
+            "since": item.since.isoformat(timespec="minutes") if item.since else "",
+        }
+        for item in agenda
+    ]
+
+
+def _incentive_map(alignment: AlignmentFile) -> dict[str, Any] | None:
+    from alignkit.errors import SpecError
+    from alignkit.incentives._area import incentive_map
+
+    try:
+        found = incentive_map(alignment)
+    except SpecError:
+        return None  # the findings say why
+    return {
+        "functions": [
+            {
+                "function": function,
+                "metrics": {m: float(w) for m, w in sorted(found.metrics(function).items())},
+                "shared": float(found.shared_outcome_share(function)),
+            }
+            for function in found.functions
+        ],
+        "conflicts": [
+            {
+                "functions": list(c.functions),
+                "metrics": list(c.metrics),
+                "reason": c.reason,
+            }
+            for c in found.conflicts()
+        ],
+    }
 
 
 def _hours(value: dt.timedelta | None) -> float | None:

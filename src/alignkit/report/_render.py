@@ -29,6 +29,7 @@ _SECTIONS: Final = (
     ("handoffs", "Handoffs"),
     ("streams", "Value streams"),
     ("channels", "Channels"),
+    ("decisions", "Decisions and review"),
     ("findings", "Findings"),
 )
 _SEVERITIES: Final = ("error", "warning", "info")
@@ -72,10 +73,11 @@ def render(data: ReportData) -> str:
             _rights(data.rights),
             _org(data.org),
             _teams(data.teams),
-            _incentives(data.plans),
+            _incentives(data.plans, data.incentive_map),
             _handoffs(data.handoffs),
             _streams(data.streams),
             _channels(data.channels),
+            _decisions(data.decisions, data.agenda),
             _findings(data.findings),
             "</main>",
         )
@@ -276,7 +278,76 @@ def _curve_svg(points: Sequence[Sequence[float]], label: str) -> str:
     )
 
 
-def _incentives(plans: Sequence[Mapping[str, Any]]) -> str:
+def _conflict_map(found: Mapping[str, Any] | None) -> str:
+    if found is None or not found["functions"]:
+        return ""
+    rows = "".join(
+        f'<tr><th scope="row">{_e(f["function"])}</th>'
+        f"<td>{_e(', '.join(f'{m} {_num(w * 100)}%' for m, w in f['metrics'].items()))}</td>"
+        f"<td>{_num(f['shared'] * 100)}%</td></tr>"
+        for f in found["functions"]
+    )
+    conflicts = "".join(
+        f"<li><b>{_e(' and '.join(c['functions']))}</b>: {_e(' vs '.join(c['metrics']))}. "
+        f"{_e(c['reason'])}</li>"
+        for c in found["conflicts"]
+    )
+    none = "No two functions are paid on opposed metrics without a shared one."
+    tensions = (
+        f'<h3>Conflicts</h3><ul class="conflicts">{conflicts}</ul>'
+        if conflicts
+        else f'<p class="note">{_e(none)}</p>'
+    )
+    return (
+        "<h3>Who is paid on what</h3>"
+        '<div class="scroll"><table class="paid"><thead><tr><th>Function</th>'
+        "<th>Metrics (weight)</th><th>Shared outcomes</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>{tensions}"
+    )
+
+
+def _agenda_item(item: Mapping[str, Any]) -> str:
+    about = [item["kind"]]
+    if item["functions"]:
+        about.append(", ".join(item["functions"]))
+    if item["owner"]:
+        about.append(f"owner {item['owner']}")
+    return (
+        f'<li><b>{_e(item["title"])}</b> <span class="note">({_e("; ".join(about))})</span>'
+        f"<br>{_e(item['detail'])}</li>"
+    )
+
+
+def _decisions(latency: Mapping[str, Any] | None, agenda: Sequence[Mapping[str, Any]]) -> str:
+    if latency is None:
+        parts = [
+            _empty("No decision log: give the store (--store) to see how long decisions take.")
+        ]
+    else:
+        rows = "".join(
+            f'<tr><th scope="row">{_e(c["category"])}</th><td>{c["count"]}</td>'
+            f"<td>{_hours_text(c['median_h'])}</td></tr>"
+            for c in latency["by_category"]
+        )
+        summary = (
+            f'<p class="note">{latency["count"]} decisions taken; median from proposal to '
+            f"decision {_hours_text(latency['median_h'])}.</p>"
+        )
+        table = (
+            '<div class="scroll"><table class="latency"><thead><tr><th>Category</th>'
+            "<th>Decided</th><th>Median latency</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>"
+        )
+        parts = [summary + table]
+    parts.append("<h3>The review agenda</h3>")
+    if agenda:
+        parts.append(f'<ol class="agenda">{"".join(_agenda_item(i) for i in agenda)}</ol>')
+    else:
+        parts.append(_empty("Nothing to review."))
+    return _section("decisions", "Decisions and review", "".join(parts))
+
+
+def _incentives(plans: Sequence[Mapping[str, Any]], found: Mapping[str, Any] | None) -> str:
     if not plans:
         return _section(
             "incentives",
@@ -304,9 +375,8 @@ def _incentives(plans: Sequence[Mapping[str, Any]]) -> str:
             "<table><thead><tr><th>Component</th><th>Scope</th><th>Weight</th><th>Metric</th>"
             f"</tr></thead><tbody>{weights}</tbody></table>{''.join(curves)}</div>"
         )
-    return _section(
-        "incentives", "Incentives and bonus", f'<div class="cards">{"".join(cards)}</div>'
-    )
+    grid = f'<div class="cards">{"".join(cards)}</div>'
+    return _section("incentives", "Incentives and bonus", grid + _conflict_map(found))
 
 
 def _hours_text(value: float | None) -> str:
