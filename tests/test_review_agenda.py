@@ -83,6 +83,10 @@ class TestSources:
         error = agenda.by_kind("check-error")[0]
         assert error.source == "findings"
         assert error.ref.startswith("DR001 alignment.yaml:")
+        # Findings worked out already are taken as they are, not checked again.
+        given = review_agenda(file, at=AT, findings=list(file.check(at=AT).diagnostics))
+        assert given.items == agenda.items
+        assert not review_agenda(file, at=AT, findings=[]).by_kind("check-error")
 
     def test_a_finding_about_one_function_is_owned_by_its_head(self):
         file = small(

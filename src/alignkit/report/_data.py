@@ -104,7 +104,7 @@ def gather(
         channels=_channels(sla) if sla is not None else None,
         incentive_map=_incentive_map(alignment),
         decisions=_latency(log),
-        agenda=_agenda(alignment, log, desk, at),
+        agenda=_agenda(alignment, log, desk, at, findings),
     )
 
 
@@ -144,10 +144,11 @@ def _agenda(
     log: Any,  # noqa: ANN401 - a DecisionLog
     desk: Any,  # noqa: ANN401 - a HandoffDesk
     at: dt.datetime,
+    findings: Sequence[Diagnostic],
 ) -> list[dict[str, Any]]:
     from alignkit.review import review_agenda
 
-    agenda = review_agenda(alignment, log=log, desk=desk, at=at)
+    agenda = review_agenda(alignment, log=log, desk=desk, at=at, findings=findings)
     return [
         {
             "kind": item.kind,

@@ -230,6 +230,7 @@ def review_agenda(
     log: _Log | None = None,
     desk: _Desk | None = None,
     at: dt.datetime,
+    findings: Iterable[Diagnostic] | None = None,
 ) -> Agenda:
     """What a regular cross-team review should look at now, most urgent first.
 
@@ -243,6 +244,8 @@ def review_agenda(
         log: The decision log, if decisions are recorded.
         desk: The handoff desk, if handoffs are tracked.
         at: The moment to judge waits at (timezone-aware).
+        findings: The file's findings at ``at``, if already worked out (else the
+            file is checked).
 
     Returns:
         The agenda: the same inputs always give the same items in the same order.
@@ -264,7 +267,8 @@ def review_agenda(
     if "handoffs" in sources and desk is not None:
         items += _handoff_items(org, desk, at, dt.timedelta(days=review.handoff_open_days))
     if "findings" in sources:
-        items += _finding_items(org, alignment.check(at=at))
+        found = alignment.check(at=at) if findings is None else findings
+        items += _finding_items(org, found)
     items.sort(key=AgendaItem.sort_key)
     return Agenda(at, tuple(items), sources)
 
