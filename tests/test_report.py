@@ -68,6 +68,19 @@ class TestThePage:
         assert "No handoff data" in section(acme_page, "handoffs")
         assert "No message log" in section(acme_page, "channels")
 
+    def test_value_streams_as_swim_lanes(self):
+        (stream,) = report_data(load(ACME), at=AT).streams
+        assert stream["lanes"] == ["Sales", "Operations", "IT", "Finance"]
+        step = {s["name"]: s for s in stream["steps"]}
+
+        def end(name: str) -> float:
+            return step[name]["start_h"] + step[name]["wait_h"] + step[name]["process_h"]
+
+        assert step["Close the deal"]["start_h"] == 0
+        assert step["Provision"]["start_h"] == end("Hand over")  # after: [Hand over]
+        assert step["First invoice"]["start_h"] == max(end("Kick-off"), end("Provision"))
+        assert end("First invoice") == stream["lead_h"]  # the critical path
+
     def test_header_names_the_file_its_hash_and_the_diagnosis(self, acme_page: str):
         digest = hashlib.sha256(ACME.read_bytes()).hexdigest()
         assert digest in acme_page

@@ -469,24 +469,50 @@ def _streams(alignment: AlignmentFile) -> list[dict[str, Any]]:
             stream = spec.current_stream()
         except SpecError:
             continue
+        starts = _starts(stream)
         steps = [
             {
                 "name": step.name,
                 "function": step.function,
                 "process_h": step.process_time.total_seconds() / 3600,
                 "wait_h": step.wait.total_seconds() / 3600,
+                "start_h": starts[step.name],
             }
             for step in stream.steps
         ]
         found.append(
             {
                 "name": stream.name,
+                "lanes": list(dict.fromkeys(step.function for step in stream.steps)),
                 "steps": steps,
                 "lead_h": stream.lead_time.total_seconds() / 3600,
                 "activity_ratio": stream.activity_ratio,
             }
         )
     return found
+
+
+def _starts(stream: Any) -> dict[str, float]:  # noqa: ANN401 - a ValueStream
+    """When each step can start, in hours: once every step it waits for has ended."""
+    ends: dict[str, float] = {}
+    starts: dict[str, float] = {}
+    waiting = list(stream.steps)
+    while waiting:  # a stream has no cycles (the value stream rules refuse them)
+        later = []
+        for step in waiting:
+            before = stream.predecessors(step.name)
+            if any(name not in ends for name in before):
+                later.append(step)
+                continue
+            start = max((ends[name] for name in before), default=0.0)
+            starts[step.name] = start
+            ends[step.name] = start + step.lead_time.total_seconds() / 3600
+        if len(later) == len(waiting):
+            for step in later:  # not expected: place what is left at the start
+                starts[step.name] = 0.0
+            break
+        waiting = later
+    return starts
 
 
 def _finding(finding: Diagnostic) -> dict[str, Any]:

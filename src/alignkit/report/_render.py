@@ -449,36 +449,49 @@ def _channels(rows: Sequence[Mapping[str, Any]] | None) -> str:
 
 def _streams(streams: Sequence[Mapping[str, Any]]) -> str:
     if not streams:
-        return _section(
-            "streams", "Value streams", '<p class="empty">The file has no value streams.</p>'
-        )
-    parts = []
-    for stream in streams:
-        steps = stream["steps"]
-        total = max(1e-9, max((s["process_h"] + s["wait_h"] for s in steps), default=1.0))
-        row_height, label_width, width = 22, 170, 560
-        bars = []
-        for i, step in enumerate(steps):
-            top = i * row_height + 4
-            scale = (width - label_width - 10) / total
-            wait = step["wait_h"] * scale
-            work = step["process_h"] * scale
-            bars.append(
-                f'<text x="0" y="{top + 13}">{_e(step["name"])} ({_e(step["function"])})</text>'
-                f'<rect class="wait" x="{label_width}" y="{top}" width="{_num(wait)}" height="14"/>'
-                f'<rect class="process" x="{_num(label_width + wait)}" y="{top}" '
-                f'width="{_num(max(work, 1.0))}" height="14"/>'
-            )
-        height = len(steps) * row_height + 8
-        parts.append(
-            f"<h3>{_e(stream['name'])}</h3>"
-            f'<p class="note">Lead time {_num(stream["lead_h"])} h; activity ratio '
-            f"{_num(stream['activity_ratio'] * 100)}%. Amber: waiting; blue: work.</p>"
-            f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="{_e("Process and wait per step of " + stream["name"])}">'
-            f"{''.join(bars)}</svg>"
-        )
+        return _section("streams", "Value streams", _empty("The file has no value streams."))
+    parts = [
+        f"<h3>{_e(stream['name'])}</h3>"
+        f'<p class="note">Lead time {_num(stream["lead_h"])} h; activity ratio '
+        f"{_num(stream['activity_ratio'] * 100)}%. One lane per function; each step waits "
+        "(amber) then works (blue), starting when the steps it waits for end.</p>"
+        f"{_ladder(stream)}"
+        for stream in streams
+    ]
     return _section("streams", "Value streams", "".join(parts))
+
+
+def _ladder(stream: Mapping[str, Any]) -> str:
+    """The stream as swim lanes: a lane per function, each step placed in time."""
+    steps, lanes = stream["steps"], stream["lanes"]
+    label_width, width, lane_height = 120, 720, 34
+    end = max((s["start_h"] + s["wait_h"] + s["process_h"] for s in steps), default=1.0)
+    scale = (width - label_width - 10) / max(end, 1e-9)
+    row_of = {lane: i for i, lane in enumerate(lanes)}
+    shapes = [
+        f'<text x="0" y="{i * lane_height + 21}">{_e(lane)}</text>'
+        f'<line class="axis" x1="0" y1="{(i + 1) * lane_height}" x2="{width}" '
+        f'y2="{(i + 1) * lane_height}"/>'
+        for i, lane in enumerate(lanes)
+    ]
+    for step in steps:
+        top = row_of[step["function"]] * lane_height + 6
+        x = label_width + step["start_h"] * scale
+        wait = step["wait_h"] * scale
+        work = max(step["process_h"] * scale, 1.0)
+        shapes.append(
+            f"<g><title>{_e(step['name'])}: waits {_num(step['wait_h'])} h, works "
+            f"{_num(step['process_h'])} h</title>"
+            f'<rect class="wait" x="{_num(x)}" y="{top}" width="{_num(wait)}" height="22"/>'
+            f'<rect class="process" x="{_num(x + wait)}" y="{top}" width="{_num(work)}" '
+            'height="22"/>'
+            f'<text x="{_num(x + 2)}" y="{top + 15}" class="step">{_e(step["name"])}</text></g>'
+        )
+    height = len(lanes) * lane_height + 4
+    return (
+        f'<svg class="chart ladder" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{_e("Swim lanes of " + stream["name"])}">{"".join(shapes)}</svg>'
+    )
 
 
 def _findings(findings: Sequence[Mapping[str, Any]]) -> str:
