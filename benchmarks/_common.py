@@ -133,6 +133,14 @@ class ChildRun:
     peak_mb: float
 
 
+BARE_CHILD = """\
+import pickle, sys
+with open(sys.argv[1], "rb") as file:
+    pickle.load(file)
+"""
+"""A fresh interpreter loading a pickled input and nothing else: the baseline of a first call."""
+
+
 def run_child(
     command: list[str],
     *,

@@ -107,6 +107,7 @@ from typing import Any
 
 import networkx as nx
 from _common import (
+    BARE_CHILD,
     add_common_arguments,
     child_env,
     machine,
@@ -188,12 +189,7 @@ with open(sys.argv[2], "w") as file:
     json.dump(found, file)
 """
 """The fresh interpreter's program: ``python -c CHILD rows.pickle out.json START SEED``."""
-BARE = """\
-import pickle, sys
-with open(sys.argv[1], "rb") as file:
-    pickle.load(file)
-"""
-"""The same interpreter loading the same rows, and nothing else."""
+BARE = BARE_CHILD  # the same interpreter loading the same data, and nothing else
 
 
 # -- the cohorts -------------------------------------------------------------------------

@@ -83,6 +83,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import (
+    BARE_CHILD,
     add_common_arguments,
     child_env,
     machine,
@@ -148,12 +149,7 @@ with open(sys.argv[2], "w") as file:
     json.dump(found, file)
 """
 """The fresh interpreter's program: ``python -c CHILD fields.pickle out.json``."""
-BARE = """\
-import pickle, sys
-with open(sys.argv[1], "rb") as file:
-    pickle.load(file)
-"""
-"""The same interpreter loading the same fields, and nothing else."""
+BARE = BARE_CHILD  # the same interpreter loading the same data, and nothing else
 
 
 # -- the data ----------------------------------------------------------------------------
