@@ -68,6 +68,30 @@ class TestThePage:
         assert "No handoff data" in section(acme_page, "handoffs")
         assert "No message log" in section(acme_page, "channels")
 
+    def test_the_legend_speaks_the_schemes_words(self):
+        text = (
+            "version: 1\norg:\n  functions:\n    - {name: Sales, head: ana}\n  people:\n"
+            "    - {id: ana, name: Ana, function: Sales}\n"
+            "    - {id: ben, name: Ben, function: Sales}\n"
+            "decision_rights:\n  scheme: rapid\n  decisions:\n"
+            "    - {id: set-price, accountable: ana, responsible: [ben]}\n"
+        )
+        legend = report_data(loads(text), at=AT).rights["legend"]
+        assert {(item["letter"], item["role"]) for item in legend} >= {
+            ("D", "decide"),
+            ("R", "recommend"),
+            ("P", "perform"),
+        }
+
+    def test_a_reporting_cycle_shows_each_person_once(self):
+        from alignkit.rules import RULES
+
+        def ids(nodes: list) -> list[str]:
+            return [i for n in nodes for i in (n["id"], *ids(n["reports"]))]
+
+        org = report_data(loads(RULES["ORG002"].example), at=AT).org
+        assert sorted(ids(list(org))) == ["ceo", "vp-sales"]
+
     def test_value_streams_as_swim_lanes(self):
         (stream,) = report_data(load(ACME), at=AT).streams
         assert stream["lanes"] == ["Sales", "Operations", "IT", "Finance"]

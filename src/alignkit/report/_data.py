@@ -262,9 +262,6 @@ def _rights(
     rights = alignment.section("decision_rights")
     org = alignment.org
     scheme = rights.scheme
-    letter_of: dict[str, str] = {}
-    for letter, role in scheme.letters.items():
-        letter_of.setdefault(role.value, letter)
     table = rights.to_table()  # {decision: {party: letters}}
     roles_by_letter = {letter: role.value for letter, role in scheme.letters.items()}
     load: dict[str, int] = {}
@@ -321,10 +318,17 @@ def _rights(
         )
     return {
         "scheme": scheme.name.upper() if scheme.name.isalpha() else scheme.name,
+        # Every letter of the scheme, in its own words (RAPID's Perform and Recommend
+        # are both "responsible", and each keeps its name).
         "legend": [
-            {"letter": letter_of[role], "role": role, "class": _ROLE_CLASS[role]}
-            for role in _ROLE_CLASS
-            if role in letter_of
+            {
+                "letter": letter,
+                "role": (scheme.words.get(letter) or role.value).lower(),
+                "class": _ROLE_CLASS.get(role.value, "x"),
+            }
+            for letter, role in sorted(
+                scheme.letters.items(), key=lambda kv: (list(_ROLE_CLASS).index(kv[1].value), kv[0])
+            )
         ],
         "parties": party_rows,
         "decisions": columns,
@@ -366,8 +370,13 @@ def _org_tree(alignment: AlignmentFile, findings: Sequence[Diagnostic]) -> list[
         parent = person.manager if person.manager in known else None
         children.setdefault(parent, []).append(person)
 
-    def node(person: Any, seen: frozenset[str]) -> dict[str, Any]:  # noqa: ANN401 - a Person
-        below = [] if person.id in seen else children.get(person.id, [])
+    shown: set[str] = set()
+
+    def node(person: Any) -> dict[str, Any]:  # noqa: ANN401 - a Person
+        shown.add(person.id)
+        # Each person once: in a reporting cycle, the one who closes it is not repeated.
+        below = [p for p in children.get(person.id, []) if p.id not in shown]
+        shown.update(p.id for p in below)
         return {
             "id": person.id,
             "name": person.name,
@@ -375,7 +384,7 @@ def _org_tree(alignment: AlignmentFile, findings: Sequence[Diagnostic]) -> list[
             "head": person.id in heads,
             "span": len(children.get(person.id, [])),
             "flags": flagged.get(person.id, []),
-            "reports": [node(p, seen | {person.id}) for p in below],
+            "reports": [node(p) for p in below],
         }
 
     roots = children.get(None, [])
@@ -393,7 +402,7 @@ def _org_tree(alignment: AlignmentFile, findings: Sequence[Diagnostic]) -> list[
     for root in roots:
         mark(root.id)
     roots += [p for p in stranded if p.id not in reachable and p.id not in placed]
-    return [node(p, frozenset()) for p in roots]
+    return [node(p) for p in roots if p.id not in shown]
 
 
 def _team(team: Any, findings: Sequence[Diagnostic]) -> dict[str, Any]:  # noqa: ANN401 - a Team
