@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import attrs
 import click
@@ -13,7 +16,10 @@ from alignkit.alignment_file import problem_diagnostic
 from alignkit.diagnostics import Diagnostic, Report
 from alignkit.errors import SpecError
 
-__all__ = ["fail", "problem_diagnostics", "use_color"]
+if TYPE_CHECKING:
+    from alignkit.store import SQLiteStore
+
+__all__ = ["InputError", "fail", "problem_diagnostics", "read_only_store", "use_color"]
 
 
 def use_color(choice: str) -> bool:
@@ -41,6 +47,32 @@ class InputError(click.ClickException):
     """A plain error about the command's input (a file, an option): exit code 2."""
 
     exit_code = 2
+
+
+@contextmanager
+def read_only_store(path: Path, command: str) -> Iterator[SQLiteStore]:
+    """The SQLite store at ``path``, opened read only, for a command's ``--store``.
+
+    A store that cannot be opened, or whose events fail their checks as they are
+    read, is said plainly (the message names the file) and the command exits with 2.
+    """
+    from alignkit.errors import StoreError
+    from alignkit.store import SQLiteStore
+
+    try:
+        store = SQLiteStore(path, read_only=True)
+    except SpecError:  # `:memory:`, which a read-only store cannot be
+        click.echo(f"alignkit {command}: --store {path}: the store needs a file", err=True)
+        sys.exit(2)
+    except StoreError as error:
+        click.echo(f"alignkit {command}: {error}", err=True)
+        sys.exit(2)
+    with store:
+        try:
+            yield store
+        except StoreError as error:  # an event that fails its checksum as it is replayed
+            click.echo(f"alignkit {command}: {error}", err=True)
+            sys.exit(2)
 
 
 def fail(error: SpecError, name: str) -> NoReturn:

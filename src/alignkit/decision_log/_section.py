@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -10,7 +11,11 @@ from alignkit._spec import NAME_PATTERN, SpecModel, TupleOf
 from alignkit.diagnostics import Location
 from alignkit.errors import Problem
 
-__all__ = ["DecisionLogSection", "DecisionThresholds"]
+if TYPE_CHECKING:
+    from alignkit.decision_log._log import DecisionLog
+    from alignkit.store import Store
+
+__all__ = ["DecisionLogSection", "DecisionThresholds", "log_of"]
 
 
 class DecisionThresholds(SpecModel):
@@ -70,3 +75,24 @@ class DecisionLogSection(SpecModel):
             if own.id == decision_id and own.max_wait_days is not None:
                 return own.max_wait_days
         return self.max_wait_days
+
+
+def log_of(file: Any, store: Store) -> DecisionLog | None:  # noqa: ANN401 - an AlignmentFile
+    """The decision log of ``file`` kept in ``store``, as its sections set it up.
+
+    Its decision rights, whether decisions require consultation (the ``decision_log``
+    section), and its teams; ``None`` when the file declares no decision rights.
+    """
+    from alignkit.decision_log._log import DecisionLog
+
+    rights = file.section("decision_rights")
+    if rights is None:
+        return None
+    settings: DecisionLogSection | None = file.section("decision_log")
+    return DecisionLog(
+        rights,
+        file.org,
+        store=store,
+        require_consultation=settings.require_consultation if settings else True,
+        teams=file.section("teams") or (),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
@@ -92,26 +92,9 @@ def diagnose_command(
 
 def _with_desk(alignment: AlignmentFile, store_path: Path, sla: SlaReport | None) -> Diagnosis:
     """The diagnosis with the handoff desk kept in ``store_path``, opened read only."""
+    from alignkit._cli_common import read_only_store
     from alignkit.diagnose import diagnose
-    from alignkit.errors import SpecError, StoreError
-    from alignkit.store import SQLiteStore
 
-    try:
-        store = SQLiteStore(store_path, read_only=True)
-    except SpecError:  # `:memory:`, which a read-only store cannot be
-        click.echo(f"alignkit diagnose: --store {store_path}: the store needs a file", err=True)
-        raise SystemExit(2) from None
-    except StoreError as error:
-        _store_failed(error)
-    with store:
-        try:
-            desk = alignment.section("handoffs").desk(alignment.org, store=store)
-        except StoreError as error:  # an event that fails its checksum as it is replayed
-            _store_failed(error)
+    with read_only_store(store_path, "diagnose") as store:
+        desk = alignment.section("handoffs").desk(alignment.org, store=store)
         return diagnose(alignment, desk=desk, sla=sla)
-
-
-def _store_failed(error: Exception) -> NoReturn:
-    """Say why the store cannot be read (the message names its file), and exit with 2."""
-    click.echo(f"alignkit diagnose: {error}", err=True)
-    raise SystemExit(2) from None

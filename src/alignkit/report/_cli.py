@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from alignkit._cli_types import Moment
+
+if TYPE_CHECKING:
+    from alignkit.alignment_file import AlignmentFile
+    from alignkit.channels import SlaReport
 
 __all__ = ["report"]
 
@@ -83,27 +88,19 @@ def report(
 
 
 def _with_store(
-    alignment: object,
+    alignment: AlignmentFile,
     file: Path,
     store_path: Path,
-    sla: object,
+    sla: SlaReport | None,
     when: dt.datetime,
     title: str | None,
 ) -> str:
-    from alignkit._cli_common import InputError
+    from alignkit._cli_common import InputError, read_only_store
     from alignkit.report import build
-    from alignkit.store import SQLiteStore
 
-    if getattr(alignment, "section")("handoffs") is None:  # noqa: B009 - typed loosely
+    if alignment.section("handoffs") is None:
         raise click.UsageError(f"--store needs a `handoffs` section in {file}")
     if not store_path.is_file():
         raise InputError(f"Event store {store_path}: no such file")
-    try:
-        with SQLiteStore(store_path, read_only=True) as store:
-            return build(alignment, store=store, sla=sla, at=when, title=title)  # type: ignore[arg-type]
-    except Exception as error:
-        from alignkit.errors import AlignkitError
-
-        if not isinstance(error, AlignkitError | OSError):
-            raise
-        raise InputError(f"Event store {store_path}: {error}") from None
+    with read_only_store(store_path, "report") as store:
+        return build(alignment, store=store, sla=sla, at=when, title=title)

@@ -77,7 +77,9 @@ def gather(
         else None
     )
     diagnosis = diagnose(alignment, findings=findings, desk=desk, sla=sla)
-    log = _decision_log(alignment, store)
+    from alignkit.decision_log._section import log_of
+
+    log = log_of(alignment, store) if store is not None else None
     org = alignment.org
     rights = alignment.section("decision_rights")
     teams = alignment.section("teams") or ()
@@ -105,23 +107,6 @@ def gather(
         incentive_map=_incentive_map(alignment),
         decisions=_latency(log),
         agenda=_agenda(alignment, log, desk, at, findings),
-    )
-
-
-def _decision_log(alignment: AlignmentFile, store: Any) -> Any:  # noqa: ANN401
-    """The decision log kept in ``store``, when the file has decision rights."""
-    rights = alignment.section("decision_rights")
-    if store is None or rights is None:
-        return None
-    from alignkit.decision_log import DecisionLog
-
-    settings = alignment.section("decision_log")
-    return DecisionLog(
-        rights,
-        alignment.org,
-        store=store,
-        require_consultation=settings.require_consultation if settings else True,
-        teams=alignment.section("teams") or (),
     )
 
 

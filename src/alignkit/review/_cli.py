@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
@@ -39,9 +38,10 @@ def review(file: Path, store_path: Path | None, at: dt.datetime | None, output_f
     Draws on the decision log and the handoffs kept in the store (told apart by their
     category), the incentive map and the findings of `alignkit check` on FILE.
     """
-    from alignkit._cli_common import fail
+    from alignkit._cli_common import fail, read_only_store
     from alignkit.alignment_file import load
-    from alignkit.errors import SpecError, StoreError
+    from alignkit.decision_log._section import log_of
+    from alignkit.errors import SpecError
     from alignkit.review._agenda import review_agenda
 
     try:
@@ -52,28 +52,8 @@ def review(file: Path, store_path: Path | None, at: dt.datetime | None, output_f
     if store_path is None:
         agenda = review_agenda(alignment, at=when)
     else:
-        from alignkit.decision_log import DecisionLog
-        from alignkit.store import SQLiteStore
-
-        try:
-            store = SQLiteStore(store_path, read_only=True)
-        except StoreError as error:
-            click.echo(f"alignkit review: {error}", err=True)
-            sys.exit(2)
-        with store:
-            rights = alignment.section("decision_rights")
-            settings = alignment.section("decision_log")
-            log = (
-                DecisionLog(
-                    rights,
-                    alignment.org,
-                    store=store,
-                    require_consultation=settings.require_consultation if settings else True,
-                    teams=alignment.section("teams") or (),
-                )
-                if rights is not None
-                else None
-            )
+        with read_only_store(store_path, "review") as store:
+            log = log_of(alignment, store)
             handoffs = alignment.section("handoffs")
             desk = handoffs.desk(alignment.org, store=store) if handoffs is not None else None
             agenda = review_agenda(alignment, log=log, desk=desk, at=when)

@@ -51,17 +51,11 @@ def _spec(file: Path, name: str) -> tuple[AlignmentFile, StreamSpec]:
 
 def _measured(stream: ValueStream, alignment: AlignmentFile, store_path: Path) -> ValueStream:
     """``stream`` with the %C&A of its handoff steps measured on the desk in ``store_path``."""
-    from alignkit.errors import StoreError
+    from alignkit._cli_common import read_only_store
     from alignkit.handoff import HandoffsSection
-    from alignkit.store import SQLiteStore
 
     handoffs = alignment.section("handoffs") or HandoffsSection()
-    try:
-        store = SQLiteStore(store_path, read_only=True)
-    except StoreError as error:
-        click.echo(f"alignkit vsm: {error}", err=True)
-        raise SystemExit(2) from None
-    with store:
+    with read_only_store(store_path, "vsm") as store:
         metrics = handoffs.desk(alignment.org, store=store).metrics()
     steps = [
         h.to_step
