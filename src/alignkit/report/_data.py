@@ -83,6 +83,7 @@ def gather(
     org = alignment.org
     rights = alignment.section("decision_rights")
     teams = alignment.section("teams") or ()
+    flagged = _targets(findings)  # each name's findings, for every section's marks
     return ReportData(
         title=title or _default_title(path),
         path=path,
@@ -96,13 +97,13 @@ def gather(
             "teams": len(teams),
             "findings": len(findings),
         },
-        rights=_rights(alignment, findings, at) if rights is not None else None,
-        org=_org_tree(alignment, findings),
-        teams=[_team(team, findings) for team in teams],
+        rights=_rights(alignment, flagged, at) if rights is not None else None,
+        org=_org_tree(alignment, flagged),
+        teams=[_team(team, flagged) for team in teams],
         plans=_plans(alignment),
         streams=_streams(alignment),
         findings=[_finding(f) for f in findings],
-        handoffs=_handoffs(alignment, desk),
+        handoffs=_handoffs(desk),
         channels=_channels(sla) if sla is not None else None,
         incentive_map=_incentive_map(alignment),
         decisions=_latency(log),
@@ -179,8 +180,7 @@ def _hours(value: dt.timedelta | None) -> float | None:
     return None if value is None else value.total_seconds() / 3600
 
 
-def _handoffs(alignment: AlignmentFile, desk: Any) -> dict[str, Any] | None:  # noqa: ANN401
-    del alignment  # the desk was built from it
+def _handoffs(desk: Any) -> dict[str, Any] | None:  # noqa: ANN401 - a HandoffDesk
     if desk is None:
         return None
     handoffs = desk.handoffs()
@@ -242,7 +242,7 @@ def _targets(findings: Sequence[Diagnostic]) -> dict[str, list[str]]:
 
 
 def _rights(
-    alignment: AlignmentFile, findings: Sequence[Diagnostic], at: dt.datetime
+    alignment: AlignmentFile, flagged: Mapping[str, list[str]], at: dt.datetime
 ) -> dict[str, Any]:
     rights = alignment.section("decision_rights")
     org = alignment.org
@@ -257,7 +257,6 @@ def _rights(
     shown = decisions[:MAX_DECISIONS]
     shown_ids = {d.id for d in shown}
     parties = sorted(load, key=lambda p: (-load[p], p))[:MAX_PARTIES]
-    flagged = _targets(findings)
     function_of = {p.id: p.function for p in org.people}
     function_names = set(org.function_names)
     team_names = {t.name for t in alignment.section("teams") or ()}
@@ -345,9 +344,8 @@ def _escalation(rights: Any, decision_id: str, org: Any) -> list[str]:  # noqa: 
         return []
 
 
-def _org_tree(alignment: AlignmentFile, findings: Sequence[Diagnostic]) -> list[dict[str, Any]]:
+def _org_tree(alignment: AlignmentFile, flagged: Mapping[str, list[str]]) -> list[dict[str, Any]]:
     org = alignment.org
-    flagged = _targets(findings)
     heads = {f.head for f in org.functions if f.head}
     known = {p.id for p in org.people}
     children: dict[str | None, list[Any]] = {}
@@ -390,7 +388,7 @@ def _org_tree(alignment: AlignmentFile, findings: Sequence[Diagnostic]) -> list[
     return [node(p) for p in roots if p.id not in shown]
 
 
-def _team(team: Any, findings: Sequence[Diagnostic]) -> dict[str, Any]:  # noqa: ANN401 - a Team
+def _team(team: Any, flagged: Mapping[str, list[str]]) -> dict[str, Any]:  # noqa: ANN401 - a Team
     model = team.model
     size = len(team.members)
     return {
@@ -403,7 +401,7 @@ def _team(team: Any, findings: Sequence[Diagnostic]) -> dict[str, Any]:  # noqa:
         "autonomy": str(getattr(model.autonomy, "value", model.autonomy)),
         "leader": team.leader or "",
         "mission": team.mission,
-        "flags": _targets(findings).get(team.name, []),
+        "flags": flagged.get(team.name, []),
     }
 
 
