@@ -19,7 +19,14 @@ from alignkit.errors import SpecError
 if TYPE_CHECKING:
     from alignkit.store import SQLiteStore
 
-__all__ = ["InputError", "fail", "problem_diagnostics", "read_only_store", "use_color"]
+__all__ = [
+    "InputError",
+    "fail",
+    "problem_diagnostics",
+    "problems_said",
+    "read_only_store",
+    "use_color",
+]
 
 
 def use_color(choice: str) -> bool:
@@ -47,6 +54,11 @@ class InputError(click.ClickException):
     """A plain error about the command's input (a file, an option): exit code 2."""
 
     exit_code = 2
+
+
+def problems_said(error: SpecError) -> str:
+    """Every problem of ``error`` in one line, for an option's error (no file to point at)."""
+    return "; ".join(problem.message for problem in error.problems)
 
 
 @contextmanager

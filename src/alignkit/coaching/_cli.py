@@ -11,7 +11,6 @@ import click
 
 if TYPE_CHECKING:
     from alignkit.coaching import CoachingPlan
-    from alignkit.errors import SpecError
 
 __all__ = ["coach"]
 
@@ -87,7 +86,7 @@ def coach(
     cross-department pairs against the best possible; `-o plan.ics` writes the
     sessions as calendar invitations.
     """
-    from alignkit._cli_common import InputError, fail
+    from alignkit._cli_common import InputError, fail, problems_said
     from alignkit.alignment_file import load
     from alignkit.coaching import CoachingSection
     from alignkit.errors import SpecError, UnknownNameError
@@ -102,7 +101,7 @@ def coach(
         try:
             section = section.model_copy(update={"zone": zone})
         except SpecError as error:
-            raise click.BadParameter(_said(error), param_hint="'--zone'") from None
+            raise click.BadParameter(problems_said(error), param_hint="'--zone'") from None
     if first is None and section.start is None:
         raise click.UsageError(
             f"Give the first day of week 1 with --start, or `start:` in {file}'s coaching section"
@@ -111,7 +110,7 @@ def coach(
         try:
             section.members(alignment, cohort)
         except SpecError as error:
-            raise click.BadParameter(_said(error), param_hint="'--cohort'") from None
+            raise click.BadParameter(problems_said(error), param_hint="'--cohort'") from None
     try:
         plan = section.plan(alignment, first, cohort=cohort or None, seed=seed)
     except SpecError as error:
@@ -124,7 +123,7 @@ def coach(
         try:
             plan.write_ical(output, email_domain=email_domain)
         except SpecError as error:
-            raise InputError(_said(error)) from None
+            raise InputError(problems_said(error)) from None
         except OSError as error:
             raise InputError(f"Cannot write {output}: {error.strerror}") from None
     for session in plan.unplaced:
@@ -142,10 +141,6 @@ def coach(
     if output is not None:
         placed = len(plan.sessions) - len(plan.unplaced)
         click.echo(f"Wrote {placed} sessions to {output}", err=True)
-
-
-def _said(error: SpecError) -> str:
-    return "; ".join(problem.message for problem in error.problems)
 
 
 def _percent(value: float) -> str:

@@ -43,7 +43,7 @@ def cost(file: Path, overrides: tuple[str, ...], output_format: str) -> None:
     Headcounts come from the org; what people cost and what a customer is worth
     from the `silo_cost` section. Each cause is a point estimate with its range.
     """
-    from alignkit._cli_common import fail
+    from alignkit._cli_common import fail, problems_said
     from alignkit.alignment_file import load
     from alignkit.errors import SpecError
     from alignkit.silo_cost import SiloCostSection, assumptions
@@ -52,8 +52,7 @@ def cost(file: Path, overrides: tuple[str, ...], output_format: str) -> None:
     try:
         assumptions(dict(pairs))
     except SpecError as error:
-        problems = "; ".join(p.message for p in error.problems)
-        raise click.BadParameter(problems, param_hint="'--set'") from None
+        raise click.BadParameter(problems_said(error), param_hint="'--set'") from None
     try:
         alignment = load(file)
         section = alignment.section("silo_cost") or SiloCostSection()
