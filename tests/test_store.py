@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -36,6 +37,7 @@ from alignkit.store import (
     StoredEvent,
     _no_wal,
 )
+from tests.postgres import fresh_database
 
 AT = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
 
@@ -44,11 +46,29 @@ def event(event_id: str, kind: str = "happened", **data: object) -> NewEvent:
     return NewEvent(event_id, kind, "tester", AT, data)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    if request.param == "memory":
-        return MemoryStore()
-    return SQLiteStore(tmp_path / "events.db")
+STORES = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+"""Every store: the contract tests run against each one."""
+
+
+@contextlib.contextmanager
+def made_store(kind: str, tmp_path: Path) -> Iterator[Any]:
+    """A new, empty store of ``kind``."""
+    if kind == "memory":
+        yield MemoryStore()
+    elif kind == "sqlite":
+        with SQLiteStore(tmp_path / "events.db") as found:
+            yield found
+    else:
+        from alignkit.store import PostgresStore
+
+        with fresh_database() as dsn, PostgresStore(dsn) as found:
+            yield found
+
+
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    with made_store(request.param, tmp_path) as found:
+        yield found
 
 
 class TestStore:
@@ -965,15 +985,10 @@ BAD_CALLS: list[tuple[str, Callable[[Any], object], tuple[object, ...], str]] = 
 ]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def any_store(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[MemoryStore | SQLiteStore]:
-    if request.param == "memory":
-        yield MemoryStore()
-    else:
-        with SQLiteStore(tmp_path / "events.db") as found:
-            yield found
+@pytest.fixture(params=STORES)
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    with made_store(request.param, tmp_path) as found:
+        yield found
 
 
 class TestStoreContract:

@@ -83,16 +83,31 @@ from alignkit.errors import AlignkitError, SpecError, StoreError
 if TYPE_CHECKING:
     import sqlite3
 
+    from alignkit.store._postgres import PostgresStore, is_postgres_dsn
+
 __all__ = [
     "ConcurrencyError",
     "EncodedEvent",
     "EncodedReader",
     "MemoryStore",
     "NewEvent",
+    "PostgresStore",
     "SQLiteStore",
     "Store",
     "StoredEvent",
+    "is_postgres_dsn",
+    "open_store",
 ]
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - a module attribute
+    # The PostgreSQL store is loaded when first named: psycopg (extra ``postgres``)
+    # is imported only when a PostgresStore is made.
+    if name in ("PostgresStore", "is_postgres_dsn"):
+        from alignkit.store import _postgres
+
+        return getattr(_postgres, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ConcurrencyError(AlignkitError, RuntimeError):
@@ -1641,3 +1656,45 @@ def _row(row: tuple[Any, ...]) -> StoredEvent:
         _from_json(data),
         category=category,
     )
+
+
+def open_store(
+    target: str | os.PathLike[str],
+    *,
+    read_only: bool = False,
+    synchronous: Literal["FULL", "NORMAL"] = "FULL",
+) -> SQLiteStore | PostgresStore:
+    """The store at ``target``: a PostgreSQL DSN (``postgresql://...``) or a SQLite file.
+
+    What every command's ``--store`` takes, so that a desk moved to PostgreSQL is
+    read and checked by the same commands.
+
+    Args:
+        target: ``postgresql://user:password@host/dbname`` (or ``postgres://``) for a
+            :class:`PostgresStore` (extra ``postgres``), else the path of a
+            :class:`SQLiteStore`.
+        read_only: Open it only to read.
+        synchronous: For a SQLite file, as :class:`SQLiteStore` takes it.
+
+    Raises:
+        StoreError: As each store's constructor raises it.
+        SpecError: A PostgreSQL DSN, and psycopg is not installed.
+
+    >>> store = open_store(":memory:")
+    >>> type(store).__name__
+    'SQLiteStore'
+
+    Added in 0.3.
+    """
+    from alignkit.store._postgres import PostgresStore, is_postgres_dsn
+
+    if is_postgres_dsn(target):
+        try:
+            import psycopg  # noqa: F401 - only to say plainly when it is missing
+        except ImportError:
+            raise SpecError.single(
+                "A PostgreSQL store needs psycopg: pip install 'alignkit[postgres]'",
+                Location(path=("store",)),
+            ) from None
+        return PostgresStore(os.fspath(target), read_only=read_only)
+    return SQLiteStore(target, synchronous=synchronous, read_only=read_only)

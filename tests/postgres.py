@@ -1,0 +1,57 @@
+"""A PostgreSQL database for tests: one fresh schema per test, on the server CI starts.
+
+The server is named by ``ALIGNKIT_PG_DSN`` (``.ci/run`` starts a throwaway one and
+sets it). Without it, tests that need PostgreSQL are skipped, unless
+``ALIGNKIT_REQUIRE_POSTGRES=1`` (as CI sets it), where they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+
+DSN_VARIABLE = "ALIGNKIT_PG_DSN"
+
+
+def server_dsn() -> str:
+    """The server's DSN; skips (or, when required, fails) the test without one."""
+    dsn = os.environ.get(DSN_VARIABLE, "")
+    if not dsn:
+        if os.environ.get("ALIGNKIT_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"ALIGNKIT_REQUIRE_POSTGRES=1 but {DSN_VARIABLE} is not set")
+        pytest.skip(f"set {DSN_VARIABLE} to run the PostgreSQL tests")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:  # pragma: no cover - the test extras install it
+        pytest.fail("psycopg is missing: pip install 'alignkit[postgres]'")
+    return dsn
+
+
+@contextlib.contextmanager
+def fresh_database() -> Iterator[str]:
+    """A DSN whose tables live in a new, empty schema, dropped afterwards."""
+    import psycopg
+
+    dsn = server_dsn()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in dsn else "?"
+    try:
+        yield f"{dsn}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def truncate(dsn: str) -> None:
+    """Empty the store's tables in the database of ``dsn`` (between hypothesis examples)."""
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("TRUNCATE alignkit_events, alignkit_decision_texts")
