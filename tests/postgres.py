@@ -54,4 +54,5 @@ def truncate(dsn: str) -> None:
     import psycopg
 
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("TRUNCATE alignkit_events, alignkit_decision_texts")
+        if conn.execute("SELECT to_regclass('alignkit_events')").fetchone() != (None,):
+            conn.execute("TRUNCATE alignkit_events, alignkit_decision_texts")

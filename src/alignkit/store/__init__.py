@@ -160,11 +160,16 @@ def _bad(path: tuple[str | int, ...], message: str) -> SpecError:
 
 
 def _text(value: object, path: tuple[str | int, ...]) -> str:
-    """``value`` as non-blank text that SQLite can store, else a SpecError at ``path``."""
+    """``value`` as non-blank text that every store can keep, else a SpecError at ``path``."""
     if not isinstance(value, str):
         raise _bad(path, f"`{path[-1]}` must be text, got {_brief(value)}")
     if not value or value.isspace():
         raise _bad(path, f"`{path[-1]}` must not be blank, got {_brief(value)}")
+    if "\x00" in value:
+        raise _bad(
+            path,
+            f"`{path[-1]}` holds a NUL character, which PostgreSQL cannot store: {_brief(value)}",
+        )
     if not value.isascii():
         try:
             value.encode()

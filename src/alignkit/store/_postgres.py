@@ -70,7 +70,7 @@ _TABLES: Final = (
     position BIGINT PRIMARY KEY,
     event_id TEXT NOT NULL UNIQUE,
     stream TEXT NOT NULL,
-    version INTEGER NOT NULL,
+    version BIGINT NOT NULL,
     kind TEXT NOT NULL,
     actor TEXT NOT NULL,
     at TEXT NOT NULL,
@@ -103,7 +103,7 @@ _STREAM: Final = _SELECT + "WHERE stream = %s AND version > %s ORDER BY version"
 _INSERT: Final = (
     "INSERT INTO alignkit_events "
     "(position, event_id, stream, version, kind, actor, at, data, category) "
-    "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::integer[], "
+    "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[], "
     "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])"
 )
 _INSERT_AT_VERSION: Final = (
