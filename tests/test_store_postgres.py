@@ -209,7 +209,8 @@ class TestConnections:
             store.append("a", [event("1")], expected_version=0)
 
     def test_open_store_tells_a_dsn_from_a_file(self, dsn: str, tmp_path: Path):
-        assert is_postgres_dsn(dsn) and not is_postgres_dsn(str(tmp_path / "x.db"))
+        assert is_postgres_dsn(dsn)
+        assert not is_postgres_dsn(str(tmp_path / "x.db"))
         with open_store(dsn) as found:
             assert isinstance(found, PostgresStore)
         with open_store(tmp_path / "x.db") as local:
@@ -222,9 +223,14 @@ class TestTransactions:
             store.append("a", [event("1")], expected_version=0)
             with store.transaction():  # joins the outer block
                 store.append("b", [event("2")], expected_version=0)
-        with pytest.raises(ConcurrencyError), store.transaction():
-            store.append("a", [event("3")], expected_version=1)
-            store.append("b", [event("4")], expected_version=0)
+
+        def stale_second_append() -> None:
+            with store.transaction():
+                store.append("a", [event("3")], expected_version=1)
+                store.append("b", [event("4")], expected_version=0)
+
+        with pytest.raises(ConcurrencyError):
+            stale_second_append()
         assert [e.event_id for e in store.read_all()] == ["1", "2"]
 
     def test_a_failed_commit_is_a_store_error(self, store: PostgresStore, dsn: str):
@@ -239,9 +245,14 @@ class TestTransactions:
             "CREATE CONSTRAINT TRIGGER late AFTER INSERT ON alignkit_events "
             "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse()",
         )
-        with pytest.raises(StoreError, match="cannot commit"), store.transaction():
-            store.append("a", [event("1")], expected_version=0)
-            store.append("b", [event("2")], expected_version=0)
+
+        def two_appends() -> None:
+            with store.transaction():
+                store.append("a", [event("1")], expected_version=0)
+                store.append("b", [event("2")], expected_version=0)
+
+        with pytest.raises(StoreError, match="cannot commit"):
+            two_appends()
         assert store.read_all() == []
 
 
@@ -381,7 +392,8 @@ def test_dates_come_back_as_they_went_in(store: PostgresStore):
     when = dt.datetime(2026, 11, 23, 10, 30, tzinfo=paris)
     store.append("a", [NewEvent("1", "k", "actor", when, {"note": "Zoë ✓"})], expected_version=0)
     (found,) = store.read("a")
-    assert found.at == when and found.at.utcoffset() == dt.timedelta(hours=1)
+    assert found.at == when
+    assert found.at.utcoffset() == dt.timedelta(hours=1)
     assert found.data == {"note": "Zoë ✓"}
     (encoded,) = store.read_all_encoded()
     assert encoded.at == when.isoformat()
