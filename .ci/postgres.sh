@@ -26,3 +26,7 @@ trap stop_postgres EXIT
   -c "CREATE ROLE alignkit LOGIN PASSWORD 'alignkit'" -c "CREATE DATABASE alignkit OWNER alignkit"
 export ALIGNKIT_PG_DSN="postgresql://alignkit:alignkit@127.0.0.1:$PGPORT/alignkit"
 export ALIGNKIT_REQUIRE_POSTGRES=1
+# For the test that an erased text is gone from the table's file on disk: a superuser
+# over the socket (to checkpoint) and the data directory (to read the file).
+export ALIGNKIT_PG_ADMIN_DSN="postgresql://postgres@/alignkit?host=$PGTMP&port=$PGPORT"
+export ALIGNKIT_PG_DATA="$PGTMP/data"

@@ -8,13 +8,17 @@ from typing import Any
 __all__ = ["publish"]
 
 
-def publish(namespace: Mapping[str, Any], names: Iterable[str]) -> None:
+def publish(
+    namespace: Mapping[str, Any], names: Iterable[str], *, module: str | None = None
+) -> None:
     """Set ``__module__`` of the classes and functions ``names`` to the public module.
 
     As httpx does: docs, reprs, pickles and error messages name ``alignkit.handoff``,
     where users import from, rather than the private module the code lives in.
+    ``module`` is the public module when it is not the namespace's own (a name the
+    package loads only when first asked for).
     """
-    module = namespace["__name__"]
+    module = module or namespace["__name__"]
     for name in names:
         value = namespace[name]
         if isinstance(value, type) or callable(value):

@@ -85,6 +85,7 @@ from alignkit.decision_log._missing import MissingInput
 from alignkit.decision_log._parties import MemberLike, TeamLike
 from alignkit.decision_log._section import DecisionLogSection, DecisionThresholds
 from alignkit.decision_log._texts import MemoryTextStore, SQLiteTextStore, TextStore
+from alignkit.decision_log._texts_postgres import PostgresTextStore
 from alignkit.errors import DecisionBlocked
 
 __all__ = [
@@ -109,6 +110,7 @@ __all__ = [
     "MemoryTextStore",
     "MissingInput",
     "Move",
+    "PostgresTextStore",
     "SQLiteTextStore",
     "TeamLike",
     "TextRef",

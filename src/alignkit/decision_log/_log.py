@@ -47,6 +47,7 @@ from alignkit.decision_log._texts import (
     text_argument,
     unseal,
 )
+from alignkit.decision_log._texts_postgres import PostgresTextStore
 from alignkit.decision_rights import DecisionRights, Role
 from alignkit.diagnostics import Location
 from alignkit.errors import (
@@ -68,6 +69,7 @@ from alignkit.store import (
     Store,
     StoredEvent,
 )
+from alignkit.store._postgres import PostgresStore
 
 if TYPE_CHECKING:
     import os
@@ -1159,6 +1161,8 @@ def _joint_transaction(
     """The transaction that holds both texts and events, where there is one."""
     if isinstance(texts, SQLiteTextStore) and texts._beside is store:  # noqa: SLF001
         return store.transaction
+    if isinstance(texts, PostgresTextStore) and texts.store is store:
+        return texts.store.transaction
     return None
 
 
@@ -1167,6 +1171,8 @@ def _default_texts(store: Store) -> TextStore:
         return MemoryTextStore()
     if isinstance(store, SQLiteStore):
         return SQLiteTextStore.beside(store)
+    if isinstance(store, PostgresStore):
+        return PostgresTextStore.beside(store)
     raise SpecError.single(
         f"A {type(store).__name__} keeps no texts: pass `texts=`, a TextStore beside it",
         Location(path=("texts",)),

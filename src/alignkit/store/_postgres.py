@@ -26,6 +26,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol, final
 
+from alignkit._exports import publish
 from alignkit._gc import collector_paused
 from alignkit.diagnostics import Location
 from alignkit.errors import SpecError, StoreError
@@ -590,3 +591,7 @@ class PostgresStore:
             checked += len(chunk)
             after = chunk[-1].position
         return checked
+
+
+# Loaded when first named, from alignkit.store: shown there.
+publish(globals(), __all__, module="alignkit.store")
