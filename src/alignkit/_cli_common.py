@@ -17,7 +17,7 @@ from alignkit.diagnostics import Diagnostic, Report
 from alignkit.errors import SpecError
 
 if TYPE_CHECKING:
-    from alignkit.store import SQLiteStore
+    from alignkit.store import PostgresStore, SQLiteStore
 
 __all__ = [
     "InputError",
@@ -62,19 +62,20 @@ def problems_said(error: SpecError) -> str:
 
 
 @contextmanager
-def read_only_store(path: Path, command: str) -> Iterator[SQLiteStore]:
-    """The SQLite store at ``path``, opened read only, for a command's ``--store``.
+def read_only_store(target: str | Path, command: str) -> Iterator[SQLiteStore | PostgresStore]:
+    """The store at ``target`` (a SQLite file or a ``postgresql://`` DSN), opened read only.
 
-    A store that cannot be opened, or whose events fail their checks as they are
-    read, is said plainly (the message names the file) and the command exits with 2.
+    For a command's ``--store``. A store that cannot be opened, or whose events fail
+    their checks as they are read, is said plainly (the message names the file or
+    the database, never a password) and the command exits with 2.
     """
     from alignkit.errors import StoreError
-    from alignkit.store import SQLiteStore
+    from alignkit.store import open_store
 
     try:
-        store = SQLiteStore(path, read_only=True)
-    except SpecError:  # `:memory:`, which a read-only store cannot be
-        click.echo(f"alignkit {command}: --store {path}: the store needs a file", err=True)
+        store = open_store(target, read_only=True)
+    except SpecError as error:  # `:memory:`, or psycopg missing for a DSN
+        click.echo(f"alignkit {command}: --store: {problems_said(error)}", err=True)
         sys.exit(2)
     except StoreError as error:
         click.echo(f"alignkit {command}: {error}", err=True)

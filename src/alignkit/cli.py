@@ -75,8 +75,11 @@ class _AreaGroup(click.Group):
         return command
 
 
-# Commands about the whole file rather than one area: loaded, like areas', when used.
-_WHOLE_FILE: Final = {"report": "alignkit.report._cli:report"}
+# Commands of no one area (the whole file, the stores): loaded, like areas', when used.
+_WHOLE_FILE: Final = {
+    "report": "alignkit.report._cli:report",
+    "store": "alignkit.store._cli:store",
+}
 
 
 def _area_commands() -> dict[str, str]:

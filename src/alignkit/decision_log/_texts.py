@@ -407,6 +407,21 @@ class SQLiteTextStore:
                 raise self._failure(error, "read") from None
         return found
 
+    def items(self, *, after: str = "", limit: int = 1000) -> list[tuple[str, bytes]]:
+        """Up to ``limit`` texts whose key sorts after ``after``, by key (to copy them all).
+
+        Added in 0.3.
+        """
+        if self._empty:
+            return []
+        sql = f"SELECT key, value FROM {_TABLE} WHERE key > ? ORDER BY key LIMIT ?"  # noqa: S608
+        with self._lock:
+            try:
+                rows = self._db.execute(sql, (after, limit)).fetchall()
+            except self._sqlite3.Error as error:
+                raise self._failure(error, "read") from None
+        return [(key, bytes(value)) for key, value in rows]
+
     def delete(self, keys: Iterable[str]) -> int:
         """See :meth:`TextStore.delete`: deleted, overwritten, and out of the WAL.
 

@@ -24,10 +24,11 @@ __all__ = ["diagnose_command"]
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="PATH",
+    type=str,
+    metavar="STORE",
     help=(
-        "The SQLite store of the handoff desk of FILE's `handoffs` section (read only): "
+        "The store of the handoff desk of FILE's `handoffs` section (read only; a SQLite "
+        "file or a postgresql:// DSN): "
         "the share of its handoffs that were flagged counts as information-flow friction."
     ),
 )
@@ -56,7 +57,7 @@ __all__ = ["diagnose_command"]
 )
 def diagnose_command(
     file: Path,
-    store_path: Path | None,
+    store_path: str | None,
     sla_log: Path | None,
     at: dt.datetime | None,
     output_format: str,
@@ -90,7 +91,7 @@ def diagnose_command(
     click.echo(result.to_json() if output_format == "json" else result.to_markdown(), nl=False)
 
 
-def _with_desk(alignment: AlignmentFile, store_path: Path, sla: SlaReport | None) -> Diagnosis:
+def _with_desk(alignment: AlignmentFile, store_path: str, sla: SlaReport | None) -> Diagnosis:
     """The diagnosis with the handoff desk kept in ``store_path``, opened read only."""
     from alignkit._cli_common import read_only_store
     from alignkit.diagnose import diagnose

@@ -30,9 +30,10 @@ __all__ = ["report"]
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="DB",
-    help="The SQLite store of the handoff desk (read only): the handoff funnel.",
+    type=str,
+    metavar="STORE",
+    help="The store of the handoff desk (read only; a SQLite file or a postgresql:// DSN): "
+    "the handoff funnel.",
 )
 @click.option(
     "--sla",
@@ -51,7 +52,7 @@ __all__ = ["report"]
 def report(
     file: Path,
     output: Path,
-    store_path: Path | None,
+    store_path: str | None,
     sla_log: Path | None,
     at: dt.datetime | None,
     title: str | None,
@@ -90,7 +91,7 @@ def report(
 def _with_store(
     alignment: AlignmentFile,
     file: Path,
-    store_path: Path,
+    store_path: str,
     sla: SlaReport | None,
     when: dt.datetime,
     title: str | None,
@@ -100,7 +101,9 @@ def _with_store(
 
     if alignment.section("handoffs") is None:
         raise click.UsageError(f"--store needs a `handoffs` section in {file}")
-    if not store_path.is_file():
+    from alignkit.store import is_postgres_dsn
+
+    if not is_postgres_dsn(store_path) and not Path(store_path).is_file():
         raise InputError(f"Event store {store_path}: no such file")
     with read_only_store(store_path, "report") as store:
         return build(alignment, store=store, sla=sla, at=when, title=title)

@@ -17,8 +17,10 @@ __all__ = ["review"]
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The SQLite store of the decision log and the handoff desk (read only).",
+    type=str,
+    metavar="STORE",
+    help="The store of the decision log and the handoff desk (read only; a SQLite file "
+    "or a postgresql:// DSN).",
 )
 @click.option(
     "--at",
@@ -32,7 +34,7 @@ __all__ = ["review"]
     default="markdown",
     show_default=True,
 )
-def review(file: Path, store_path: Path | None, at: dt.datetime | None, output_format: str) -> None:
+def review(file: Path, store_path: str | None, at: dt.datetime | None, output_format: str) -> None:
     """The agenda of a cross-team review: what needs attention now, most urgent first.
 
     Draws on the decision log and the handoffs kept in the store (told apart by their

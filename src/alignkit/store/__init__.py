@@ -634,6 +634,17 @@ class MemoryStore:
         with self._lock:
             return len(self._streams.get(stream, ()))
 
+    def count(self, *, category: str | None = None) -> int:
+        """The number of events held (of ``category``, if given).
+
+        Added in 0.3.
+        """
+        wanted = None if category is None else _category(category)
+        with self._lock:
+            if wanted is None:
+                return len(self._all)
+            return sum(row[_CATEGORY] == wanted for row in self._all)
+
 
 def _fresh(events: Sequence[_Prepared], known: Iterable[str] | set[str]) -> list[_Prepared]:
     seen = set()
@@ -795,6 +806,7 @@ class SQLiteStore:
             self._db, kind = self._open_read_only()
         # What a read selects: an older file, read-only, has no newer columns.
         self._select, category = _SELECTS[kind]
+        self._category_column = category
         self._by_category = (
             f"{self._select}WHERE position > ? AND {category} = ? ORDER BY position LIMIT ?"
         )
@@ -1432,6 +1444,20 @@ class SQLiteStore:
         stream = _stream(stream)
         (version,) = self._fetch(_VERSION, (stream,))[0]
         return 0 if version is None else self._whole(version, stream)
+
+    def count(self, *, category: str | None = None) -> int:
+        """The number of events held (of ``category``, if given).
+
+        Added in 0.3.
+        """
+        if category is None:
+            rows = self._fetch("SELECT count(*) FROM events", ())
+        else:
+            rows = self._fetch(
+                f"SELECT count(*) FROM events WHERE {self._category_column} = ?",  # noqa: S608
+                (_category(category),),
+            )
+        return int(rows[0][0])
 
     def streams(self) -> Iterator[str]:
         """Every stream, in the order it was first written."""

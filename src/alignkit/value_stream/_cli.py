@@ -20,9 +20,10 @@ _STREAM = click.argument("stream")
 _STORE = click.option(
     "--store",
     "store_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=str,
     help=(
-        "The SQLite store of the handoff desk (read only): the %C&A of each step that "
+        "The store of the handoff desk (read only; a SQLite file or a postgresql:// DSN): "
+        "the %C&A of each step that "
         "takes a handoff, from the sending to the receiving function of the file's "
         "`handoffs`, is measured: the share of handoffs accepted at the first pass."
     ),
@@ -49,7 +50,7 @@ def _spec(file: Path, name: str) -> tuple[AlignmentFile, StreamSpec]:
         fail(error, str(file))
 
 
-def _measured(stream: ValueStream, alignment: AlignmentFile, store_path: Path) -> ValueStream:
+def _measured(stream: ValueStream, alignment: AlignmentFile, store_path: str) -> ValueStream:
     """``stream`` with the %C&A of its handoff steps measured on the desk in ``store_path``."""
     from alignkit._cli_common import read_only_store
     from alignkit.handoff import HandoffsSection
@@ -99,7 +100,7 @@ def show(
     file: Path,
     stream: str,
     future: bool,
-    store_path: Path | None,
+    store_path: str | None,
     output_format: str,
 ) -> None:
     """Show STREAM of FILE: its steps and metrics, or its map as a Mermaid flowchart."""
@@ -130,7 +131,7 @@ def show(
     default="markdown",
     show_default=True,
 )
-def compare_states(file: Path, stream: str, store_path: Path | None, output_format: str) -> None:
+def compare_states(file: Path, stream: str, store_path: str | None, output_format: str) -> None:
     """Compare STREAM's future state with its current one, metric by metric.
 
     With --store, the current state's handoff steps have their %C&A measured. The
