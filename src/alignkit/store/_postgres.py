@@ -107,17 +107,34 @@ _INSERT: Final = (
     "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[], "
     "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])"
 )
-_INSERT_AT_VERSION: Final = (
-    "INSERT INTO alignkit_events "
-    "(position, event_id, stream, version, kind, actor, at, data, category) "
-    "SELECT coalesce((SELECT max(position) FROM alignkit_events), 0) + 1, "
-    "%s, %s, %s, %s, %s, %s, %s, %s "
-    "WHERE coalesce((SELECT max(version) FROM alignkit_events WHERE stream = %s), 0) = %s "
-    "AND NOT EXISTS (SELECT 1 FROM alignkit_events "
-    "WHERE stream = %s AND version = %s AND category <> %s) "
-    "ON CONFLICT DO NOTHING RETURNING position"
-)
-"""One event at its expected version, numbered after the last; nothing if it is not."""
+_APPEND_ONE: Final = """CREATE OR REPLACE FUNCTION alignkit_append_one(
+    lock_class integer, lock_key integer, new_id text, new_stream text, new_version bigint,
+    new_kind text, new_actor text, new_at text, new_data text, new_category text
+) RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    stored bigint;
+BEGIN
+    -- Each statement of a volatile function sees what was committed when it starts:
+    -- the last position is read after the lock is held.
+    PERFORM pg_advisory_xact_lock(lock_class, lock_key);
+    INSERT INTO alignkit_events
+        (position, event_id, stream, version, kind, actor, at, data, category)
+    SELECT coalesce((SELECT max(position) FROM alignkit_events), 0) + 1,
+        new_id, new_stream, new_version, new_kind, new_actor, new_at, new_data, new_category
+    WHERE coalesce(
+            (SELECT max(version) FROM alignkit_events WHERE stream = new_stream), 0
+        ) = new_version - 1
+        AND NOT EXISTS (SELECT 1 FROM alignkit_events
+            WHERE stream = new_stream AND version = new_version - 1
+            AND category <> new_category)
+    ON CONFLICT DO NOTHING
+    RETURNING position INTO stored;
+    RETURN stored;
+END
+$$"""
+"""One event at its expected version, numbered after the last, in one round trip: its
+position, or NULL when it is not the stream's next (or is stored already)."""
+_CALL_APPEND_ONE: Final = "SELECT alignkit_append_one(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _STATE: Final = (
     "SELECT coalesce((SELECT max(position) FROM alignkit_events), 0), "
     "ARRAY(SELECT event_id FROM alignkit_events WHERE event_id = ANY(%s)), "
@@ -325,7 +342,7 @@ class PostgresStore:
         try:
             with self._connection() as conn, conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-                for statement in _TABLES:
+                for statement in (*_TABLES, _APPEND_ONE):
                     conn.execute(statement)
         except self._psycopg.Error as error:
             raise self._failure(error, "create its tables") from None
@@ -404,9 +421,25 @@ class PostgresStore:
         """Append, and return the events as stored, as :meth:`SQLiteStore.append_returning`."""
         batch = _batch(stream, events, expected_version, category)
         if len(batch.events) == 1:
-            stored = self._insert_one(batch)
-            if stored is not None:
-                return [stored]
+            position = self._insert_one(batch)
+            if position is not None:
+                event_id, kind, actor, at, data = batch.events[0]
+                return [
+                    _row(
+                        (
+                            event_id,
+                            batch.stream,
+                            batch.expected + 1,
+                            position,
+                            kind,
+                            actor,
+                            at,
+                            data,
+                            None,
+                            batch.category,
+                        )
+                    )
+                ]
         with self.transaction():  # nobody appends between the append and the read
             self._append_many([batch])
             ids = {event[0] for event in batch.events}
@@ -416,36 +449,31 @@ class PostgresStore:
         """Append to several streams in one transaction, as :meth:`SQLiteStore.append_many`."""
         return self._append_many(_batches(batches))
 
-    def _insert_one(self, batch: _Batch) -> StoredEvent | None:
-        """The common case in one statement: the event stored, or ``None`` to check why not."""
+    def _insert_one(self, batch: _Batch) -> int | None:
+        """The common case in one call: the event's position, or ``None`` to check why not."""
         stream, prepared, expected, category, _ = batch
-        row = next(_rows(stream, expected, prepared, category, checksums=False))
-        event_id, _, version, kind, actor, at, data, _, _ = row
+        event_id, kind, actor, at, data = prepared[0]
+        if self._read_only:
+            self._refuse_write()
         try:
-            with self._writing() as conn:
+            with self._connection() as conn:
                 found = conn.execute(
-                    _INSERT_AT_VERSION,
+                    _CALL_APPEND_ONE,
                     (
+                        *self._append_lock,
                         event_id,
                         stream,
-                        version,
+                        expected + 1,
                         kind,
                         actor,
                         at,
                         data,
                         category,
-                        stream,
-                        expected,
-                        stream,
-                        expected,
-                        category,
                     ),
                 ).fetchone()
         except self._psycopg.Error as error:
             raise self._failure(error, "append") from None
-        if found is None:
-            return None
-        return _row((event_id, stream, version, found[0], kind, actor, at, data, None, category))
+        return None if found is None or found[0] is None else int(found[0])
 
     def _append_many(self, batches: Sequence[_Batch]) -> list[int]:
         try:
