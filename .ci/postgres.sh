@@ -3,7 +3,8 @@
 # Debian's postgresql package (installed if missing); a fresh cluster in a temp dir,
 # started as the postgres user (initdb and the server refuse root), listening on
 # 127.0.0.1 only, stopped and deleted when the run ends. fsync is off: a test cluster
-# that dies is thrown away anyway (the benchmark runs its own cluster with fsync on).
+# that dies is thrown away anyway (with ALIGNKIT_PG_DURABLE=1 it is on, for the
+# benchmark, which starts its own cluster this way).
 # Exports ALIGNKIT_PG_DSN, and ALIGNKIT_REQUIRE_POSTGRES=1 so that no test skips.
 if [ ! -d /usr/lib/postgresql ]; then
   apt-get update -qq
@@ -20,8 +21,10 @@ stop_postgres() {
 trap stop_postgres EXIT
 (cd / && runuser -u postgres -- "$PGBIN/initdb" -D "$PGTMP/data" -U postgres -E UTF8 --locale=C.UTF-8 \
   --auth-local=trust --auth-host=scram-sha-256 --no-sync >/dev/null)
+PGFAST="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+if [ "${ALIGNKIT_PG_DURABLE:-0}" = 1 ]; then PGFAST=""; fi  # the benchmark's server: fsync on
 (cd / && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w start -o \
-  "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null)
+  "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 $PGFAST -c max_connections=200" >/dev/null)
 "$PGBIN/psql" -h "$PGTMP" -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -q \
   -c "CREATE ROLE alignkit LOGIN PASSWORD 'alignkit'" -c "CREATE DATABASE alignkit OWNER alignkit"
 export ALIGNKIT_PG_DSN="postgresql://alignkit:alignkit@127.0.0.1:$PGPORT/alignkit"

@@ -34,6 +34,8 @@ _PUT: Final = (
     "INSERT INTO alignkit_decision_texts (key, value) VALUES (%s, %s) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
+# Lookups are never prepared: a generic plan made while the table was small would scan
+# it whole on every later call.
 _GET: Final = "SELECT key, value FROM alignkit_decision_texts WHERE key = ANY(%s)"
 _DELETE: Final = "DELETE FROM alignkit_decision_texts WHERE key = ANY(%s)"
 _VACUUM: Final = "VACUUM FULL alignkit_decision_texts"
@@ -158,7 +160,7 @@ class PostgresTextStore:
         store = self._store
         try:
             with store._connection() as conn:  # noqa: SLF001 - its partner
-                rows = conn.execute(_GET, (wanted,)).fetchall()
+                rows = conn.execute(_GET, (wanted,), prepare=False).fetchall()
         except store._psycopg.Error as error:  # noqa: SLF001
             raise self._failure(error, "read") from None
         return {key: bytes(value) for key, value in rows}
@@ -168,7 +170,7 @@ class PostgresTextStore:
         store = self._store
         try:
             with store._connection() as conn:  # noqa: SLF001 - its partner
-                rows = conn.execute(_ALL, (after, limit)).fetchall()
+                rows = conn.execute(_ALL, (after, limit), prepare=False).fetchall()
         except store._psycopg.Error as error:  # noqa: SLF001
             raise self._failure(error, "read") from None
         return [(key, bytes(value)) for key, value in rows]
@@ -185,7 +187,7 @@ class PostgresTextStore:
         store = self._store
         try:
             with self._writing() as (conn, joined):
-                deleted = conn.execute(_DELETE, (wanted,)).rowcount
+                deleted = conn.execute(_DELETE, (wanted,), prepare=False).rowcount
         except store._psycopg.Error as error:  # noqa: SLF001
             raise self._failure(error, "delete") from None
         if not joined:

@@ -110,7 +110,11 @@ _INSERT: Final = (
 _APPEND_ONE: Final = """CREATE OR REPLACE FUNCTION alignkit_append_one(
     lock_class integer, lock_key integer, new_id text, new_stream text, new_version bigint,
     new_kind text, new_actor text, new_at text, new_data text, new_category text
-) RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+) RETURNS bigint LANGUAGE plpgsql VOLATILE
+-- Its plan is cached for the session: made while the table is small, it would scan
+-- the table on every later call. Every lookup here has its index.
+SET enable_seqscan = off
+AS $$
 DECLARE
     stored bigint;
 BEGIN
@@ -485,7 +489,7 @@ class PostgresStore:
     def _append_locked(self, conn: psycopg.Connection[Any], batches: Sequence[_Batch]) -> list[int]:
         ids = [e[0] for batch in batches for e in batch.events]
         streams = list(dict.fromkeys(batch.stream for batch in batches))
-        last, stored, heads = conn.execute(_STATE, (ids, streams)).fetchone()  # type: ignore[misc]
+        last, stored, heads = conn.execute(_STATE, (ids, streams), prepare=False).fetchone()  # type: ignore[misc]
         known = set(stored)
         current: dict[str, tuple[int, str | None]] = {
             stream: (int(version), held) for stream, version, held in heads
@@ -530,7 +534,9 @@ class PostgresStore:
     def _fetch(self, sql: str, parameters: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         try:
             with self._connection() as conn:
-                return conn.execute(sql, parameters).fetchall()
+                # Never a prepared statement: its generic plan, made while the table
+                # was small, would scan the whole table on every later read.
+                return conn.execute(sql, parameters, prepare=False).fetchall()
         except self._psycopg.Error as error:
             raise self._failure(error, "read") from None
 
