@@ -208,6 +208,23 @@ class TestConnections:
         with pytest.raises(StoreError, match="cannot append: PostgreSQL failed"):
             store.append("a", [event("1")], expected_version=0)
 
+    def test_a_dropped_connection_is_made_again(self, store: PostgresStore, dsn: str):
+        """The server dropped the connection: that call fails plainly, the next one works."""
+        store.append("a", [event("1")], expected_version=0)
+        with store._connection() as conn:
+            backend = conn.info.backend_pid
+        execute(dsn, f"SELECT pg_terminate_backend({backend})")
+        with pytest.raises(StoreError, match="PostgreSQL failed"):
+            store.read_all()
+        assert store.append("a", [event("2")], expected_version=1) == 2
+        assert [e.event_id for e in store.read_all()] == ["1", "2"]
+
+    def test_a_closed_store_stays_closed(self, dsn: str):
+        store = PostgresStore(dsn)
+        store.close()
+        with pytest.raises(StoreError, match="connection is closed"):
+            store.read_all()
+
     def test_open_store_tells_a_dsn_from_a_file(self, dsn: str, tmp_path: Path):
         assert is_postgres_dsn(dsn)
         assert not is_postgres_dsn(str(tmp_path / "x.db"))

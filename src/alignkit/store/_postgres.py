@@ -218,12 +218,12 @@ class PostgresStore:
         self._local = threading.local()
         self._conn: psycopg.Connection[Any] | None = None
         self._pool: _Pool | None = None
+        self._dsn = ""
+        self._closed = False
         if isinstance(target, str):
             self._label = _label(target)
-            try:
-                self._conn = psycopg.connect(target, autocommit=True)
-            except psycopg.Error as error:
-                raise self._failure(error, "connect") from None
+            self._dsn = target
+            self._conn = self._connect()
         elif callable(getattr(target, "connection", None)):
             self._label = "postgresql (pool)"
             self._pool = target
@@ -233,9 +233,6 @@ class PostgresStore:
                 Location(path=("target",)),
             )
         try:
-            if self._read_only:
-                with self._connection() as conn:
-                    conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
             self._check_schema(create=create and not self._read_only)
             # The appenders' lock is keyed by the events table: stores in two schemas
             # of one database do not wait for each other.
@@ -247,6 +244,16 @@ class PostgresStore:
 
     # -- connections ------------------------------------------------------------------
 
+    def _connect(self) -> psycopg.Connection[Any]:
+        """A new connection to the DSN (read-only on the server too, when asked)."""
+        try:
+            conn = self._psycopg.connect(self._dsn, autocommit=True)
+            if self._read_only:
+                conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        except self._psycopg.Error as error:
+            raise self._failure(error, "connect") from None
+        return conn
+
     @contextlib.contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
         """The connection for one call: the open transaction's, the store's, or the pool's."""
@@ -256,6 +263,10 @@ class PostgresStore:
             return
         if self._conn is not None:
             with self._lock:
+                if self._conn.broken and not self._closed:
+                    # The server restarted, or a proxy dropped the connection: the
+                    # call that found it broken failed; this one starts afresh.
+                    self._conn = self._connect()
                 yield self._conn
             return
         assert self._pool is not None  # noqa: S101 - one of the two, set in __init__
@@ -310,6 +321,7 @@ class PostgresStore:
         """Close the store's connection (a pool is the caller's to close)."""
         if self._conn is not None:
             with self._lock:
+                self._closed = True
                 self._conn.close()
 
     def __enter__(self) -> PostgresStore:
