@@ -49,15 +49,12 @@ def _opened(target: str, *, read_only: bool, role: str) -> Iterator[SQLiteStore 
 @store.command()
 @click.argument("target", metavar="STORE")
 def init(target: str) -> None:
-    r"""Create the tables of an event store at STORE (idempotent).
+    """Create the tables of an event store at STORE (idempotent).
 
     STORE is a postgresql:// DSN (the events, the decision log's texts, and a
     schema version table, so that a later alignkit can migrate them) or a SQLite
     file (created with its tables). A store that exists already is left as it is.
-
-    \b
-    Example:
-      alignkit store init postgresql://alignkit@db.internal/alignkit
+    For example: alignkit store init postgresql://alignkit@db.internal/alignkit
     """
     from alignkit.store import PostgresStore
 
@@ -84,7 +81,7 @@ def init(target: str) -> None:
     help="Events read and appended per transaction.",
 )
 def copy(source: str, target: str, batch: int) -> None:
-    r"""Copy every event of SRC, with its category, and the decision log's texts into DST.
+    """Copy every event of SRC, with its category, and the decision log's texts into DST.
 
     SRC and DST are each a SQLite file or a postgresql:// DSN. Events keep their
     stream, version, id, kind, actor, time, data and category; DST numbers them in
@@ -92,12 +89,8 @@ def copy(source: str, target: str, batch: int) -> None:
     Copying is idempotent and resumable: an event DST holds already (by its id) is
     skipped, so a copy that was interrupted is finished by running it again, and
     a later run brings over what SRC gained since. Texts erased in SRC (a decision
-    log's ``erased`` events) are deleted from DST too.
-
-    \b
-    Example: a team that outgrows one file
-      alignkit store init postgresql://alignkit@db.internal/alignkit
-      alignkit store copy desk.db postgresql://alignkit@db.internal/alignkit
+    log's `erased` events) are deleted from DST too. For example, a team that
+    outgrows one file: alignkit store copy desk.db postgresql://db.internal/alignkit
     """
     from alignkit.errors import StoreError
     from alignkit.store import ConcurrencyError
