@@ -19,7 +19,8 @@ In one run, this script:
 
 * appends ``--batch-size`` events (100,000 by default) **in batches** of 1,000 (one
   transaction a batch): ``PostgresStore.append_many``, one ``INSERT ... SELECT FROM
-  unnest(...)`` a batch (the floor), and ``SQLiteStore.append_many``;
+  unnest(...)`` a batch with the arrays sent in binary (the floor), and
+  ``SQLiteStore.append_many``;
 * reads those events back as a follower does, 1,000 at a time after the last
   position seen: ``PostgresStore.read_all(after=..., limit=1000)`` (decoded into
   events), the same ``SELECT`` fetched raw with psycopg (the floor), and
@@ -144,8 +145,8 @@ INSERT_ONE = (
 )
 INSERT_MANY = (
     "INSERT INTO floor_events (position, event_id, stream, version, kind, actor, at, data, "
-    "category) SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[], "
-    "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])"
+    "category) SELECT * FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::bigint[], "
+    "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[])"
 )
 FOLLOW = (
     "SELECT event_id, stream, version, position, kind, actor, at, data, category "

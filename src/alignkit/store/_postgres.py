@@ -104,9 +104,11 @@ _STREAM: Final = _SELECT + "WHERE stream = %s AND version > %s ORDER BY version"
 _INSERT: Final = (
     "INSERT INTO alignkit_events "
     "(position, event_id, stream, version, kind, actor, at, data, category) "
-    "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[], "
-    "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])"
+    "SELECT * FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::bigint[], "
+    "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[])"
 )
+"""Many events in one statement; the arrays sent in binary (text arrays would be escaped
+and parsed element by element)."""
 _APPEND_ONE: Final = """CREATE OR REPLACE FUNCTION alignkit_append_one(
     lock_class integer, lock_key integer, new_id text, new_stream text, new_version bigint,
     new_kind text, new_actor text, new_at text, new_data text, new_category text
@@ -141,9 +143,9 @@ position, or NULL when it is not the stream's next (or is stored already)."""
 _CALL_APPEND_ONE: Final = "SELECT alignkit_append_one(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _STATE: Final = (
     "SELECT coalesce((SELECT max(position) FROM alignkit_events), 0), "
-    "ARRAY(SELECT event_id FROM alignkit_events WHERE event_id = ANY(%s)), "
+    "ARRAY(SELECT event_id FROM alignkit_events WHERE event_id = ANY(%b::text[])), "
     "ARRAY(SELECT DISTINCT ON (stream) ARRAY[stream, version::text, category] "
-    "FROM alignkit_events WHERE stream = ANY(%s) ORDER BY stream, version DESC)"
+    "FROM alignkit_events WHERE stream = ANY(%b::text[]) ORDER BY stream, version DESC)"
 )
 """Under the lock: the last position, the ids already stored, each stream's head."""
 
