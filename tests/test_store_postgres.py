@@ -162,6 +162,10 @@ class TestConnections:
         assert "hunter2" not in str(info.value)
         assert info.value.path == "postgresql://someone@127.0.0.1:1/nowhere"
 
+    def test_a_dsn_that_cannot_be_read(self):
+        with pytest.raises(StoreError, match="cannot connect"):
+            PostgresStore("postgresql://me@[broken/db")
+
     def test_a_target_that_is_not_a_dsn_or_pool(self):
         with pytest.raises(SpecError, match="DSN or a connection pool"):
             PostgresStore(42)  # type: ignore[arg-type]
@@ -234,10 +238,30 @@ class TestConnections:
             assert isinstance(local, SQLiteStore)
 
 
+class TestReading:
+    def test_streams_counts_and_a_sound_store_verified(self, store: PostgresStore):
+        store.append("b", [event("1"), event("2")], expected_version=0)
+        store.append("a", [event("3")], expected_version=0, category="decision")
+        assert list(store.streams()) == ["b", "a"]
+        assert (store.count(), store.count(category="decision")) == (3, 1)
+        assert store.verify() == 3
+
+    def test_verify_finds_a_gap_and_a_mixed_stream(self, store: PostgresStore, dsn: str):
+        store.append("a", [event("1"), event("2"), event("3")], expected_version=0)
+        store.append("b", [event("4"), event("5")], expected_version=0)
+        execute(dsn, "UPDATE alignkit_events SET category = 'decision' WHERE event_id = '5'")
+        with pytest.raises(StoreError, match="stream 'b' is of category 'decision'"):
+            store.verify()
+        execute(dsn, "DELETE FROM alignkit_events WHERE event_id = '2'")
+        with pytest.raises(StoreError, match="stream 'a' has no event at version 2"):
+            store.verify()
+
+
 class TestTransactions:
     def test_commits_together_or_not_at_all(self, store: PostgresStore):
         with store.transaction():
             store.append("a", [event("1")], expected_version=0)
+            store.append("c", [event("c1"), event("c2")], expected_version=0)
             with store.transaction():  # joins the outer block
                 store.append("b", [event("2")], expected_version=0)
 
@@ -248,7 +272,7 @@ class TestTransactions:
 
         with pytest.raises(ConcurrencyError):
             stale_second_append()
-        assert [e.event_id for e in store.read_all()] == ["1", "2"]
+        assert [e.event_id for e in store.read_all()] == ["1", "c1", "c2", "2"]
 
     def test_a_failed_commit_is_a_store_error(self, store: PostgresStore, dsn: str):
         # A trigger run only at commit, which refuses what was appended.
