@@ -102,6 +102,7 @@ class FoldedStreams(Generic[S]):
         self._states: dict[str, S] = {}
         self._stateless: dict[str, tuple[StoredEvent, ...]] = {}  # events, but no state
         self._born: dict[str, int] = {}  # the position of the event that gave a state
+        self._followed = 0  # the last position read by replay() or follow()
         # A store that returns what it appended saves the read after each append.
         self._returning = callable(getattr(store, "append_returning", None))
 
@@ -116,7 +117,9 @@ class FoldedStreams(Generic[S]):
         states: dict[str, S | None] = {}
         history: dict[str, list[StoredEvent]] = {}
         born: dict[str, int] = {}
+        followed = 0
         for event in self.store.read_all(category=self.category):
+            followed = event.position
             events = history.setdefault(event.stream, [])
             before = states.get(event.stream)
             after = states[event.stream] = self._apply(before, event, tuple(events))
@@ -124,8 +127,24 @@ class FoldedStreams(Generic[S]):
             if before is None and after is not None:
                 born.setdefault(event.stream, event.position)
         self._born = born
+        self._followed = followed
         self._states = {k: v for k in born if (v := states[k]) is not None}
         self._stateless = {k: tuple(history[k]) for k, v in states.items() if v is None}
+
+    def follow(self) -> None:
+        """Fold what any writer appended to the category since the last read.
+
+        For several writers on one store (replicas): each reads what the others
+        appended, in the store's order, and skips what it folded already (its own).
+        """
+        with collector_paused():
+            for event in self.store.read_all(after=self._followed, category=self.category):
+                known = len(self.history(event.stream))
+                if event.version == known + 1:
+                    self._fold_in(event.stream, [event])
+                elif event.version > known:  # pragma: no cover - a stream read in part
+                    self.catch_up(event.stream)
+                self._followed = event.position
 
     def get(self, stream: str) -> S | None:
         """The state of ``stream`` as last folded (``None``: it has none), without a read."""

@@ -79,6 +79,7 @@ class _AreaGroup(click.Group):
 _WHOLE_FILE: Final = {
     "report": "alignkit.report._cli:report",
     "store": "alignkit.store._cli:store",
+    "serve": "alignkit.service._cli:serve",
 }
 
 

@@ -264,6 +264,18 @@ class HandoffDesk:
         with self._lock:
             self._deals.replay()
 
+    def refresh(self) -> None:
+        """Fold what other desks on the same store appended since this one last read.
+
+        Desks running as replicas on one store each know the deals they touched;
+        this brings every handoff up to date, reading only what is new (unlike
+        :meth:`replay`, which reads everything again).
+
+        Added in 0.3.
+        """
+        with self._lock:
+            self._deals.follow()
+
     def get(self, deal_id: str) -> Handoff:
         """The handoff of ``deal_id``.
 
