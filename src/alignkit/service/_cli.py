@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -128,7 +129,15 @@ def serve(
         timeout_graceful_shutdown=10,
         lifespan="off",
     )
+    # uvicorn finishes the requests under way, then raises the signal again: a stop
+    # asked for is a clean exit, not a death by signal or a KeyboardInterrupt.
+    for asked in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(asked, _stopped)
     try:
         uvicorn.Server(config).run()
     finally:
         store.close()
+
+
+def _stopped(_signal: int, _frame: object) -> None:
+    sys.exit(0)
