@@ -14,6 +14,7 @@ import hmac
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -398,3 +399,102 @@ class TestSecurity:
         assert tokens.actors == {"a", "b"}
         assert tokens.actor("bearer fedcba9876543210") == "b"
         assert Tokens.parse("").actors == frozenset()
+
+
+class TestServeCommand:
+    """`alignkit serve` in process: uvicorn is stood in for, the app it was given is used."""
+
+    EXAMPLE = Path(__file__).parents[1] / "examples" / "acme" / "alignment.yaml"
+
+    def run(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        *arguments: str,
+        serving: Any = None,
+        **environment: str,
+    ) -> Any:
+        import uvicorn
+        from click.testing import CliRunner
+
+        from alignkit.cli import main
+
+        served: dict[str, Any] = {}
+
+        def run(server: Any) -> None:
+            served.update(app=server.config)
+            if serving is not None:
+                serving(server.config)
+
+        monkeypatch.setattr(uvicorn.Server, "run", run)
+        for name in ("ALIGNKIT_HUBSPOT_SECRET", "ALIGNKIT_SALESFORCE_SECRET"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("ALIGNKIT_SERVICE_TOKEN", "")
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        result = CliRunner().invoke(main, ["serve", *arguments])
+        return result, served.get("app")
+
+    def test_serves_the_desk_of_the_file_with_secrets_from_the_environment(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ):
+        def serving(config: Any) -> None:
+            assert (config.host, config.port) == ("127.0.0.1", 8123)
+            body = json.dumps([closed_won(555, 1)]).encode()
+            with TestClient(config.app) as client:
+                headers = hubspot_headers(body, at=dt.datetime.now(dt.UTC))
+                answer = client.post("/webhooks/hubspot", content=body, headers=headers)
+                assert answer.status_code == 200
+                shown = client.get("/handoffs/555", headers=OPS).json()
+                assert shown["owner"] == "sales-manager-mm"  # the example's owner rule
+                assert client.post("/webhooks/salesforce", json={}).status_code == 503
+
+        tokens = {"ALIGNKIT_SERVICE_TOKEN": "vp-ops=token-of-vp-ops-0123456789"}
+        result, config = self.run(
+            monkeypatch,
+            "--file",
+            str(self.EXAMPLE),
+            "--store",
+            str(tmp_path / "desk.db"),
+            "--port",
+            "8123",
+            serving=serving,
+            ALIGNKIT_HUBSPOT_SECRET=HS_SECRET,
+            **tokens,
+        )
+        assert result.exit_code == 0, result.output
+        assert config is not None
+        with SQLiteStore(tmp_path / "desk.db", read_only=True) as store:
+            assert len(store.read_all()) == 1  # committed, and the store closed at the end
+
+    def test_a_file_without_handoffs(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+        plain = tmp_path / "a.yaml"
+        plain.write_text("version: 1\norg:\n  functions: [{name: Sales}]\n  people: []\n")
+        result, _ = self.run(monkeypatch, "--file", str(plain), "--store", "d.db")
+        assert result.exit_code == 2
+        assert "no `handoffs:` section" in result.output
+
+    def test_tokens_that_cannot_be_used(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+        store = str(tmp_path / "d.db")
+        arguments = ("--file", str(self.EXAMPLE), "--store", store)
+        malformed = {"ALIGNKIT_SERVICE_TOKEN": "x"}
+        result, _ = self.run(monkeypatch, *arguments, **malformed)
+        assert result.exit_code == 2
+        assert "ALIGNKIT_SERVICE_TOKEN: pair 1 is not actor=token" in result.output
+        stranger = {"ALIGNKIT_SERVICE_TOKEN": "nobody=0123456789abcdef0123"}
+        result, _ = self.run(monkeypatch, *arguments, **stranger)
+        assert result.exit_code == 2
+        assert "names nobody, not people of the org" in result.output
+
+    def test_a_store_or_file_that_cannot_be_opened(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ):
+        dsn = "postgresql://me:hunter2@127.0.0.1:1/x"
+        result, _ = self.run(monkeypatch, "--file", str(self.EXAMPLE), "--store", dsn)
+        assert result.exit_code == 2
+        assert "cannot connect" in result.output
+        assert "hunter2" not in result.output
+        result, _ = self.run(monkeypatch, "--file", str(self.EXAMPLE), "--store", ":memory:x/")
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("version: 1\norg: [\n")
+        result, _ = self.run(monkeypatch, "--file", str(bad), "--store", "x.db")
+        assert result.exit_code == 2

@@ -145,8 +145,8 @@ class Tokens:
     Read from ``ALIGNKIT_SERVICE_TOKEN`` as ``actor=token`` pairs separated by commas
     (``ops-lead=3f9a...,ae-1=77c2...``). Tokens are compared in constant time.
 
-    >>> tokens = Tokens.parse("ops-lead=s3cret-token-1,ae-1=s3cret-token-2")
-    >>> tokens.actor("Bearer s3cret-token-2")
+    >>> tokens = Tokens.parse("ops-lead=s3cret-token-number-1,ae-1=s3cret-token-number-2")
+    >>> tokens.actor("Bearer s3cret-token-number-2")
     'ae-1'
 
     Added in 0.3.
