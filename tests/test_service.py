@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from alignkit.handoff import HandoffDesk
@@ -498,3 +500,52 @@ class TestServeCommand:
         bad.write_text("version: 1\norg: [\n")
         result, _ = self.run(monkeypatch, "--file", str(bad), "--store", "x.db")
         assert result.exit_code == 2
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+hubspot_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "eventId": st.integers() | st.text(max_size=5),
+        "objectId": st.integers() | st.text(max_size=5) | st.none(),
+        "propertyName": st.sampled_from(["dealstage", "amount"]) | st.text(max_size=5),
+        "propertyValue": st.sampled_from(["closedwon", "closedlost"]) | json_values,
+        "occurredAt": st.integers() | st.text(max_size=5) | st.none(),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["hubspot", "salesforce", "move"]),
+    st.lists(hubspot_like, max_size=3) | json_values | st.binary(max_size=40),
+    st.sampled_from(["submit", "flag", "resolve", "accept", "activate", "churn", "withdraw"]),
+)
+def test_bad_input_never_gets_a_500(route: str, payload: Any, move: str):
+    """Any body, correctly signed or authenticated: an answer below 500, as JSON."""
+    desk = HandoffDesk(ORG, store=MemoryStore())
+    app = create_app(
+        desk,
+        tokens=TOKENS,
+        hubspot_secret=HS_SECRET,
+        salesforce_secret=SF_SECRET,
+        clock=lambda: NOW,
+    )
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    with TestClient(app) as client:
+        post_hubspot(client, [closed_won(101, 1)])
+        if route == "hubspot":
+            answer = client.post("/webhooks/hubspot", content=body, headers=hubspot_headers(body))
+        elif route == "salesforce":
+            answer = client.post("/webhooks/salesforce", content=body, headers=relay_headers(body))
+        else:
+            headers = {**AE, "content-type": "application/json"}
+            answer = client.post(f"/handoffs/101/{move}", content=body, headers=headers)
+    assert answer.status_code < 500, answer.text
+    assert isinstance(answer.json(), dict)
