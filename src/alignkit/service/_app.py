@@ -9,11 +9,12 @@ request is answered only once its event is committed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from alignkit.errors import (
@@ -130,12 +131,21 @@ def create_app(  # noqa: C901, PLR0915 - the routes are small and read best toge
 
     Added in 0.3.
     """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
     from starlette.applications import Starlette
-    from starlette.concurrency import run_in_threadpool
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
     now = clock or (lambda: dt.datetime.now(dt.UTC))
+    # The desk makes one move at a time (it holds a lock while its store commits), so
+    # one thread does its work: a pool of many would only have them queue for the lock,
+    # and cost a thread switch more per request.
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alignkit-desk")
+
+    async def run_in_threadpool(function: Callable[..., Any], *arguments: Any) -> Any:  # noqa: ANN401
+        return await asyncio.get_running_loop().run_in_executor(worker, function, *arguments)
 
     async def body_of(request: Request, *, required: bool = True) -> bytes:
         length = request.headers.get("content-length")
@@ -291,7 +301,13 @@ def create_app(  # noqa: C901, PLR0915 - the routes are small and read best toge
         Route("/metrics", _guarded(metrics), methods=["GET"]),
         Route("/healthz", _guarded(healthz), methods=["GET"]),
     ]
-    app = Starlette(routes=routes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        worker.shutdown(wait=True)  # the move under way finishes; its answer is sent
+
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(_RequestLog)
     return app
 
