@@ -144,7 +144,7 @@ def create_app(  # noqa: C901, PLR0915 - the routes are small and read best toge
     # and cost a thread switch more per request.
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alignkit-desk")
 
-    async def run_in_threadpool(function: Callable[..., Any], *arguments: Any) -> Any:  # noqa: ANN401
+    async def run_in_threadpool(function: Callable[..., Any], *arguments: Any) -> Any:  # noqa: ANN401 - what the function returns
         return await asyncio.get_running_loop().run_in_executor(worker, function, *arguments)
 
     async def body_of(request: Request, *, required: bool = True) -> bytes:
