@@ -143,6 +143,27 @@ class TestCopy:
         assert code == 1
         assert "stream 'D-1' holds events that SRC does not" in err
 
+    def test_postgresql_to_postgresql_and_a_stream_of_another_category(
+        self, dsn: str, tmp_path: Path
+    ):
+        source = tmp_path / "log.db"
+        expected = sqlite_log(source)
+        run("store", "copy", str(source), dsn)
+        with fresh_database() as other:
+            assert run("store", "copy", dsn, other)[0] == 0  # two schemas: two stores
+            assert digest(other) == expected
+        with SQLiteStore(tmp_path / "clash.db") as clash:
+            clash.append(
+                "D-1",
+                [NewEvent("x1", "opened", "crm", T0)],
+                expected_version=0,
+                category="decision",
+            )
+        code, _, err = run("store", "copy", str(tmp_path / "clash.db"), dsn)
+        assert code == 1
+        assert "refuses an event of SRC" in err
+        assert "holds 'handoff' events, not 'decision'" in err
+
     def test_bad_stores_are_said_plainly(self, tmp_path: Path):
         code, _, err = run("store", "copy", str(tmp_path / "missing.db"), str(tmp_path / "b.db"))
         assert code == 2

@@ -202,6 +202,28 @@ class TestHubSpot:
                 client.post("/webhooks/hubspot?x=1", content=body, headers=inner).status_code == 401
             )
 
+    @pytest.mark.parametrize(
+        "stamp", ["9999999999999999", "\u00b2", "12345678901234", "-1", "1.5e12"]
+    )
+    def test_a_timestamp_that_is_no_time_is_refused(self, client: TestClient, stamp: str):
+        body = json.dumps([closed_won(101, 1)]).encode()
+        headers = {**hubspot_headers(body), "x-hubspot-request-timestamp": stamp}
+        encoded = {k: v.encode("latin-1") for k, v in headers.items()}
+        answer = client.post("/webhooks/hubspot", content=body, headers=encoded)
+        assert answer.status_code == 401
+        relayed = {**relay_headers(body), "x-alignkit-timestamp": stamp}
+        encoded = {k: v.encode("latin-1") for k, v in relayed.items()}
+        assert client.post("/webhooks/salesforce", content=body, headers=encoded).status_code == 401
+
+    def test_escapes_in_the_url_are_signed_as_hubspot_decodes_them(self, client: TestClient):
+        """HubSpot decodes %2F, %3A, %3F ... in the URL before it signs; other escapes stay."""
+        body = json.dumps([closed_won(101, 1)]).encode()
+        signed = hubspot_headers(body, url=f"{BASE}/webhooks/hubspot?next=/deals&q=a%20b")
+        answer = client.post(
+            "/webhooks/hubspot?next=%2Fdeals&q=a%20b", content=body, headers=signed
+        )
+        assert answer.status_code == 200
+
     def test_bad_payloads_get_a_clear_4xx(self, client: TestClient):
         body = b"[{"
         answer = client.post("/webhooks/hubspot", content=body, headers=hubspot_headers(body))
@@ -209,6 +231,9 @@ class TestHubSpot:
         answer = post_hubspot(client, [{"propertyName": "dealstage", "objectId": 1}])
         assert answer.status_code == 422
         assert {tuple(p["path"]) for p in answer.json()["problems"]} == {("0", "eventId")}
+        body = b'[{"eventId": ' + b"1" * 5000 + b"}]"  # a number Python will not read
+        answer = client.post("/webhooks/hubspot", content=body, headers=hubspot_headers(body))
+        assert answer.status_code == 400
         body = b"[]"
         plain = {**hubspot_headers(body), "content-type": "text/plain"}
         assert client.post("/webhooks/hubspot", content=body, headers=plain).status_code == 415
@@ -342,7 +367,7 @@ class TestHealthAndLogs:
             store.close()
             answer = client.get("/healthz")
             assert answer.status_code == 503
-            assert "the store cannot be read" in answer.json()["error"]
+            assert answer.json() == {"error": "the store cannot be read"}  # no detail given out
 
     def test_one_json_line_per_request(self, client: TestClient, caplog: pytest.LogCaptureFixture):
         with caplog.at_level(logging.INFO, logger="alignkit.service"):

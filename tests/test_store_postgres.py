@@ -162,9 +162,71 @@ class TestConnections:
         assert "hunter2" not in str(info.value)
         assert info.value.path == "postgresql://someone@127.0.0.1:1/nowhere"
 
-    def test_a_dsn_that_cannot_be_read(self):
-        with pytest.raises(StoreError, match="cannot connect"):
-            PostgresStore("postgresql://me@[broken/db")
+    @pytest.mark.parametrize(
+        "dsn",
+        [
+            "postgresql://me@[broken/db",
+            "postgresql://app:s3cr%zzet@127.0.0.1/db",
+            "postgresql://app:hunter2 x@127.0.0.1/db",
+        ],
+    )
+    def test_a_dsn_that_cannot_be_read_is_never_shown(self, dsn: str):
+        with pytest.raises(StoreError, match="the DSN cannot be read") as info:
+            PostgresStore(dsn)
+        assert "s3cr" not in str(info.value)
+        assert "hunter2" not in str(info.value)
+
+    def test_a_password_in_the_query_is_never_shown(self):
+        dsn = "postgresql://app@127.0.0.1:1/db?password=hunter2&connect_timeout=2"
+        with pytest.raises(StoreError, match="cannot connect") as info:
+            PostgresStore(dsn)
+        assert "hunter2" not in str(info.value)
+        assert info.value.path == "postgresql://app@127.0.0.1:1/db"
+
+    def test_a_pool_that_is_not_read_committed_is_refused(self, dsn: str):
+        import psycopg
+
+        class Pool:
+            def connection(self) -> Any:
+                conn = psycopg.connect(dsn)
+                conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+                return conn
+
+        with pytest.raises(StoreError, match="isolation level repeatable read"):
+            PostgresStore(Pool())
+
+    def test_racing_appends_where_the_default_is_repeatable_read(self, dsn: str):
+        """A database whose default isolation is stricter: the store's own sessions are not,
+        so appenders racing still wait for each other and number in commit order."""
+        separator = "&" if "?" in dsn else "?"
+        strict = f"{dsn}{separator}options=-cdefault_transaction_isolation%3Drepeatable%5C%20read"
+        if "options=" in dsn:  # the test's schema rides in options already: add to it
+            strict = dsn.replace(
+                "options=", "options=-cdefault_transaction_isolation%3Drepeatable%5C%20read%20"
+            )
+        assert execute(strict, "SHOW default_transaction_isolation") == [("repeatable read",)]
+        PostgresStore(strict).close()
+        failures: list[BaseException] = []
+
+        def write(writer: int) -> None:
+            try:
+                with PostgresStore(strict) as store:
+                    for n in range(30):
+                        store.append(f"w{writer}-{n}", [event(f"{writer}-{n}")], expected_version=0)
+                        with store.transaction():
+                            store.append_many([(f"m{writer}-{n}", [event(f"m{writer}-{n}")], 0)])
+            except BaseException as error:  # noqa: BLE001 - reported below
+                failures.append(error)
+
+        threads = [threading.Thread(target=write, args=(w,)) for w in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        with PostgresStore(dsn) as store:
+            positions = [e.position for e in store.read_all()]
+        assert positions == list(range(1, 181))
 
     def test_a_target_that_is_not_a_dsn_or_pool(self):
         with pytest.raises(SpecError, match="DSN or a connection pool"):

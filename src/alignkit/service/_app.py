@@ -167,7 +167,7 @@ def create_app(  # noqa: C901, PLR0915 - the routes are small and read best toge
     def parsed(body: bytes) -> Any:  # noqa: ANN401 - any JSON value
         try:
             return json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, a huge number
             raise _RefusedError(400, f"the body is not JSON ({str(error)[:80]})") from None
 
     def actor_of(request: Request) -> str:
@@ -194,10 +194,16 @@ def create_app(  # noqa: C901, PLR0915 - the routes are small and read best toge
         if hubspot_secret is None:
             raise _RefusedError(503, "HubSpot webhooks are off: set ALIGNKIT_HUBSPOT_SECRET")
         body = await body_of(request)
-        url = str(request.url)
-        if public_url is not None:
-            query = f"?{request.url.query}" if request.url.query else ""
-            url = public_url.rstrip("/") + request.url.path + query
+        # The URL as it was sent: the raw path and query, not decoded by the server.
+        raw = request.scope.get("raw_path") or request.url.path.encode()
+        sent = raw.decode("latin-1")
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        if query:
+            sent += f"?{query}"
+        base = (
+            public_url.rstrip("/") if public_url is not None else str(request.base_url).rstrip("/")
+        )
+        url = base + sent
         headers = {k.lower(): v for k, v in request.headers.items()}
         try:
             verify_hubspot(hubspot_secret, request.method, url, body, headers, now=now())
@@ -289,7 +295,8 @@ def create_app(  # noqa: C901, PLR0915 - the routes are small and read best toge
         try:
             await run_in_threadpool(desk.store.version, "alignkit-healthz")
         except StoreError as error:
-            raise _RefusedError(503, f"the store cannot be read: {error}") from None
+            request.state.outcome = str(error)  # the detail goes to the log, not the caller
+            return JSONResponse({"error": "the store cannot be read"}, status_code=503)
         request.state.outcome = "ok"
         return JSONResponse({"status": "ok"})
 

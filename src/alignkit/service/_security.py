@@ -32,6 +32,7 @@ __all__ = [
     "SignatureError",
     "Tokens",
     "hubspot_signature",
+    "hubspot_url",
     "relay_signature",
     "verify_hubspot",
     "verify_relay",
@@ -49,6 +50,29 @@ class SignatureError(AlignkitError, ValueError):
 
     Added in 0.3.
     """
+
+
+_DECODED: Final = {
+    "%3A": ":", "%2F": "/", "%3F": "?", "%40": "@", "%21": "!", "%24": "$",
+    "%27": "'", "%28": "(", "%29": ")", "%2A": "*", "%2C": ",", "%3B": ";",
+}  # fmt: skip
+"""The escapes HubSpot decodes in the URL before it signs (its request-validation guide)."""
+
+
+def hubspot_url(url: str) -> str:
+    """``url`` as HubSpot signs it: these escapes decoded, every other one kept.
+
+    >>> hubspot_url("https://x.test/hook?next=%2Fdeals%3Fa%3D1&q=a%20b")
+    'https://x.test/hook?next=/deals?a%3D1&q=a%20b'
+    """
+    if "%" not in url:
+        return url
+    parts = url.split("%")
+    out = [parts[0]]
+    for part in parts[1:]:
+        escape = "%" + part[:2].upper()
+        out.append(_DECODED[escape] + part[2:] if escape in _DECODED else "%" + part)
+    return "".join(out)
 
 
 def hubspot_signature(secret: str, method: str, url: str, body: bytes, timestamp: str) -> str:
@@ -82,10 +106,14 @@ def _fresh(moment: dt.datetime | None, now: dt.datetime, header: str) -> None:
         )
 
 
-def _moment(value: str | None, scale: int) -> dt.datetime | None:
-    if value is None or not value.isdigit() or len(value) > 16:  # noqa: PLR2004
+def _moment(value: str | None, digits: int, scale: int) -> dt.datetime | None:
+    """The time a timestamp header gives: at most ``digits`` ASCII digits, in ``1/scale`` s."""
+    if value is None or not value.isascii() or not value.isdecimal() or len(value) > digits:
         return None
-    return dt.datetime.fromtimestamp(int(value) / scale, tz=dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(int(value) / scale, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):  # pragma: no cover - past year 9999
+        return None
 
 
 def verify_hubspot(
@@ -102,7 +130,8 @@ def verify_hubspot(
     Args:
         secret: The app's client secret.
         method: The request's method.
-        url: The full public URL HubSpot called (behind a proxy: the public one).
+        url: The full public URL HubSpot called (behind a proxy: the public one), as
+            it was sent (its escapes are decoded here as HubSpot decodes them).
         body: The raw body.
         headers: The request's headers (names in lower case).
         now: The server's time (aware).
@@ -112,11 +141,11 @@ def verify_hubspot(
             or more than five minutes from ``now``.
     """
     timestamp = headers.get("x-hubspot-request-timestamp")
-    _fresh(_moment(timestamp, 1000), now, "X-HubSpot-Request-Timestamp")
+    _fresh(_moment(timestamp, 13, 1000), now, "X-HubSpot-Request-Timestamp")
     given = headers.get("x-hubspot-signature-v3")
     if not given:
         raise SignatureError("X-HubSpot-Signature-v3 is missing")
-    expected = hubspot_signature(secret, method, url, body, timestamp or "")
+    expected = hubspot_signature(secret, method, hubspot_url(url), body, timestamp or "")
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise SignatureError("X-HubSpot-Signature-v3 does not match the request")
 
@@ -128,7 +157,7 @@ def verify_relay(secret: str, body: bytes, headers: Mapping[str, str], *, now: d
         SignatureError: As :func:`verify_hubspot`.
     """
     timestamp = headers.get("x-alignkit-timestamp")
-    _fresh(_moment(timestamp, 1), now, "X-Alignkit-Timestamp")
+    _fresh(_moment(timestamp, 10, 1), now, "X-Alignkit-Timestamp")
     given = headers.get("x-alignkit-signature")
     if not given:
         raise SignatureError("X-Alignkit-Signature is missing")

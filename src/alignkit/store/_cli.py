@@ -92,15 +92,15 @@ def copy(source: str, target: str, batch: int) -> None:
     log's `erased` events) are deleted from DST too. For example, a team that
     outgrows one file: alignkit store copy desk.db postgresql://db.internal/alignkit
     """
-    from alignkit.errors import StoreError
+    from alignkit.errors import AlignkitError, SpecError, StoreError
     from alignkit.store import ConcurrencyError
 
+    if _same(source, target):
+        raise click.UsageError("SRC and DST are the same store")
     with (
         _opened(source, read_only=True, role="SRC") as src,
         _opened(target, read_only=False, role="DST") as dst,
     ):
-        if src.path == dst.path:
-            raise click.UsageError("SRC and DST are the same store")
         total, before = src.count(), dst.count()
         try:
             erased = _copy_events(src, dst, total, batch)
@@ -112,6 +112,12 @@ def copy(source: str, target: str, batch: int) -> None:
                 err=True,
             )
             sys.exit(1)
+        except StoreError:
+            raise  # said by _opened
+        except AlignkitError as error:  # an event DST refuses (a stream of another category)
+            said = problems_said(error) if isinstance(error, SpecError) else str(error)
+            click.echo(f"alignkit store: DST {dst.path} refuses an event of SRC: {said}", err=True)
+            sys.exit(1)
         try:
             texts = _copy_texts(src, dst, erased)
         except StoreError as error:
@@ -122,6 +128,27 @@ def copy(source: str, target: str, batch: int) -> None:
             f"Copied {total:,} events from {src.path} to {dst.path} ({added:,} new, "
             f"{total - added:,} held already) and {texts:,} texts."
         )
+
+
+def _same(source: str, target: str) -> bool:
+    """Whether SRC and DST name one store: one file, or one database and schema."""
+    from pathlib import Path
+
+    from alignkit.store import is_postgres_dsn
+
+    if is_postgres_dsn(source) or is_postgres_dsn(target):
+        if not (is_postgres_dsn(source) and is_postgres_dsn(target)):
+            return False
+        from alignkit.store._postgres import _parts
+
+        first, second = _parts(source), _parts(target)
+        wanted = ("host", "port", "dbname", "options")
+        return (
+            first is not None
+            and second is not None
+            and all(first.get(key) == second.get(key) for key in wanted)
+        )
+    return Path(source).resolve() == Path(target).resolve()
 
 
 def _copy_events(src: Any, dst: Any, total: int, batch: int) -> list[str]:  # noqa: ANN401

@@ -165,14 +165,27 @@ def is_postgres_dsn(target: object) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
-def _label(dsn: str) -> str:
-    """The DSN without its password, to name the store in messages."""
+_UNREADABLE: Final = "postgresql://<a DSN that cannot be read>"
+
+
+def _parts(dsn: str) -> dict[str, Any] | None:
+    """The DSN's parameters; ``None`` when it cannot be read."""
     from psycopg.conninfo import conninfo_to_dict
 
     try:
-        parts = conninfo_to_dict(dsn)
-    except Exception:  # noqa: BLE001 - any bad DSN: name it by what can be shown
-        return dsn.rsplit("@", maxsplit=1)[-1] if "@" in dsn else "postgresql"
+        return conninfo_to_dict(dsn)
+    except Exception:  # noqa: BLE001 - any DSN psycopg refuses
+        return None
+
+
+def _label(dsn: str) -> str:
+    """The DSN without its password (nor anything else of it), to name the store in messages.
+
+    A DSN that cannot be read is never shown: the part that fails may be the password.
+    """
+    parts = _parts(dsn)
+    if parts is None:
+        return _UNREADABLE
     user = f"{parts['user']}@" if parts.get("user") else ""
     host = parts.get("host") or "localhost"
     port = f":{parts['port']}" if parts.get("port") else ""
@@ -193,9 +206,12 @@ class PostgresStore:
         target: A DSN (``postgresql://user:password@host:5432/dbname``; the store
             keeps one connection, shared by threads under a lock) or a connection
             pool (an object whose ``connection()`` lends a psycopg connection, as
-            ``psycopg_pool.ConnectionPool`` does: one per call, for many threads).
-        read_only: Only read: appending raises :class:`~alignkit.errors.StoreError`
-            and the session is read-only on the server too.
+            ``psycopg_pool.ConnectionPool`` does: one per call, for many threads;
+            its connections must use the isolation level READ COMMITTED, PostgreSQL's
+            default).
+        read_only: Only read: appending raises :class:`~alignkit.errors.StoreError`;
+            with a DSN the session is read-only on the server too (configure a
+            pool's connections read-only yourself, if you want that).
         create: Create the tables when the database has none (as ``alignkit
             store init`` does); with ``False`` a database without them is refused.
 
@@ -221,10 +237,20 @@ class PostgresStore:
         self._conn: psycopg.Connection[Any] | None = None
         self._pool: _Pool | None = None
         self._dsn = ""
+        self._secrets: list[str] = []
         self._closed = False
         if isinstance(target, str):
             self._label = _label(target)
+            parts = _parts(target)
+            if parts is None:
+                raise StoreError.for_store(
+                    _UNREADABLE,
+                    "the DSN cannot be read",
+                    hint="check its quoting: postgresql://user:password@host:5432/dbname",
+                )
             self._dsn = target
+            # Words that must never reach a message, should the server quote them.
+            self._secrets = [str(v) for k, v in parts.items() if k == "password" and v]
             self._conn = self._connect()
         elif callable(getattr(target, "connection", None)):
             self._label = "postgresql (pool)"
@@ -235,6 +261,8 @@ class PostgresStore:
                 Location(path=("target",)),
             )
         try:
+            if self._pool is not None:
+                self._check_pool_isolation()
             self._check_schema(create=create and not self._read_only)
             # The appenders' lock is keyed by the events table: stores in two schemas
             # of one database do not wait for each other.
@@ -246,10 +274,33 @@ class PostgresStore:
 
     # -- connections ------------------------------------------------------------------
 
+    def _check_pool_isolation(self) -> None:
+        """Refuse a pool whose transactions would not see each commit (not READ COMMITTED)."""
+        with self._connection() as conn:
+            level = conn.isolation_level
+            if level is None:
+                found = conn.execute("SHOW default_transaction_isolation").fetchone()
+                name = str(found[0]) if found else "read committed"
+            else:
+                name = level.name.replace("_", " ").lower()
+        if name != "read committed":
+            raise StoreError.for_store(
+                self._label,
+                f"the pool's connections use the isolation level {name}; appends need "
+                "read committed (PostgreSQL's default), to read the last position after "
+                "the append lock is held",
+                hint="set isolation_level=psycopg.IsolationLevel.READ_COMMITTED on them",
+            )
+
     def _connect(self) -> psycopg.Connection[Any]:
         """A new connection to the DSN (read-only on the server too, when asked)."""
         try:
             conn = self._psycopg.connect(self._dsn, autocommit=True)
+            # Positions are read after the append lock is held: that takes a snapshot
+            # per statement, whatever the database's default isolation is.
+            conn.execute(
+                "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED"
+            )
             if self._read_only:
                 conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
         except self._psycopg.Error as error:
@@ -403,6 +454,8 @@ class PostgresStore:
 
     def _failure(self, error: Exception, doing: str) -> StoreError:
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        for secret in self._secrets:
+            detail = detail.replace(secret, "***")
         return StoreError.for_store(self._label, f"cannot {doing}: PostgreSQL failed ({detail})")
 
     def _refuse_write(self) -> Any:  # noqa: ANN401 - it raises
