@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,8 +94,12 @@ def test_an_erased_text_is_gone_from_the_tables_file(dsn: str):
             return Path(data) / relative
 
         def file_bytes(table: Path) -> bytes:
+            """The table's files: its main fork, its other forks, its 1 GB segments."""
             superuser.execute("CHECKPOINT")
-            return b"".join(p.read_bytes() for p in table.parent.glob(table.name + "*"))
+            mine = re.compile(rf"{table.name}(_[a-z]+)?(\.[0-9]+)?")
+            return b"".join(
+                p.read_bytes() for p in table.parent.iterdir() if mine.fullmatch(p.name)
+            )
 
         before = table_file()
         assert MARKER.encode() in file_bytes(before)
