@@ -493,6 +493,30 @@ class TestServeCommand:
         with SQLiteStore(tmp_path / "desk.db", read_only=True) as store:
             assert len(store.read_all()) == 1  # committed, and the store closed at the end
 
+    def test_a_store_with_events_this_version_cannot_read(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ):
+        """Written by a newer alignkit (or another program): said plainly, exit 2."""
+        from alignkit.store import NewEvent
+
+        with SQLiteStore(tmp_path / "desk.db") as store:
+            store.append("D-1", [NewEvent("x", "teleported", "crm", NOW)], expected_version=0)
+        arguments = ("--file", str(self.EXAMPLE), "--store", str(tmp_path / "desk.db"))
+        result, config = self.run(monkeypatch, *arguments)
+        assert result.exit_code == 2
+        assert "Unknown event kind 'teleported'" in result.output
+        assert config is None
+        from click.testing import CliRunner
+
+        from alignkit.cli import main
+
+        review = CliRunner().invoke(
+            main, ["review", str(self.EXAMPLE), "--store", str(tmp_path / "desk.db")]
+        )
+        assert review.exit_code == 2
+        assert "Unknown event kind 'teleported'" in review.output
+        assert "Traceback" not in review.output
+
     def test_a_file_without_handoffs(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
         plain = tmp_path / "a.yaml"
         plain.write_text("version: 1\norg:\n  functions: [{name: Sales}]\n  people: []\n")

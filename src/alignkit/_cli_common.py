@@ -69,7 +69,7 @@ def read_only_store(target: str | Path, command: str) -> Iterator[SQLiteStore | 
     their checks as they are read, is said plainly (the message names the file or
     the database, never a password) and the command exits with 2.
     """
-    from alignkit.errors import StoreError
+    from alignkit.errors import StoreError, TransitionError
     from alignkit.store import open_store
 
     try:
@@ -85,6 +85,9 @@ def read_only_store(target: str | Path, command: str) -> Iterator[SQLiteStore | 
             yield store
         except StoreError as error:  # an event that fails its checksum as it is replayed
             click.echo(f"alignkit {command}: {error}", err=True)
+            sys.exit(2)
+        except TransitionError as error:  # an event no lifecycle of this version knows
+            click.echo(f"alignkit {command}: {store.path}: {error}", err=True)
             sys.exit(2)
 
 

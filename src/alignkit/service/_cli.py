@@ -7,8 +7,13 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from alignkit.alignment_file import AlignmentFile
+    from alignkit.handoff import HandoffDesk
 
 __all__ = ["serve"]
 
@@ -75,11 +80,10 @@ def serve(
             "alignkit serve: needs the service extra: pip install 'alignkit[service]'", err=True
         )
         sys.exit(2)
-    from alignkit._cli_common import fail, problems_said
+    from alignkit._cli_common import fail
     from alignkit.alignment_file import load
-    from alignkit.errors import SpecError, StoreError
+    from alignkit.errors import SpecError
     from alignkit.service import SignatureError
-    from alignkit.store import open_store
 
     try:
         alignment = load(file)
@@ -97,15 +101,7 @@ def serve(
         raise click.UsageError(
             f"{SECRETS['tokens']} names {', '.join(unknown)}, not people of the org in {file}"
         )
-    try:
-        store = open_store(store_target)
-        desk = handoffs.desk(alignment.org, store=store)
-    except SpecError as error:
-        click.echo(f"alignkit serve: --store: {problems_said(error)}", err=True)
-        sys.exit(2)
-    except StoreError as error:
-        click.echo(f"alignkit serve: {error}", err=True)
-        sys.exit(2)
+    store, desk = _desk_of(alignment, store_target)
     app = create_app(
         desk,
         tokens=tokens,
@@ -114,12 +110,7 @@ def serve(
         public_url=public_url,
         max_body=max_body,
     )
-    log = logging.getLogger("alignkit.service")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    log.propagate = False
+    _log_to_stderr()
     config = uvicorn.Config(
         app,
         host=host,
@@ -137,6 +128,42 @@ def serve(
         uvicorn.Server(config).run()
     finally:
         store.close()
+
+
+def _desk_of(alignment: AlignmentFile, target: str) -> tuple[Any, HandoffDesk]:
+    """The store at ``target`` and the file's desk on it; what cannot be used exits 2."""
+    from alignkit._cli_common import problems_said
+    from alignkit.errors import SpecError, StoreError, TransitionError
+    from alignkit.store import open_store
+
+    try:
+        store = open_store(target)
+    except SpecError as error:
+        click.echo(f"alignkit serve: --store: {problems_said(error)}", err=True)
+        sys.exit(2)
+    except StoreError as error:
+        click.echo(f"alignkit serve: {error}", err=True)
+        sys.exit(2)
+    handoffs = alignment.section("handoffs")
+    try:
+        return store, handoffs.desk(alignment.org, store=store)
+    except (StoreError, TransitionError) as error:  # replaying what the store holds
+        store.close()
+        click.echo(f"alignkit serve: {store.path}: {error}", err=True)
+        sys.exit(2)
+
+
+def _log_to_stderr() -> None:
+    """The service's log, one JSON line a request, on stderr and nowhere else."""
+    log = logging.getLogger("alignkit.service")
+    if any(getattr(h, "alignkit_service", False) for h in log.handlers):
+        return  # served before in this process: one line a request, not two
+    handler = logging.StreamHandler(sys.stderr)
+    handler.alignkit_service = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
 
 
 def _stopped(_signal: int, _frame: object) -> None:
