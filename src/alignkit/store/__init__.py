@@ -1294,21 +1294,7 @@ class SQLiteStore:
             )
         }
         current = self._latest(list(dict.fromkeys(batch.stream for batch in batches)))
-        rows: list[tuple[Any, ...]] = []
-        versions: list[int] = []
-        for stream, events, expected, category, where in batches:
-            fresh = _fresh(events, known)
-            version, held = current.get(stream, (0, None))
-            if fresh:
-                if held is not None and held != category:
-                    raise _other_category(stream, held, category, where)
-                if version != expected:
-                    raise ConcurrencyError(stream, expected, version)
-                held = category
-            known.update(event[0] for event in fresh)
-            rows.extend(_rows(stream, version, fresh, category, checksums=self._checksums))
-            current[stream] = (version + len(fresh), held)
-            versions.append(version + len(fresh))
+        rows, versions = _planned(batches, known, current, checksums=self._checksums)
         if rows:
             self._db.executemany(_INSERT, rows)
         return versions
@@ -1634,6 +1620,41 @@ It finds every flipped bit, and every pair of flipped bits in a row shorter than
 for rows of a hundred bytes: checking it took about 7% of the time to read such
 events, Adler-32 about 4% (``benchmarks/bench_handoff.py``, reads).
 """
+
+
+def _planned(
+    batches: Sequence[_Batch],
+    known: set[str],
+    current: dict[str, tuple[int, str | None]],
+    *,
+    checksums: bool,
+) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """The rows that append ``batches`` to a store, and each stream's version after.
+
+    What a database store checks against what it holds: ``known`` holds the event ids
+    stored already and ``current`` each stream's version and category; both are
+    brought up to date batch by batch, so a later batch sees the earlier ones.
+
+    Raises:
+        SpecError: A batch appends to a stream of another category.
+        ConcurrencyError: A stream is not at its batch's expected version.
+    """
+    rows: list[tuple[Any, ...]] = []
+    versions: list[int] = []
+    for stream, events, expected, category, where in batches:
+        fresh = _fresh(events, known)
+        version, held = current.get(stream, (0, None))
+        if fresh:
+            if held is not None and held != category:
+                raise _other_category(stream, held, category, where)
+            if version != expected:
+                raise ConcurrencyError(stream, expected, version)
+            held = category
+        known.update(event[0] for event in fresh)
+        rows.extend(_rows(stream, version, fresh, category, checksums=checksums))
+        current[stream] = (version + len(fresh), held)
+        versions.append(version + len(fresh))
+    return rows, versions
 
 
 def _rows(

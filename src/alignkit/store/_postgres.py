@@ -31,7 +31,6 @@ from alignkit._gc import collector_paused
 from alignkit.diagnostics import Location
 from alignkit.errors import SpecError, StoreError
 from alignkit.store import (
-    ConcurrencyError,
     EncodedEvent,
     NewEvent,
     StoredEvent,
@@ -42,11 +41,9 @@ from alignkit.store import (
     _brief,
     _category,
     _count,
-    _fresh,
     _limit,
-    _other_category,
+    _planned,
     _row,
-    _rows,
     _stream,
 )
 
@@ -561,21 +558,7 @@ class PostgresStore:
         current: dict[str, tuple[int, str | None]] = {
             stream: (int(version), held) for stream, version, held in heads
         }
-        rows: list[tuple[Any, ...]] = []
-        versions: list[int] = []
-        for stream, events, expected, category, where in batches:
-            fresh = _fresh(events, known)
-            version, held = current.get(stream, (0, None))
-            if fresh:
-                if held is not None and held != category:
-                    raise _other_category(stream, held, category, where)
-                if version != expected:
-                    raise ConcurrencyError(stream, expected, version)
-                held = category
-            known.update(event[0] for event in fresh)
-            rows.extend(_rows(stream, version, fresh, category, checksums=False))
-            current[stream] = (version + len(fresh), held)
-            versions.append(version + len(fresh))
+        rows, versions = _planned(batches, known, current, checksums=False)
         if rows:
             columns = list(zip(*rows, strict=True))
             positions = list(range(last + 1, last + 1 + len(rows)))
