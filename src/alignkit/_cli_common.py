@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 __all__ = [
     "InputError",
     "fail",
+    "opened_store",
     "problem_diagnostics",
     "problems_said",
-    "read_only_store",
     "use_color",
 ]
 
@@ -62,23 +62,34 @@ def problems_said(error: SpecError) -> str:
 
 
 @contextmanager
-def read_only_store(target: str | Path, command: str) -> Iterator[SQLiteStore | PostgresStore]:
-    """The store at ``target`` (a SQLite file or a ``postgresql://`` DSN), opened read only.
+def opened_store(
+    target: str | Path, command: str, *, read_only: bool = True, role: str | None = None
+) -> Iterator[SQLiteStore | PostgresStore]:
+    """The store at ``target`` (a SQLite file or a ``postgresql://`` DSN), for a command.
 
-    For a command's ``--store``. A store that cannot be opened, or whose events fail
-    their checks as they are read, is said plainly (the message names the file or
-    the database, never a password) and the command exits with 2.
+    Read only unless asked (a ``--store`` to report on). A store that cannot be
+    opened, whose events fail their checks as they are read, or that holds events
+    this version cannot fold, is said plainly (the message names the file or the
+    database, never a password) and the command exits with 2; it is closed at the
+    end of the block.
+
+    Args:
+        target: The store.
+        command: The command, for messages (``review``, ``store`` ...).
+        read_only: Open it only to read.
+        role: What the store is to the command (``SRC``, ``DST``), named when it
+            cannot be opened; ``None`` for the ``--store`` option.
     """
     from alignkit.errors import StoreError, TransitionError
     from alignkit.store import open_store
 
     try:
-        store = open_store(target, read_only=True)
-    except SpecError as error:  # `:memory:`, or psycopg missing for a DSN
-        click.echo(f"alignkit {command}: --store: {problems_said(error)}", err=True)
+        store = open_store(target, read_only=read_only)
+    except SpecError as error:  # `:memory:` read-only, or psycopg missing for a DSN
+        click.echo(f"alignkit {command}: {role or '--store'}: {problems_said(error)}", err=True)
         sys.exit(2)
     except StoreError as error:
-        click.echo(f"alignkit {command}: {error}", err=True)
+        click.echo(f"alignkit {command}: {f'{role}: ' if role else ''}{error}", err=True)
         sys.exit(2)
     with store:
         try:

@@ -93,9 +93,9 @@ def diagnose_command(
 
 def _with_desk(alignment: AlignmentFile, store_path: str, sla: SlaReport | None) -> Diagnosis:
     """The diagnosis with the handoff desk kept in ``store_path``, opened read only."""
-    from alignkit._cli_common import read_only_store
+    from alignkit._cli_common import opened_store
     from alignkit.diagnose import diagnose
 
-    with read_only_store(store_path, "diagnose") as store:
+    with opened_store(store_path, "diagnose") as store:
         desk = alignment.section("handoffs").desk(alignment.org, store=store)
         return diagnose(alignment, desk=desk, sla=sla)

@@ -96,7 +96,7 @@ def _with_store(
     when: dt.datetime,
     title: str | None,
 ) -> str:
-    from alignkit._cli_common import InputError, read_only_store
+    from alignkit._cli_common import InputError, opened_store
     from alignkit.report import build
 
     if alignment.section("handoffs") is None:
@@ -105,5 +105,5 @@ def _with_store(
 
     if not is_postgres_dsn(store_path) and not Path(store_path).is_file():
         raise InputError(f"Event store {store_path}: no such file")
-    with read_only_store(store_path, "report") as store:
+    with opened_store(store_path, "report") as store:
         return build(alignment, store=store, sla=sla, at=when, title=title)

@@ -40,7 +40,7 @@ def review(file: Path, store_path: str | None, at: dt.datetime | None, output_fo
     Draws on the decision log and the handoffs kept in the store (told apart by their
     category), the incentive map and the findings of `alignkit check` on FILE.
     """
-    from alignkit._cli_common import fail, read_only_store
+    from alignkit._cli_common import fail, opened_store
     from alignkit.alignment_file import load
     from alignkit.decision_log._section import log_of
     from alignkit.errors import SpecError
@@ -54,7 +54,7 @@ def review(file: Path, store_path: str | None, at: dt.datetime | None, output_fo
     if store_path is None:
         agenda = review_agenda(alignment, at=when)
     else:
-        with read_only_store(store_path, "review") as store:
+        with opened_store(store_path, "review") as store:
             log = log_of(alignment, store)
             handoffs = alignment.section("handoffs")
             desk = handoffs.desk(alignment.org, store=store) if handoffs is not None else None

@@ -7,13 +7,8 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
-
-if TYPE_CHECKING:
-    from alignkit.alignment_file import AlignmentFile
-    from alignkit.handoff import HandoffDesk
 
 __all__ = ["serve"]
 
@@ -80,7 +75,7 @@ def serve(
             "alignkit serve: needs the service extra: pip install 'alignkit[service]'", err=True
         )
         sys.exit(2)
-    from alignkit._cli_common import fail
+    from alignkit._cli_common import fail, opened_store
     from alignkit.alignment_file import load
     from alignkit.errors import SpecError
     from alignkit.service import SignatureError
@@ -101,56 +96,30 @@ def serve(
         raise click.UsageError(
             f"{SECRETS['tokens']} names {', '.join(unknown)}, not people of the org in {file}"
         )
-    store, desk = _desk_of(alignment, store_target)
-    app = create_app(
-        desk,
-        tokens=tokens,
-        hubspot_secret=os.environ.get(SECRETS["hubspot"]) or None,
-        salesforce_secret=os.environ.get(SECRETS["salesforce"]) or None,
-        public_url=public_url,
-        max_body=max_body,
-    )
-    _log_to_stderr()
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        access_log=False,  # our own JSON line per request says more
-        log_level="warning",
-        timeout_graceful_shutdown=10,
-        lifespan="off",
-    )
-    # uvicorn finishes the requests under way, then raises the signal again: a stop
-    # asked for is a clean exit, not a death by signal or a KeyboardInterrupt.
-    for asked in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(asked, _stopped)
-    try:
+    with opened_store(store_target, "serve", read_only=False) as store:
+        app = create_app(
+            handoffs.desk(alignment.org, store=store),
+            tokens=tokens,
+            hubspot_secret=os.environ.get(SECRETS["hubspot"]) or None,
+            salesforce_secret=os.environ.get(SECRETS["salesforce"]) or None,
+            public_url=public_url,
+            max_body=max_body,
+        )
+        _log_to_stderr()
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            access_log=False,  # our own JSON line per request says more
+            log_level="warning",
+            timeout_graceful_shutdown=10,
+            lifespan="off",
+        )
+        # uvicorn finishes the requests under way, then raises the signal again: a
+        # stop asked for is a clean exit, not a death by signal or a KeyboardInterrupt.
+        for asked in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(asked, _stopped)
         uvicorn.Server(config).run()
-    finally:
-        store.close()
-
-
-def _desk_of(alignment: AlignmentFile, target: str) -> tuple[Any, HandoffDesk]:
-    """The store at ``target`` and the file's desk on it; what cannot be used exits 2."""
-    from alignkit._cli_common import problems_said
-    from alignkit.errors import SpecError, StoreError, TransitionError
-    from alignkit.store import open_store
-
-    try:
-        store = open_store(target)
-    except SpecError as error:
-        click.echo(f"alignkit serve: --store: {problems_said(error)}", err=True)
-        sys.exit(2)
-    except StoreError as error:
-        click.echo(f"alignkit serve: {error}", err=True)
-        sys.exit(2)
-    handoffs = alignment.section("handoffs")
-    try:
-        return store, handoffs.desk(alignment.org, store=store)
-    except (StoreError, TransitionError) as error:  # replaying what the store holds
-        store.close()
-        click.echo(f"alignkit serve: {store.path}: {error}", err=True)
-        sys.exit(2)
 
 
 def _log_to_stderr() -> None:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from alignkit._cli_common import problems_said
+from alignkit._cli_common import opened_store, problems_said
 
 if TYPE_CHECKING:
-    from alignkit.store import PostgresStore, SQLiteStore, StoredEvent
+    from alignkit.store import StoredEvent
 
 __all__ = ["store"]
 
@@ -22,28 +20,6 @@ _BATCH = 1000
 @click.group()
 def store() -> None:
     """Set up and move event stores (a SQLite file, or PostgreSQL for replicas)."""
-
-
-@contextmanager
-def _opened(target: str, *, read_only: bool, role: str) -> Iterator[SQLiteStore | PostgresStore]:
-    """The store at ``target``; one that cannot be used is said plainly (exit 2)."""
-    from alignkit.errors import SpecError, StoreError
-    from alignkit.store import open_store
-
-    try:
-        opened = open_store(target, read_only=read_only)
-    except SpecError as error:
-        click.echo(f"alignkit store: {role}: {problems_said(error)}", err=True)
-        sys.exit(2)
-    except StoreError as error:
-        click.echo(f"alignkit store: {role}: {error}", err=True)
-        sys.exit(2)
-    with opened:
-        try:
-            yield opened
-        except StoreError as error:
-            click.echo(f"alignkit store: {error}", err=True)
-            sys.exit(2)
 
 
 @store.command()
@@ -58,7 +34,7 @@ def init(target: str) -> None:
     """
     from alignkit.store import PostgresStore
 
-    with _opened(target, read_only=False, role="STORE") as opened:
+    with opened_store(target, "store", read_only=False, role="STORE") as opened:
         if isinstance(opened, PostgresStore):
             opened.create_schema()
             version = opened.schema_version()
@@ -98,8 +74,8 @@ def copy(source: str, target: str, batch: int) -> None:
     if _same(source, target):
         raise click.UsageError("SRC and DST are the same store")
     with (
-        _opened(source, read_only=True, role="SRC") as src,
-        _opened(target, read_only=False, role="DST") as dst,
+        opened_store(source, "store", role="SRC") as src,
+        opened_store(target, "store", read_only=False, role="DST") as dst,
     ):
         total, before = src.count(), dst.count()
         try:
@@ -113,7 +89,7 @@ def copy(source: str, target: str, batch: int) -> None:
             )
             sys.exit(1)
         except StoreError:
-            raise  # said by _opened
+            raise  # said by opened_store
         except AlignkitError as error:  # an event DST refuses (a stream of another category)
             said = problems_said(error) if isinstance(error, SpecError) else str(error)
             click.echo(f"alignkit store: DST {dst.path} refuses an event of SRC: {said}", err=True)

@@ -52,11 +52,11 @@ def _spec(file: Path, name: str) -> tuple[AlignmentFile, StreamSpec]:
 
 def _measured(stream: ValueStream, alignment: AlignmentFile, store_path: str) -> ValueStream:
     """``stream`` with the %C&A of its handoff steps measured on the desk in ``store_path``."""
-    from alignkit._cli_common import read_only_store
+    from alignkit._cli_common import opened_store
     from alignkit.handoff import HandoffsSection
 
     handoffs = alignment.section("handoffs") or HandoffsSection()
-    with read_only_store(store_path, "vsm") as store:
+    with opened_store(store_path, "vsm") as store:
         metrics = handoffs.desk(alignment.org, store=store).metrics()
     steps = [
         h.to_step
