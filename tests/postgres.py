@@ -1,8 +1,9 @@
 """A PostgreSQL database for tests: one fresh schema per test, on the server CI starts.
 
 The server is named by ``ALIGNKIT_PG_DSN`` (``.ci/run`` starts a throwaway one and
-sets it). Without it, tests that need PostgreSQL are skipped, unless
-``ALIGNKIT_REQUIRE_POSTGRES=1`` (as CI sets it), where they fail.
+sets it). Tests that need it are marked ``postgres``: without it they are left out of
+the run (see ``tests/conftest.py``), unless ``ALIGNKIT_REQUIRE_POSTGRES=1``, where
+they fail.
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ DSN_VARIABLE = "ALIGNKIT_PG_DSN"
 
 
 def server_dsn() -> str:
-    """The server's DSN; skips (or, when required, fails) the test without one."""
+    """The server's DSN; a test that needs one and has none fails."""
     dsn = os.environ.get(DSN_VARIABLE, "")
     if not dsn:
-        if os.environ.get("ALIGNKIT_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"ALIGNKIT_REQUIRE_POSTGRES=1 but {DSN_VARIABLE} is not set")
-        pytest.skip(f"set {DSN_VARIABLE} to run the PostgreSQL tests")
+        pytest.fail(f"{DSN_VARIABLE} is not set: mark the test `postgres`, or set it")
     try:
         import psycopg  # noqa: F401
     except ImportError:  # pragma: no cover - the test extras install it

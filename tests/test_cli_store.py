@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,6 @@ from tests.postgres import fresh_database
 from tests.test_decision_log import HOUR, ORG, T0, VETO, acme_log, script
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def dsn() -> Iterator[str]:
-    with fresh_database() as found:
-        yield found
 
 
 def run(*arguments: str) -> tuple[int, str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ import pytest
 from alignkit.decision_log import ERASED, DecisionLog, PostgresTextStore
 from alignkit.errors import SpecError, StoreError
 from alignkit.store import NewEvent, PostgresStore
-from tests.postgres import fresh_database
 from tests.test_decision_log import (
     DECISION,
     HOUR,
@@ -26,12 +24,6 @@ from tests.test_decision_log import (
 )
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def dsn() -> Iterator[str]:
-    with fresh_database() as found:
-        yield found
 
 
 def test_same_records_as_in_memory_and_back_after_a_restart(dsn: str):
@@ -66,6 +58,7 @@ def test_erasure_keeps_the_chain_and_clears_the_table(dsn: str):
         assert log.verify().ok
 
 
+@pytest.mark.postgres_files
 def test_an_erased_text_is_gone_from_the_tables_file(dsn: str):
     """Not only from query results: from the table's file on the server's disk.
 
@@ -74,9 +67,7 @@ def test_an_erased_text_is_gone_from_the_tables_file(dsn: str):
     """
     admin, data = os.environ.get("ALIGNKIT_PG_ADMIN_DSN"), os.environ.get("ALIGNKIT_PG_DATA")
     if not admin or not data:
-        if os.environ.get("ALIGNKIT_REQUIRE_POSTGRES") == "1":
-            pytest.fail("ALIGNKIT_PG_ADMIN_DSN and ALIGNKIT_PG_DATA are needed here")
-        pytest.skip("needs ALIGNKIT_PG_ADMIN_DSN and ALIGNKIT_PG_DATA")
+        pytest.fail("ALIGNKIT_PG_ADMIN_DSN and ALIGNKIT_PG_DATA are needed here")
     import psycopg
 
     with PostgresStore(dsn) as store, psycopg.connect(admin, autocommit=True) as superuser:

@@ -1,14 +1,13 @@
 """The alignment report in a real browser: Debian's chromium, driven by Playwright.
 
-Marked ``browser``: without chromium and Playwright these tests are skipped, unless
-``ALIGNKIT_REQUIRE_BROWSER=1`` (as CI sets it), where a missing browser fails them.
+Marked ``browser``: without chromium and Playwright these tests are left out of the
+run (``tests/conftest.py``), unless ``ALIGNKIT_REQUIRE_BROWSER=1`` (as CI sets it),
+where a missing browser fails them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,11 @@ import pytest
 
 from alignkit.alignment_file import load, loads
 from alignkit.report import build
+from tests.conftest import CHROMIUM
 from tests.test_report import ACME, HOSTILE
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 AT = dt.datetime(2027, 1, 4, tzinfo=dt.UTC)
 
@@ -42,11 +41,9 @@ def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        sync_playwright = None
-    if sync_playwright is None or not Path(CHROMIUM).exists():
-        if os.environ.get("ALIGNKIT_REQUIRE_BROWSER") == "1":
-            pytest.fail("ALIGNKIT_REQUIRE_BROWSER=1 but chromium or Playwright is missing")
-        pytest.skip("chromium and Playwright are needed for the browser tests")
+        pytest.fail("Playwright is missing: pip install -e '.[test]'")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"chromium is missing at {CHROMIUM}: apt-get install chromium")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield launched

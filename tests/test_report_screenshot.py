@@ -7,7 +7,7 @@ fails. Regenerate the image from the repository root, in the project's environme
 
     python -m tests.test_report_screenshot
 
-Marked ``browser``: skipped without chromium and Playwright, unless
+Marked ``browser``: left out of the run without chromium and Playwright, unless
 ``ALIGNKIT_REQUIRE_BROWSER=1``, where a missing browser fails it.
 """
 

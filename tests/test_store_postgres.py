@@ -31,16 +31,10 @@ from alignkit.store import (
     is_postgres_dsn,
     open_store,
 )
-from tests.postgres import fresh_database, truncate
+from tests.postgres import truncate
 from tests.test_store import AT, answer, anything, appends, categories, event, event_lists
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def dsn() -> Iterator[str]:
-    with fresh_database() as found:
-        yield found
 
 
 @pytest.fixture
