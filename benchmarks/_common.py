@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,19 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn()
     return time.perf_counter() - start, result
+
+
+def peak_mb(fn: Callable[[], Any]) -> float:
+    """The peak memory ``fn()`` allocates, by tracemalloc, in MB."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del kept
+    return peak / 1e6
 
 
 def summary(samples: list[float]) -> dict[str, Any]:

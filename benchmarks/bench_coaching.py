@@ -98,7 +98,6 @@ import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -113,6 +112,7 @@ from _common import (
     machine,
     machine_line,
     median_range,
+    peak_mb,
     positive_int,
     run_child,
     timed,
@@ -422,19 +422,6 @@ def matching_problems(label: str, found: Matched, cohort: Cohort, *, full: bool)
 
 
 # -- the runs ----------------------------------------------------------------------------
-
-
-def peak_mb(fn: Callable[[], Any]) -> float:
-    """The peak memory ``fn()`` allocates, by tracemalloc, in MB."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        kept = fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    del kept
-    return peak / 1e6
 
 
 def alternating(names: Sequence[str], run: int) -> Sequence[str]:

@@ -2,9 +2,9 @@
 
 In one run, this script:
 
-* starts a throwaway PostgreSQL cluster with **fsync on** (``.ci/postgres.sh`` with
-  ``ALIGNKIT_PG_DURABLE=1``: the tests' cluster runs with fsync off, a benchmark must
-  not), unless ``--dsn`` names a server to use;
+* starts a throwaway PostgreSQL cluster with **fsync on** (the tests' cluster, which
+  ``.ci/run`` starts, runs with fsync off; a benchmark must not), unless ``--dsn``
+  names a server to use;
 * appends ``--size`` events (2,000 by default), five to a stream, **one transaction
   per event**, with each of:
 
@@ -73,37 +73,60 @@ PER_STREAM = 5
 
 
 @contextlib.contextmanager
-def durable_server() -> Iterator[str]:
-    """A throwaway cluster with fsync on, as CI starts its own; stopped afterwards."""
-    script = (
-        "set -e; export ALIGNKIT_PG_DURABLE=1 ALIGNKIT_PG_PORT=55439; "
-        '. .ci/postgres.sh; trap - EXIT; echo "$PGTMP"; echo "$ALIGNKIT_PG_DSN"'
-    )
-    out = subprocess.run(
-        ["/bin/bash", "-c", script], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.split()
-    folder, dsn = out[-2], out[-1]
-    try:
-        yield dsn
-    finally:
-        pg_ctl = max(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+def durable_server(port: int = 55439) -> Iterator[str]:
+    """A throwaway cluster with fsync on (the tests' runs with it off); stopped afterwards.
+
+    As ``.ci/run`` starts the tests' one: Debian's postgresql, a temp dir, the postgres
+    user, 127.0.0.1 only.
+    """
+    if not Path("/usr/lib/postgresql").is_dir():
+        sys.exit("install Debian's postgresql package, or pass --dsn")
+    bin_dir = max(Path("/usr/lib/postgresql").glob("*/bin"))
+    folder = Path(tempfile.mkdtemp(prefix="alignkit-pg-bench."))
+    shutil.chown(folder, "postgres")
+    data = folder / "data"
+
+    def as_postgres(*command: str) -> None:
         subprocess.run(
-            [
-                "/usr/sbin/runuser",
-                "-u",
-                "postgres",
-                "--",
-                str(pg_ctl),
-                "-D",
-                f"{folder}/data",
-                "-m",
-                "fast",
-                "stop",
-            ],
+            ["/usr/sbin/runuser", "-u", "postgres", "--", *command],
             cwd="/",
-            check=False,
+            check=True,
             capture_output=True,
         )
+
+    try:
+        as_postgres(
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+        )
+        as_postgres(
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(folder / "server.log"),
+            "-w",
+            "start",
+            "-o",
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1",
+        )
+        with psycopg.connect(
+            f"host={folder} port={port} user=postgres dbname=postgres", autocommit=True
+        ) as admin:
+            admin.execute("CREATE ROLE alignkit LOGIN PASSWORD 'alignkit'")
+            admin.execute("CREATE DATABASE alignkit OWNER alignkit")
+        yield f"postgresql://alignkit:alignkit@127.0.0.1:{port}/alignkit"
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            as_postgres(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
         shutil.rmtree(folder, ignore_errors=True)
 
 

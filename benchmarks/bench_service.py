@@ -50,7 +50,6 @@ import datetime as dt
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -68,6 +67,7 @@ from bench_postgres import durable_server  # noqa: E402
 
 from alignkit.service import hubspot_signature  # noqa: E402
 from alignkit.store import NewEvent, PostgresStore, SQLiteStore  # noqa: E402
+from tests.test_service_process import free_port, listening  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "acme" / "alignment.yaml"
 WARM_UP = 200
@@ -87,21 +87,12 @@ app = Starlette(routes=[Route("/webhooks/hubspot", hook, methods=["POST"])])
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def served(command: list[str], port: int, env: dict[str, str]) -> Iterator[str]:
     process = subprocess.Popen(command, env={**os.environ, **env}, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-            time.sleep(0.05)
+        if not listening(port, process):
+            sys.exit(f"{' '.join(command)} did not start")
         yield f"http://127.0.0.1:{port}"
     finally:
         process.send_signal(signal.SIGTERM)

@@ -76,7 +76,6 @@ import pickle
 import random
 import sys
 import tempfile
-import tracemalloc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +88,7 @@ from _common import (
     machine,
     machine_line,
     median_range,
+    peak_mb,
     ratio,
     run_child,
     timed,
@@ -560,19 +560,6 @@ LABELS = {
     "first_call": "first call, fresh interpreter (wall)",
     "bare": "bare interpreter + data load (wall)",
 }
-
-
-def peak_mb(fn: Callable[[], Any]) -> float:
-    """The peak memory ``fn()`` allocates, by tracemalloc, in MB."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        kept = fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    del kept
-    return peak / 1e6
 
 
 def facts(found: Mapping[str, Any], plain: Plain, stream: ValueStream) -> dict[str, Any]:

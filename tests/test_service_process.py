@@ -43,6 +43,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def listening(port: int, process: subprocess.Popen[bytes], seconds: float = 30) -> bool:
+    """Wait until ``port`` on 127.0.0.1 takes connections; False if ``process`` ends first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.05)
+    return False
+
+
 class Server:
     """``alignkit serve`` in a child process, started, killed and started again."""
 
@@ -76,17 +88,8 @@ class Server:
             stderr=self.log,
             env=environment,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
-            ):
-                return
-            if self.process.poll() is not None:
-                pytest.fail(f"the server exited with {self.process.returncode}")
-            time.sleep(0.05)
-        pytest.fail("the server did not start")
+        if not listening(self.port, self.process):
+            pytest.fail(f"the server did not start (exit status {self.process.poll()})")
 
     def kill(self) -> None:
         assert self.process is not None
