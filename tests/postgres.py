@@ -12,6 +12,7 @@ import contextlib
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -55,3 +56,24 @@ def truncate(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         if conn.execute("SELECT to_regclass('alignkit_events')").fetchone() != (None,):
             conn.execute("TRUNCATE alignkit_events, alignkit_decision_texts")
+
+
+class Pool:
+    """What ``psycopg_pool.ConnectionPool`` offers a store: ``connection()`` lends one.
+
+    Each call opens a new connection (at ``isolation``, if given) and counts it.
+    """
+
+    def __init__(self, dsn: str, *, isolation: Any = None) -> None:
+        self.dsn = dsn
+        self.isolation = isolation
+        self.lent = 0
+
+    def connection(self) -> Any:
+        import psycopg
+
+        self.lent += 1
+        conn = psycopg.connect(self.dsn)
+        if self.isolation is not None:
+            conn.isolation_level = self.isolation
+        return conn

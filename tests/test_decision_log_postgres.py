@@ -11,6 +11,7 @@ import pytest
 from alignkit.decision_log import ERASED, DecisionLog, PostgresTextStore
 from alignkit.errors import SpecError, StoreError
 from alignkit.store import NewEvent, PostgresStore
+from tests.postgres import Pool
 from tests.test_decision_log import (
     DECISION,
     HOUR,
@@ -175,13 +176,7 @@ class TestTextStore:
 
 def test_a_log_on_a_pool(dsn: str):
     """A connection pool (one connection per call) serves the log as the DSN does."""
-    import psycopg
-
-    class Pool:
-        def connection(self) -> psycopg.Connection[tuple[object, ...]]:
-            return psycopg.connect(dsn)
-
-    store = PostgresStore(Pool())
+    store = PostgresStore(Pool(dsn))
     log = DecisionLog(VETO, ORG, store=store)
     script(log)
     assert log.verify().ok

@@ -106,16 +106,20 @@ def desk() -> HandoffDesk:
     return HandoffDesk(ORG, store=MemoryStore())
 
 
-@pytest.fixture
-def client(desk: HandoffDesk) -> Iterator[TestClient]:
-    app = create_app(
+def app_for(desk: HandoffDesk) -> Any:
+    """The service of ``desk`` with both webhooks on, the tokens above, and the clock at NOW."""
+    return create_app(
         desk,
         tokens=TOKENS,
         hubspot_secret=HS_SECRET,
         salesforce_secret=SF_SECRET,
         clock=lambda: NOW,
     )
-    with TestClient(app) as found:
+
+
+@pytest.fixture
+def client(desk: HandoffDesk) -> Iterator[TestClient]:
+    with TestClient(app_for(desk)) as found:
         yield found
 
 
@@ -578,14 +582,7 @@ hubspot_like = st.fixed_dictionaries(
 )
 def test_bad_input_never_gets_a_500(route: str, payload: Any, move: str):
     """Any body, correctly signed or authenticated: an answer below 500, as JSON."""
-    desk = HandoffDesk(ORG, store=MemoryStore())
-    app = create_app(
-        desk,
-        tokens=TOKENS,
-        hubspot_secret=HS_SECRET,
-        salesforce_secret=SF_SECRET,
-        clock=lambda: NOW,
-    )
+    app = app_for(HandoffDesk(ORG, store=MemoryStore()))
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     with TestClient(app) as client:
         post_hubspot(client, [closed_won(101, 1)])

@@ -991,6 +991,31 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         yield found
 
 
+def draw_call(data: st.DataObject) -> tuple[str, tuple[tuple[object, ...], dict[str, Any]]]:
+    """A store method, and arguments of any kind for it: to put the same to two stores."""
+    method = data.draw(st.sampled_from(["append", "append_many", "read", "read_all", "version"]))
+    if method == "append":
+        keywords = {"expected_version": data.draw(anything)}
+        if data.draw(st.booleans()):
+            keywords["category"] = data.draw(categories)
+        return method, ((data.draw(anything), data.draw(event_lists)), keywords)
+    if method == "append_many":
+        batch = (
+            st.tuples(anything, event_lists, anything)
+            | st.tuples(anything, event_lists, anything, categories)
+            | anything
+        )
+        return method, ((data.draw(st.lists(batch, max_size=3) | anything),), {})
+    if method == "read":
+        return method, ((data.draw(anything),), {"after": data.draw(anything)})
+    if method == "read_all":
+        keywords = {"after": data.draw(anything), "limit": data.draw(anything)}
+        if data.draw(st.booleans()):
+            keywords["category"] = data.draw(categories | st.none())
+        return method, ((), keywords)
+    return method, ((data.draw(anything),), {})
+
+
 class TestStoreContract:
     @pytest.mark.parametrize(
         ("call", "path", "match"), [case[1:] for case in BAD_CALLS], ids=[c[0] for c in BAD_CALLS]
@@ -1086,30 +1111,7 @@ class TestStoreContract:
         memory, sqlite = MemoryStore(), SQLiteStore(":memory:")
         try:
             for _ in range(data.draw(st.integers(1, 4))):
-                method = data.draw(
-                    st.sampled_from(["append", "append_many", "read", "read_all", "version"])
-                )
-                if method == "append":
-                    keywords = {"expected_version": data.draw(anything)}
-                    if data.draw(st.booleans()):
-                        keywords["category"] = data.draw(categories)
-                    arguments = ((data.draw(anything), data.draw(event_lists)), keywords)
-                elif method == "append_many":
-                    batch = (
-                        st.tuples(anything, event_lists, anything)
-                        | st.tuples(anything, event_lists, anything, categories)
-                        | anything
-                    )
-                    arguments = ((data.draw(st.lists(batch, max_size=3) | anything),), {})
-                elif method == "read":
-                    arguments = ((data.draw(anything),), {"after": data.draw(anything)})
-                elif method == "read_all":
-                    keywords = {"after": data.draw(anything), "limit": data.draw(anything)}
-                    if data.draw(st.booleans()):
-                        keywords["category"] = data.draw(categories | st.none())
-                    arguments = ((), keywords)
-                else:
-                    arguments = ((data.draw(anything),), {})
+                method, arguments = draw_call(data)
                 answers = [answer(getattr(s, method), *arguments) for s in (memory, sqlite)]
                 assert answers[0] == answers[1]
             assert memory.read_all() == sqlite.read_all()

@@ -31,8 +31,8 @@ from alignkit.store import (
     is_postgres_dsn,
     open_store,
 )
-from tests.postgres import truncate
-from tests.test_store import AT, answer, anything, appends, categories, event, event_lists
+from tests.postgres import Pool, truncate
+from tests.test_store import AT, answer, appends, draw_call, event
 
 pytestmark = pytest.mark.postgres
 
@@ -80,20 +80,7 @@ class TestMatchesMemory:
         memory = MemoryStore()
         with PostgresStore(dsn) as postgres:
             for _ in range(data.draw(st.integers(1, 4))):
-                method = data.draw(st.sampled_from(["append", "append_many", "read", "read_all"]))
-                if method == "append":
-                    keywords = {"expected_version": data.draw(anything)}
-                    if data.draw(st.booleans()):
-                        keywords["category"] = data.draw(categories)
-                    arguments = ((data.draw(anything), data.draw(event_lists)), keywords)
-                elif method == "append_many":
-                    batch = st.tuples(anything, event_lists, anything, categories) | anything
-                    arguments = ((data.draw(st.lists(batch, max_size=3) | anything),), {})
-                elif method == "read":
-                    arguments = ((data.draw(anything),), {"after": data.draw(anything)})
-                else:
-                    keywords = {"after": data.draw(anything), "limit": data.draw(anything)}
-                    arguments = ((), keywords)
+                method, arguments = draw_call(data)
                 answers = [answer(getattr(s, method), *arguments) for s in (memory, postgres)]
                 assert answers[0] == answers[1]
             assert memory.read_all() == postgres.read_all()
@@ -180,14 +167,8 @@ class TestConnections:
     def test_a_pool_that_is_not_read_committed_is_refused(self, dsn: str):
         import psycopg
 
-        class Pool:
-            def connection(self) -> Any:
-                conn = psycopg.connect(dsn)
-                conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-                return conn
-
         with pytest.raises(StoreError, match="isolation level repeatable read"):
-            PostgresStore(Pool())
+            PostgresStore(Pool(dsn, isolation=psycopg.IsolationLevel.REPEATABLE_READ))
 
     def test_racing_appends_where_the_default_is_repeatable_read(self, dsn: str):
         """A database whose default isolation is stricter: the store's own sessions are not,
@@ -239,19 +220,7 @@ class TestConnections:
                 pass  # pragma: no cover - refused on entry
 
     def test_a_pool_lends_a_connection_per_call(self, dsn: str):
-        import psycopg
-
-        class Pool:
-            """What psycopg_pool.ConnectionPool offers: connection() lends one."""
-
-            def __init__(self) -> None:
-                self.lent = 0
-
-            def connection(self) -> Any:
-                self.lent += 1
-                return psycopg.connect(dsn)
-
-        pool = Pool()
+        pool = Pool(dsn)
         store = PostgresStore(pool)
         assert store.path == "postgresql (pool)"
         store.append("a", [event("1")], expected_version=0)
