@@ -1617,6 +1617,28 @@ class TestLatency:
 # -- values -----------------------------------------------------------------------------------
 
 
+def moves_keep_texts_with_events(store: Any, texts: Any) -> None:
+    """A move that fails takes its texts with it; one that commits keeps both.
+
+    ``texts`` are kept beside ``store``, in its transactions; afterwards ``store``
+    holds event ``e1`` of record ``r``, and ``texts`` its summary.
+    """
+
+    def failing_move() -> None:
+        with store.transaction():
+            texts.put({"e1/summary": b"kept only with its event", "e1/other": b"x"})
+            store.append("r", [NewEvent("e1", "proposed", "ana", T0)], expected_version=0)
+            raise RuntimeError("the move failed")
+
+    with pytest.raises(RuntimeError):
+        failing_move()
+    assert (texts.get(["e1/summary"]), store.read_all()) == ({}, [])
+    with store.transaction():
+        texts.put({"e1/summary": b"kept"})
+        store.append("r", [NewEvent("e1", "proposed", "ana", T0)], expected_version=0)
+    assert texts.get(["e1/summary"]) == {"e1/summary": b"kept"}
+
+
 class TestValues:
     def test_immutable(self):
         """Records and their parts cannot be changed."""
@@ -1693,18 +1715,7 @@ class TestValues:
         texts = SQLiteTextStore.beside(store)
         assert (texts.path, texts.read_only) == (store.path, False)
 
-        def failing_move() -> None:
-            with store.transaction():
-                texts.put({"e1/summary": b"kept only with its event", "e1/other": b"x"})
-                store.append("r", [NewEvent("e1", "proposed", "ana", T0)], expected_version=0)
-                raise RuntimeError("the move failed")
-
-        with pytest.raises(RuntimeError):
-            failing_move()
-        assert (texts.get(["e1/summary"]), store.read_all()) == ({}, [])
-        with store.transaction():
-            texts.put({"e1/summary": b"kept"})
-            store.append("r", [NewEvent("e1", "proposed", "ana", T0)], expected_version=0)
+        moves_keep_texts_with_events(store, texts)
         other = SQLiteTextStore(tmp_path / "log.db")
         assert other.get(["e1/summary"]) == {"e1/summary": b"kept"}
         with store.transaction():

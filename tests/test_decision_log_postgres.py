@@ -10,7 +10,7 @@ import pytest
 
 from alignkit.decision_log import ERASED, DecisionLog, PostgresTextStore
 from alignkit.errors import SpecError, StoreError
-from alignkit.store import NewEvent, PostgresStore
+from alignkit.store import PostgresStore
 from tests.postgres import Pool
 from tests.test_decision_log import (
     DECISION,
@@ -20,6 +20,7 @@ from tests.test_decision_log import (
     T0,
     VETO,
     acme_log,
+    moves_keep_texts_with_events,
     script,
     semantic,
 )
@@ -123,18 +124,7 @@ class TestTextStore:
             texts = PostgresTextStore.beside(store)
             assert texts.store is store
 
-            def failing_move() -> None:
-                with store.transaction():
-                    texts.put({"e1/summary": b"kept only with its event", "e1/x": b"x"})
-                    store.append("r", [NewEvent("e1", "proposed", "ana", T0)], expected_version=0)
-                    raise RuntimeError("the move failed")
-
-            with pytest.raises(RuntimeError):
-                failing_move()
-            assert (texts.get(["e1/summary"]), store.read_all()) == ({}, [])
-            with store.transaction():
-                texts.put({"e1/summary": b"kept"})
-                store.append("r", [NewEvent("e1", "proposed", "ana", T0)], expected_version=0)
+            moves_keep_texts_with_events(store, texts)
             with store.transaction():
                 assert texts.delete(["e1/summary"]) == 1
             texts.purge()
