@@ -1406,23 +1406,11 @@ class SQLiteStore:
         if found != ["ok"]:
             self._damaged(f"SQLite's integrity check found: {'; '.join(map(str, found))}")
         events = self.read_all()
-        versions: dict[str, int] = {}
-        categories: dict[str, str] = {}
+        streams = _StreamsCheck()
         for event in events:
-            expected = versions.get(event.stream, 0) + 1
-            if event.version != expected:
-                self._damaged(
-                    f"stream {event.stream!r} has no event at version {expected} "
-                    f"(the next one is at version {event.version})"
-                )
-            versions[event.stream] = expected
-            category = categories.setdefault(event.stream, event.category)
-            if event.category != category:
-                self._bad_row(
-                    event.position,
-                    event.stream,
-                    f"is of category {event.category!r}, not {category!r}",
-                )
+            problem = streams.problem(event)
+            if problem is not None:
+                self._damaged(problem)
         return len(events)
 
     def version(self, stream: str) -> int:
@@ -1498,6 +1486,31 @@ class SQLiteStore:
 
     def _bad_row(self, position: int, stream: object, problem: str) -> NoReturn:
         self._damaged(f"event {position} of stream {_brief(stream)} {problem}")
+
+
+class _StreamsCheck:
+    """Follows a store's events in order: each stream's versions gap-free, one category."""
+
+    def __init__(self) -> None:
+        self._versions: dict[str, int] = {}
+        self._categories: dict[str, str] = {}
+
+    def problem(self, event: StoredEvent) -> str | None:
+        """What is wrong with ``event``, the next one read, if anything."""
+        expected = self._versions.get(event.stream, 0) + 1
+        if event.version != expected:
+            return (
+                f"stream {event.stream!r} has no event at version {expected} "
+                f"(the next one is at version {event.version})"
+            )
+        self._versions[event.stream] = expected
+        category = self._categories.setdefault(event.stream, event.category)
+        if event.category != category:
+            return (
+                f"event {event.position} of stream {_brief(event.stream)} "
+                f"is of category {event.category!r}, not {category!r}"
+            )
+        return None
 
 
 def _rollback(db: sqlite3.Connection) -> None:

@@ -45,6 +45,7 @@ from alignkit.store import (
     _planned,
     _row,
     _stream,
+    _StreamsCheck,
 )
 
 if TYPE_CHECKING:
@@ -653,25 +654,13 @@ class PostgresStore:
         Raises:
             StoreError: What is wrong, and where.
         """
-        versions: dict[str, int] = {}
-        categories: dict[str, str] = {}
+        streams = _StreamsCheck()
         after = checked = 0
         while chunk := self.read_all(after=after, limit=10_000):
             for event in chunk:
-                expected = versions.get(event.stream, 0) + 1
-                if event.version != expected:
-                    raise StoreError.for_store(
-                        self._label,
-                        f"stream {event.stream!r} has no event at version {expected} "
-                        f"(the next one is at version {event.version})",
-                    )
-                versions[event.stream] = expected
-                if categories.setdefault(event.stream, event.category) != event.category:
-                    raise StoreError.for_store(
-                        self._label,
-                        f"event {event.position} of stream {event.stream!r} is of category "
-                        f"{event.category!r}, not {categories[event.stream]!r}",
-                    )
+                problem = streams.problem(event)
+                if problem is not None:
+                    raise StoreError.for_store(self._label, problem)
             checked += len(chunk)
             after = chunk[-1].position
         return checked
