@@ -67,9 +67,8 @@ from bench_postgres import durable_server  # noqa: E402
 
 from alignkit.service import hubspot_signature  # noqa: E402
 from alignkit.store import NewEvent, PostgresStore, SQLiteStore  # noqa: E402
-from tests.test_service_process import free_port, listening  # noqa: E402
+from tests.test_service_process import free_port, listening, serve_command  # noqa: E402
 
-EXAMPLE = ROOT / "examples" / "acme" / "alignment.yaml"
 WARM_UP = 200
 """Requests sent to each fresh server before the timed load (the first is timed apart)."""
 SECRET = "bench-secret"  # noqa: S105 - a benchmark's secret
@@ -101,19 +100,7 @@ def served(command: list[str], port: int, env: dict[str, str]) -> Iterator[str]:
 
 def service(store: str) -> contextlib.AbstractContextManager[str]:
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "alignkit",
-        "serve",
-        "--file",
-        str(EXAMPLE),
-        "--store",
-        store,
-        "--port",
-        str(port),
-    ]
-    return served(command, port, {"ALIGNKIT_HUBSPOT_SECRET": SECRET})
+    return served(serve_command(store, port), port, {"ALIGNKIT_HUBSPOT_SECRET": SECRET})
 
 
 def ceiling(folder: Path) -> contextlib.AbstractContextManager[str]:

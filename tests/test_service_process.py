@@ -43,6 +43,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def serve_command(store: str, port: int) -> list[str]:
+    """``alignkit serve`` of the example's desk on ``store``, at ``port`` of 127.0.0.1."""
+    return [
+        sys.executable,
+        "-m",
+        "alignkit",
+        "serve",
+        "--file",
+        str(EXAMPLE),
+        "--store",
+        store,
+        "--port",
+        str(port),
+    ]
+
+
 def listening(port: int, process: subprocess.Popen[bytes], seconds: float = 30) -> bool:
     """Wait until ``port`` on 127.0.0.1 takes connections; False if ``process`` ends first."""
     deadline = time.monotonic() + seconds
@@ -72,18 +88,7 @@ class Server:
             "ALIGNKIT_SERVICE_TOKEN": f"vp-ops={TOKEN}",
         }
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "alignkit",
-                "serve",
-                "--file",
-                str(EXAMPLE),
-                "--store",
-                self.store,
-                "--port",
-                str(self.port),
-            ],
+            serve_command(self.store, self.port),
             stdout=self.log,
             stderr=self.log,
             env=environment,
