@@ -45,6 +45,7 @@ from alignkit.channels._section import (
 )
 
 if TYPE_CHECKING:
+    from alignkit.channels._columns import MessageLog
     from alignkit.channels._messages import Message
     from alignkit.channels._report import Breach, FocusStats, SlaReport, SlaStats, sla_report
 
@@ -62,6 +63,7 @@ __all__ = [
     "FocusStats",
     "FunctionCalendarSpec",
     "Message",
+    "MessageLog",
     "Route",
     "RouteSpec",
     "Routing",
@@ -76,6 +78,7 @@ __all__ = [
 # file, which reads only the section, never pays for them.
 _LAZY = {
     "Message": "_messages",
+    "MessageLog": "_columns",
     "Breach": "_report",
     "FocusStats": "_report",
     "SlaReport": "_report",

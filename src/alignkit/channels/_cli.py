@@ -12,6 +12,8 @@ import click
 from alignkit._cli_types import Moment
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from alignkit.alignment_file import AlignmentFile
     from alignkit.channels import Message, SlaReport
 
@@ -77,7 +79,7 @@ def report(log: Path, alignment_path: Path, at: dt.datetime | None, output_forma
         messages = _read(log)
     except SpecError as error:
         fail(error, str(log))
-    for function in {m.receiver_function for m in messages} - functions:
+    for function in _receivers(messages) - functions:
         calendars[function] = section.calendar_for(function)
     when = at if at is not None else dt.datetime.now(dt.UTC)
     result = sla_report(messages, strategy, calendars, at=when)
@@ -89,28 +91,42 @@ def report(log: Path, alignment_path: Path, at: dt.datetime | None, output_forma
         click.echo(result.to_text(), nl=False)
 
 
-def _read(log: Path) -> list[Message]:
-    """The messages of ``log``, with a progress bar on a terminal for a large file."""
-    from alignkit.channels import Message
+def _read(log: Path) -> Sequence[Message]:
+    """The messages of ``log``, with a progress bar on a terminal for a large file.
 
+    With NumPy (``alignkit[fast]``) the log is read into columns, which the report
+    works on a column at a time; without it, a message at a time.
+    """
+    from alignkit.channels._columns import MessageLog, numpy_or_none
+    from alignkit.channels._messages import Message
+
+    read = Message.read_csv if numpy_or_none() is None else MessageLog.read_csv
     try:
         size = log.stat().st_size
     except OSError:
         size = 0  # reported as unreadable when it is read
     if size < _PROGRESS_FROM or not sys.stderr.isatty():
-        return Message.read_csv(log)
+        return read(log)
     with click.progressbar(length=size, label="Reading messages", file=sys.stderr) as bar:
         step, pending = max(1, size // 1000), [0]
 
         def advance(amount: int) -> None:
             pending[0] += amount
             if pending[0] >= step:
-                bar.update(pending[0])
+                bar.update(min(pending[0], size - bar.pos))
                 pending[0] = 0
 
-        messages = Message.read_csv(log, progress=advance)
-        bar.update(size - bar.pos)
+        messages = read(log, progress=advance)
+        bar.update(max(0, size - bar.pos))
     return messages
+
+
+def _receivers(messages: Sequence[Message]) -> set[str]:
+    from alignkit.channels._columns import MessageLog
+
+    if isinstance(messages, MessageLog):
+        return set(messages.receiver_functions)
+    return {m.receiver_function for m in messages}
 
 
 def report_of_log(
@@ -135,6 +151,6 @@ def report_of_log(
     except SpecError as error:
         fail(error, str(log))
     functions = {f.name for f in alignment.org.functions}
-    functions |= {m.receiver_function for m in messages}
+    functions |= _receivers(messages)
     calendars = {name: section.calendar_for(name) for name in functions}
     return sla_report(messages, strategy, calendars, at=at or dt.datetime.now(dt.UTC))

@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 import io
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, final
 
 import attrs
@@ -19,6 +19,7 @@ from alignkit.diagnostics import Location
 from alignkit.errors import SpecError
 
 if TYPE_CHECKING:
+    from alignkit.channels._columns import MessageLog
     from alignkit.channels._messages import Message
 
 __all__ = ["Breach", "FocusStats", "SlaReport", "SlaStats", "sla_report"]
@@ -127,7 +128,8 @@ class SlaReport:
         at: The moment the report judges open messages at.
         by_channel: One :class:`SlaStats` per channel, in the strategy's order.
         by_pair: One per (sender function, receiver function), sorted.
-        breaches: Every breach, most late first.
+        breaches: Every breach, most late first (a tuple; a report on a
+            :class:`~alignkit.channels.MessageLog` builds them when first read).
         misuse: Ids of messages sent on a chat channel that were neither urgent nor
             blocking.
         focus: One :class:`FocusStats` per receiver, most interrupted first.
@@ -142,11 +144,33 @@ class SlaReport:
     at: dt.datetime
     by_channel: tuple[SlaStats, ...]
     by_pair: tuple[SlaStats, ...]
-    breaches: tuple[Breach, ...]
+    _breaches: tuple[Breach, ...] | PendingBreaches = attrs.field(
+        eq=lambda value: _built(value),  # noqa: PLW0108 - _built comes later
+        repr=lambda value: repr(_built(value)),
+    )
     misuse: tuple[str, ...]
     focus: tuple[FocusStats, ...]
     unknown_channels: Mapping[str, int]
     uncalendared: tuple[str, ...]
+
+    @property
+    def breaches(self) -> tuple[Breach, ...]:
+        """Every breach, most late first."""
+        pending = self._breaches
+        if isinstance(pending, PendingBreaches):
+            built = pending.build(0, len(pending))
+            object.__setattr__(self, "_breaches", built)  # built once
+            return built
+        return pending
+
+    def _breach_count(self) -> int:
+        return len(self._breaches)
+
+    def _first_breaches(self, count: int) -> tuple[Breach, ...]:
+        pending = self._breaches
+        if isinstance(pending, PendingBreaches):
+            return pending.build(0, min(count, len(pending)))
+        return pending[:count]
 
     def to_text(self) -> str:
         """The report for a terminal: per channel, per pair, misuse, focus, worst breaches."""
@@ -170,10 +194,11 @@ class SlaReport:
                     f"  {each.receiver}: {each.interruptions_per_day:.1f} chat interruptions "
                     f"per business day, longest focus {_hours(each.longest_focus)}\n"
                 )
-        if self.breaches:
-            shown = " (the 10 latest shown)" if len(self.breaches) > _SHOWN else ""
-            out.write(f"\nBreaches: {len(self.breaches)}{shown}\n")
-            for breach in self.breaches[:_SHOWN]:
+        count = self._breach_count()
+        if count:
+            shown = " (the 10 latest shown)" if count > _SHOWN else ""
+            out.write(f"\nBreaches: {count}{shown}\n")
+            for breach in self._first_breaches(_SHOWN):
                 state = "still open" if breach.responded_at is None else "answered"
                 out.write(
                     f"  {breach.message_id} on {breach.channel}: {_hours(breach.late)} late, "
@@ -276,6 +301,32 @@ class SlaReport:
 
 _SHOWN: Final = 10
 """Breaches listed in the text report (JSON has them all)."""
+
+
+@final
+class PendingBreaches:
+    """Breaches worked out as columns, made into :class:`Breach` objects when read.
+
+    A report on a large log may find hundreds of thousands of breaches; the text
+    report shows ten. Internal: :attr:`SlaReport.breaches` is always a tuple.
+    """
+
+    __slots__ = ("_build", "_count")
+
+    def __init__(self, count: int, build: Callable[[int, int], list[Breach]]) -> None:
+        self._count = count
+        self._build = build
+
+    def __len__(self) -> int:
+        return self._count
+
+    def build(self, start: int, stop: int) -> tuple[Breach, ...]:
+        """Breaches ``start`` to ``stop`` (most late first)."""
+        return tuple(self._build(start, stop))
+
+
+def _built(value: tuple[Breach, ...] | PendingBreaches) -> tuple[Breach, ...]:
+    return value.build(0, len(value)) if isinstance(value, PendingBreaches) else value
 
 
 def _many(count: int, noun: str) -> str:
@@ -469,7 +520,33 @@ def sla_report(
     chats = _chat_channels(strategy, chat_channels)
     channels = {c.name: c for c in strategy.channels}
     with collector_paused():
+        log = _as_log(messages)
+        if log is not None:
+            from alignkit.channels._vreport import column_report
+
+            return column_report(log, channels, calendar_of, default, chats, at)
         return _Report(channels, calendar_of, default, chats, at).run(messages)
+
+
+_COLUMNS_FROM: Final = 2_000
+"""Messages from which a list is reported a column at a time (when NumPy is installed)."""
+
+
+def _as_log(messages: Iterable[Message]) -> MessageLog | None:
+    """``messages`` as a :class:`MessageLog` where the column report is the faster one."""
+    from alignkit.channels._columns import MessageLog, numpy_or_none
+    from alignkit.channels._messages import Message
+
+    if isinstance(messages, MessageLog):
+        return messages
+    if (
+        isinstance(messages, Sequence)
+        and len(messages) >= _COLUMNS_FROM
+        and numpy_or_none() is not None
+        and all(isinstance(m, Message) for m in messages)
+    ):
+        return MessageLog(messages)
+    return None
 
 
 class _Report:
