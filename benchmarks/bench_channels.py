@@ -18,9 +18,13 @@ In one run, this script:
 * times, each contender in a fresh child process (so each has its own peak memory,
   ``ru_maxrss``, taken before and after the work):
 
-  - ``alignkit`` (in this interpreter's environment): ``Message.read_csv(path)``,
-    then ``sla_report(messages, ChannelStrategy.default(), calendars, at=AT)`` with a
-    ``BusinessCalendar`` per function (Monday to Friday, 09:00-17:00 in its zone);
+  - ``alignkit`` (in this interpreter's environment, with NumPy): ``MessageLog.read_csv(path)``,
+    then ``sla_report(log, ChannelStrategy.default(), calendars, at=AT)`` with a
+    ``BusinessCalendar`` per function (Monday to Friday, 09:00-17:00 in its zone), a
+    column at a time; then, timed apart, reading every ``Breach`` of the report (they
+    are built when first read: the text report reads ten);
+  - ``alignkit messages``: the same without the column path, as without NumPy:
+    ``Message.read_csv(path)`` and the report a message at a time;
   - ``pandas numpy`` (in ``--pandas-python``, a separate environment with pandas):
     the same report from ``pd.read_csv`` (times parsed with their offsets to UTC),
     with due times and business time vectorised on NumPy's business-day calendar
@@ -33,7 +37,7 @@ In one run, this script:
 
   the read, the report and the two together (as one interval), ``--runs`` times (3
   by default), in alternating order (A B C, then C B A, ...);
-* compares the three reports: every count per channel and per (sender, receiver)
+* compares the four reports: every count per channel and per (sender, receiver)
   pair (messages, answered, within target, breaches, open, overdue), the median and
   p90 response times to the microsecond, each breach (late by, past the hard limit,
   due time), the chat misuse ids and the focus figures. They must be equal;
@@ -321,18 +325,32 @@ def alignkit_summary(report: Any) -> dict[str, Any]:
     }
 
 
-def child_alignkit(path: Path, out: Path, *, summary: Path | None) -> None:
-    """Read the log and make the report; write the times, the memory and ``summary``."""
-    from alignkit.channels import ChannelStrategy, Message, sla_report
+def child_alignkit(path: Path, out: Path, *, summary: Path | None, columns: bool) -> None:
+    """Read the log and make the report; write the times, the memory and ``summary``.
 
+    ``columns``: ``MessageLog.read_csv`` and the report a column at a time (NumPy);
+    else ``Message.read_csv`` and the report a message at a time (the path without
+    NumPy, forced here by turning the column path off).
+    """
+    from alignkit.channels import ChannelStrategy, Message, MessageLog, _report, sla_report
+
+    if columns:
+        import numpy  # noqa: F401, ICN001 - imported before the clock, as pandas is in its child
+    else:
+        _report._as_log = lambda _messages: None  # noqa: SLF001 - the path without NumPy
     strategy = ChannelStrategy.default()
     calendars = alignkit_calendars()
     at = dt.datetime.fromisoformat(AT)
     found, report = timed(
-        lambda: Message.read_csv(path),
+        lambda: (MessageLog if columns else Message).read_csv(path),
         lambda messages: sla_report(messages, strategy, calendars, at=at),
         len,
     )
+    # What a reader of every breach meets on top: the report builds them when read.
+    start = time.perf_counter()
+    built = len(report.breaches)
+    found["breaches_s"] = time.perf_counter() - start
+    found["breaches"] = built
     if summary is not None:
         summary.write_text(json.dumps(alignkit_summary(report)), encoding="utf-8")
     out.write_text(json.dumps(found), encoding="utf-8")
@@ -953,13 +971,18 @@ def compare(ours: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
     return lines
 
 
-CONTENDERS = ("alignkit", "pandas numpy", "pandas offsets")
+CONTENDERS = ("alignkit", "alignkit messages", "pandas numpy", "pandas offsets")
 """The report's contenders, in the order of the even runs (odd runs reverse it)."""
 
 
 def report_command(name: str, log: Path, pandas_python: str, summary: Path | None) -> list[str]:
-    python = sys.executable if name == "alignkit" else pandas_python
-    child = {"alignkit": "alignkit", "pandas numpy": "pandas", "pandas offsets": "offsets"}[name]
+    python = sys.executable if name.startswith("alignkit") else pandas_python
+    child = {
+        "alignkit": "alignkit",
+        "alignkit messages": "alignkit-messages",
+        "pandas numpy": "pandas",
+        "pandas offsets": "offsets",
+    }[name]
     command = [python, __file__, "--child", child, "--log", str(log)]
     return command if summary is None else [*command, "--summary", str(summary)]
 
@@ -1006,8 +1029,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             for name in order:
                 summary = summary_of[name] if run == 0 else None
                 found = run_child(report_command(name, log, args.pandas_python, summary))
-                for key, values in samples[name].items():
-                    values.append(found[key])
+                for key, value in found.items():
+                    if key.endswith(("_s", "_mb")):
+                        samples[name].setdefault(key, []).append(value)
             add_order = ("alignkit", "pandas") if run % 2 == 0 else ("pandas", "alignkit")
             for name in add_order:
                 python = sys.executable if name == "alignkit" else args.pandas_python
@@ -1040,6 +1064,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         }
         for name in CONTENDERS[1:]
     }
+    with_breaches = [
+        total + breaches
+        for total, breaches in zip(
+            samples["alignkit"]["total_s"], samples["alignkit"]["breaches_s"], strict=True
+        )
+    ]
+    figures["with_breaches_ratio"] = ratio(with_breaches, samples["pandas numpy"]["total_s"])
     figures["differences"] = {
         name: compare(summaries["alignkit"], summaries[name]) for name in CONTENDERS[1:]
     }
@@ -1099,6 +1130,12 @@ def show(figures: dict[str, Any]) -> bool:
             f"{key.replace('_', ' ')}: read {cells[0]}, report {cells[1]}, "
             f"read+report {cells[2]}  target <= {REPORT_TARGET:g}x"
         )
+    built = figures["report"]["alignkit"]["breaches_s"]
+    print(
+        f"alignkit: reading every Breach of the report afterwards (built when first read) "
+        f"{spread(built, '.2f')} s; read+report+breaches over pandas numpy "
+        f"{spread(figures['with_breaches_ratio'], '.2f', 'x')}"
+    )
     counts = figures["report_counts"]
     print(
         f"report: {counts['breaches']:,} breaches ({counts['hard_breaches']:,} past the hard "
@@ -1193,7 +1230,10 @@ def main() -> None:
     args = parser.parse_args()
     children: dict[str, Callable[[], None]] = {
         "generate": lambda: generate(args.log, args.size),
-        "alignkit": lambda: child_alignkit(args.log, args.out, summary=args.summary),
+        "alignkit": lambda: child_alignkit(args.log, args.out, summary=args.summary, columns=True),
+        "alignkit-messages": lambda: child_alignkit(
+            args.log, args.out, summary=args.summary, columns=False
+        ),
         "pandas": lambda: child_pandas(args.log, args.out, offsets=False, summary=args.summary),
         "offsets": lambda: child_pandas(args.log, args.out, offsets=True, summary=args.summary),
         "check": lambda: child_check(args.log, args.out),

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-__all__ = ["MessageLog", "numpy_or_none"]
+__all__ = ["MessageLog", "numpy_or_none", "wall_times"]
 
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _US: Final = dt.timedelta(microseconds=1)
@@ -228,13 +228,19 @@ class MessageLog(Sequence[Message]):
         if self._messages is not None:
             messages = self._messages
             return [messages[i].first_response_at for i in rows.tolist()]
-        moment = _moment
-        return [
-            None if first == MISSING else moment(first, offset)
-            for first, offset in zip(
-                self._first_us[rows].tolist(), self._first_off[rows].tolist(), strict=True
+        np = _require_numpy("MessageLog")
+        firsts = self._first_us[rows]
+        answered = firsts != MISSING
+        offsets = self._first_off[rows]
+        built = iter(
+            wall_times(
+                np,
+                firsts[answered],
+                offsets[answered],
+                [_zone(o) for o in offsets[answered].tolist()],
             )
-        ]
+        )
+        return [next(built) if a else None for a in answered.tolist()]
 
     def _first_at(self, i: int) -> dt.datetime | None:
         """Row ``i``'s first response, from the columns."""
@@ -245,14 +251,61 @@ class MessageLog(Sequence[Message]):
 _ZONES: dict[int, dt.timezone] = {}
 
 
+def _zone(offset: int) -> dt.timezone:
+    zone = _ZONES.get(offset)
+    if zone is None:
+        zone = _ZONES[offset] = dt.timezone(dt.timedelta(microseconds=offset))
+    return zone
+
+
+def wall_times(
+    np: Any,  # noqa: ANN401 - NumPy
+    instants: Any,  # noqa: ANN401 - an array of int64
+    offsets: Any,  # noqa: ANN401 - the same
+    zones: Sequence[dt.tzinfo],
+) -> list[dt.datetime]:
+    """Datetimes of ``instants`` at wall time ``instant + offset`` with each row's ``zones``.
+
+    One constructor call a row, the calendar worked out for all rows at once. The
+    result names the instant only where the zone's offset at that wall time is the
+    one given (always, for a fixed offset): the caller checks others.
+    """
+    wall = instants + offsets
+    days, rest = np.divmod(wall, 86_400_000_000)
+    # Proleptic Gregorian date of a day count since 1970 (H. Hinnant's civil_from_days).
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)  # noqa: PLR2004 - March-based months
+    year = yoe + era * 400 + (month <= 2)  # noqa: PLR2004
+    seconds, micro = np.divmod(rest, 1_000_000)
+    minutes, second = np.divmod(seconds, 60)
+    hour, minute = np.divmod(minutes, 60)
+    return list(
+        map(
+            dt.datetime,
+            year.tolist(),
+            month.tolist(),
+            day.tolist(),
+            hour.tolist(),
+            minute.tolist(),
+            second.tolist(),
+            micro.tolist(),
+            zones,
+        )
+    )
+
+
 _NAIVE_EPOCH: Final = dt.datetime(1970, 1, 1)  # noqa: DTZ001 - a wall time, offset added
 
 
 def _moment(instant: int, offset: int) -> dt.datetime:
     """The instant as ``datetime.fromisoformat`` reads it: with its fixed offset."""
-    zone = _ZONES.get(offset)
-    if zone is None:
-        zone = _ZONES[offset] = dt.timezone(dt.timedelta(microseconds=offset))
+    zone = _zone(offset)
     return (_NAIVE_EPOCH + dt.timedelta(microseconds=instant + offset)).replace(tzinfo=zone)
 
 
@@ -445,15 +498,27 @@ def _read_bytes(
         body += b"\n"
     reader = _Blocks(np, columns, len(header), header_line)
     builder = _Builder(np)
+    blocks = []
     start = 0
+    view = memoryview(body)
     while start < len(body):
         stop = body.rfind(b"\n", start, start + _CHUNK) + 1
         if stop <= start:
             stop = body.find(b"\n", start) + 1
-        reader.read(body[start:stop], builder)
-        if progress is not None:
-            progress(stop - start)
+        blocks.append(view[start:stop])
         start = stop
+    # Blocks are read side by side (NumPy lets go of the interpreter lock as it works),
+    # and their columns added in order.
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=_workers(len(blocks)))
+    try:
+        for block, parts in zip(blocks, pool.map(reader.read, blocks), strict=True):
+            builder.block(*parts)
+            if progress is not None:
+                progress(len(block))
+    finally:
+        pool.shutdown(cancel_futures=True)
     log = object.__new__(MessageLog)
     builder.finish(log)
     if len(set(log._ids)) != len(log._ids):
@@ -465,6 +530,11 @@ def _read_bytes(
     return log
 
 
+def _workers(blocks: int) -> int:
+    """Threads to read ``blocks`` with: one per core, at most four."""
+    return max(1, min(blocks, os.cpu_count() or 1, 4))
+
+
 _COMMA: Final = ord(",")
 _NEWLINE: Final = ord("\n")
 _RETURN: Final = ord("\r")
@@ -472,6 +542,12 @@ _WHITE: Final = (9, 10, 11, 12, 13, 28, 29, 30, 31, 32)
 """The ASCII characters ``str.strip`` removes."""
 
 _REQUIRED_KEYS: Final = ("id", "channel", "kind", "sent_at", "sender_function", "receiver_function")
+
+
+_Parts = tuple[
+    list[str], dict[str, tuple[Any, list[str]]], tuple[Any, Any, Any, Any], tuple[Any, Any]
+]
+"""A block's columns (ids, texts as codes and values, times, flags), as ``block`` takes them."""
 
 
 class _Blocks:
@@ -492,10 +568,11 @@ class _Blocks:
         white[list(_WHITE)] = True
         self.white = white
 
-    def read(self, chunk: bytes, builder: _Builder) -> None:  # noqa: PLR0915 - one pass over a block
+    def read(self, chunk: memoryview) -> _Parts:  # noqa: PLR0915 - one pass over a block
+        """A block of whole lines as columns (each line's cells, in order)."""
         np = self.np
         width = self.width
-        padded = chunk + b"\x00" * 8
+        padded = bytes(chunk) + b"\x00" * 8
         buf = np.frombuffer(padded, dtype=np.uint8)
         words = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
         stops = np.flatnonzero((buf == _COMMA) | (buf == _NEWLINE))
@@ -558,11 +635,8 @@ class _Blocks:
         ids = _texts(np, words, id_at, id_length)
         chosen = tuple(t[rows_fine] for t in (*sent[:3], *first[:3]))
         if len(rough):
-            self._mixed(chunk, begins, ends, keep, rough, ids, texts, chosen, flags, builder)
-            return
-        builder.block(
-            ids, texts, (chosen[0], chosen[1], chosen[3], chosen[4]), (flags[0], flags[1])
-        )
+            return self._mixed(padded, begins, ends, keep, rough, ids, texts, chosen, flags)
+        return ids, texts, (chosen[0], chosen[1], chosen[3], chosen[4]), (flags[0], flags[1])
 
     def _mixed(
         self,
@@ -575,8 +649,7 @@ class _Blocks:
         texts: dict[str, tuple[Any, list[str]]],
         chosen: tuple[Any, ...],
         flags: list[Any],
-        builder: _Builder,
-    ) -> None:
+    ) -> _Parts:
         """A block with rows for the row reader: those rows read one by one, in place."""
         np = self.np
         found = [
@@ -621,7 +694,7 @@ class _Blocks:
             np.concatenate((mine, getattr(side_log, slot)))[order]
             for mine, slot in zip(flags, ("_urgent", "_blocking"), strict=True)
         )
-        builder.block(merged_ids, merged_texts, merged_times, merged_flags)
+        return merged_ids, merged_texts, merged_times, merged_flags
 
 
 def _one_row(header: str, line: str) -> list[Message]:

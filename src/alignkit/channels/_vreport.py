@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
-from alignkit.channels._calendar import _DAY_US, _SPANS, BusinessCalendar
+from alignkit.channels._calendar import _DAY_US, _EPOCH_ORDINAL, _SPANS, BusinessCalendar
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -321,23 +321,32 @@ def column_report(  # noqa: C901, PLR0912, PLR0915 - one pass of the report, in 
 
     def build(start: int, stop: int) -> list[Breach]:
         """Breaches ``start`` to ``stop`` of the report, as objects."""
+        from alignkit._gc import collector_paused
+
+        with collector_paused():  # many objects, no cycles: see alignkit._gc
+            return _build(start, stop)
+
+    def _build(start: int, stop: int) -> list[Breach]:
         make = _breach_maker()
         rows = breached[start:stop]
-        chan, send, receive, dues, lates, beyond, group = (c[start:stop].tolist() for c in columns)
+        chan, send, receive, _dues, lates, beyond, _group = (
+            c[start:stop].tolist() for c in columns
+        )
         responded = log._first_at_many(picked[start:stop])  # noqa: SLF001
+        local = _local_times(columns[3][start:stop], columns[6][start:stop], groups, spans)
         return [
             make(
                 ids[i],
                 order[c],
                 senders[s],
                 functions[r],
-                groups[g][0]._local(d),  # noqa: SLF001
+                d,
                 when,
                 how_late,
                 past,
             )
-            for i, c, s, r, d, when, how_late, past, g in zip(
-                rows, chan, send, receive, dues, responded, lates, beyond, group, strict=True
+            for i, c, s, r, d, when, how_late, past in zip(
+                rows, chan, send, receive, local, responded, lates, beyond, strict=True
             )
         ]
 
@@ -397,6 +406,40 @@ def _breach_maker() -> Callable[..., Breach]:
         return breach
 
     return make
+
+
+def _local_times(
+    instants: Ints,
+    row_group: Ints,
+    groups: list[tuple[BusinessCalendar, list[int]]],
+    spans: list[_Span | None],
+) -> list[dt.datetime]:
+    """Each instant in its row's calendar zone, as ``BusinessCalendar._local`` gives it.
+
+    The offset is guessed from the midnight of the instant's day and checked: a wall
+    time whose offset (``fold=0``) is the one guessed names exactly the instant; any
+    other (a change of the clocks that day) is converted by the calendar itself.
+    """
+    from alignkit.channels._columns import wall_times
+
+    guess = np.zeros(len(instants), dtype=np.int64)
+    for g, span in enumerate(spans):
+        here = np.flatnonzero(row_group == g)
+        if span is None or not len(here):
+            continue
+        day = np.searchsorted(span.midnights, instants[here], side="right") - 1
+        day = np.clip(day, 0, len(span.regular) - 1)
+        guess[here] = (span.first + day - _EPOCH_ORDINAL) * _DAY_US - span.midnights[day]
+    zones = [groups[g][0].zone for g in row_group.tolist()]
+    built = wall_times(np, instants, guess, zones)
+    zero = dt.timedelta(0)
+    for k, (local, offset) in enumerate(zip(built, guess.tolist(), strict=True)):
+        if (local.utcoffset() or zero) // _ONE_US != offset:
+            built[k] = groups[int(row_group[k])][0]._local(int(instants[k]))  # noqa: SLF001
+    return built
+
+
+_ONE_US: Final = dt.timedelta(microseconds=1)
 
 
 def _most_late_first(rows: Ints, late: Ints, ids: list[str]) -> list[int]:
