@@ -20,13 +20,25 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from alignkit.channels._calendar import _DAY_US, _EPOCH_ORDINAL, _SPANS, BusinessCalendar
+from alignkit.channels._results import (
+    EPOCH,
+    US,
+    Breach,
+    FocusStats,
+    PendingBreaches,
+    SlaReport,
+    SlaStats,
+    due_at,
+    limit_rule,
+    target_rule,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from alignkit.channels._columns import MessageLog
     from alignkit.channels._model import Channel
-    from alignkit.channels._report import Breach, FocusStats, SlaReport, SlaStats, _Rule
+    from alignkit.channels._results import Rule
 
     Ints = NDArray[np.int64]
     Bools = NDArray[np.bool_]
@@ -111,17 +123,16 @@ class _Span:
 
 
 def _spans(
-    calendar: BusinessCalendar, low: int, high: int, rules: list[_Rule | None]
+    calendar: BusinessCalendar, low: int, high: int, rules: list[Rule | None]
 ) -> _Span | None:
     """The arrays of ``calendar`` covering ``[low, high]`` and every due time from there."""
     if not calendar._open_us:  # noqa: SLF001 - a calendar with no hours: the scalar path
         return None
-    from alignkit.channels._report import _due_us
 
     furthest = high
     for rule in rules:
         if rule is not None and rule[0] != "calendar":
-            furthest = max(furthest, _due_us(rule, high, calendar) or high)
+            furthest = max(furthest, due_at(rule, high, calendar) or high)
     first = calendar._day_of(low)[0] - 1  # noqa: SLF001
     last = calendar._day_of(furthest)[0] + _MARGIN_DAYS  # noqa: SLF001
     span = _Span(calendar, first, last)
@@ -129,17 +140,16 @@ def _spans(
     return span if len(span.opens) and len(span.open_days) else None
 
 
-def _scalar_due(rule: _Rule | None, sent: Ints, calendar: BusinessCalendar) -> Ints:
-    from alignkit.channels._report import _due_us
+def _scalar_due(rule: Rule | None, sent: Ints, calendar: BusinessCalendar) -> Ints:
 
     out = np.empty(len(sent), dtype=np.int64)
     for k, instant in enumerate(sent.tolist()):
-        due = _due_us(rule, instant, calendar)
+        due = due_at(rule, instant, calendar)
         out[k] = MISSING if due is None else due
     return out
 
 
-def _due(rule: _Rule | None, sent: Ints, span: _Span | None, calendar: BusinessCalendar) -> Ints:
+def _due(rule: Rule | None, sent: Ints, span: _Span | None, calendar: BusinessCalendar) -> Ints:
     """Each row's due time under ``rule`` (``MISSING`` where there is none)."""
     if rule is None:
         return np.full(len(sent), MISSING, dtype=np.int64)
@@ -180,9 +190,7 @@ def column_report(  # noqa: C901, PLR0912, PLR0915 - one pass of the report, in 
     at: dt.datetime,
 ) -> SlaReport:
     """:func:`alignkit.channels.sla_report` of ``log``, worked out a column at a time."""
-    from alignkit.channels._report import _EPOCH, _US, PendingBreaches, SlaReport, _limit, _rule
-
-    at_us = (at - _EPOCH) // _US
+    at_us = (at - EPOCH) // US
     names = log._channel_values  # noqa: SLF001 - the log's own columns
     codes = log._channel  # noqa: SLF001
     order = list(channels)
@@ -222,7 +230,7 @@ def column_report(  # noqa: C901, PLR0912, PLR0915 - one pass of the report, in 
     for k, calendar in enumerate(calendars):
         group_of.setdefault(calendar, []).append(k)
     rules = [
-        (c, _rule(c.response_sla, c.clock), _limit(c), c.clock == "business")
+        (c, target_rule(c.response_sla, c.clock), limit_rule(c), c.clock == "business")
         for c in channels.values()
     ]
     calendar_code = np.zeros(len(functions) or 1, dtype=np.int64)
@@ -376,8 +384,6 @@ def _breach_maker() -> Callable[..., Breach]:
     """A :class:`Breach` of checked values, built without checking them again."""
     import attrs
 
-    from alignkit.channels._report import Breach
-
     (s_id, s_channel, s_sender, s_receiver, s_due, s_responded, s_late, s_hard) = tuple(
         vars(Breach)[field.name].__set__ for field in attrs.fields(Breach)
     )
@@ -458,7 +464,6 @@ def _most_late_first(rows: Ints, late: Ints, ids: list[str]) -> list[int]:
 
 
 def _stats(key: Any, counts: list[int], times: Ints, start: int, size: int) -> SlaStats:  # noqa: ANN401
-    from alignkit.channels._report import SlaStats
 
     median = p90 = None
     if size:
@@ -482,8 +487,6 @@ def _focus(
     at: dt.datetime,
 ) -> tuple[FocusStats, ...]:
     """Chat interruptions per open day and the longest focus, per receiver."""
-    from alignkit.channels._report import FocusStats
-
     rows = np.flatnonzero(on_chat)
     functions = log._function_values  # noqa: SLF001
     people = log._receiver_values  # noqa: SLF001
@@ -547,12 +550,10 @@ def _focus(
 
 def _windows(calendar: BusinessCalendar, first_us: int, at: dt.datetime) -> tuple[Ints, Ints, int]:
     """The calendar's windows (touching ones joined) from the midnight before ``first_us``."""
-    from alignkit.channels._report import _EPOCH
-
-    local = (_EPOCH + dt.timedelta(microseconds=first_us)).astimezone(calendar.zone)
+    local = (EPOCH + dt.timedelta(microseconds=first_us)).astimezone(calendar.zone)
     start = dt.datetime.combine(local.date(), dt.time(), tzinfo=calendar.zone)
     pairs = [
-        ((a - _EPOCH) // dt.timedelta(microseconds=1), (b - _EPOCH) // dt.timedelta(microseconds=1))
+        ((a - EPOCH) // dt.timedelta(microseconds=1), (b - EPOCH) // dt.timedelta(microseconds=1))
         for a, b in calendar.windows(start, at)
     ]
     edges = np.array(pairs, dtype=np.int64).reshape(-1, 2)
