@@ -478,33 +478,36 @@ def _read_bytes(
 ) -> MessageLog:
     from alignkit.channels._messages import _columns
 
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if not data.isascii() or b'"' in data or b"\x00" in data:
+    if data and not data.endswith(b"\n"):
+        data += b"\n"  # the last line ends as the others do (a copy, in this case only)
+    # Offsets into the file's bytes, never copies of them: a log is read in place.
+    first = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if (
+        (np.frombuffer(data, dtype=np.uint8, offset=first) >= 0x80).any()  # noqa: PLR2004 - ASCII
+        or b'"' in data
+        or b"\x00" in data
+    ):
         raise _Rough
     carriage = data.count(b"\r")
     if carriage and carriage != data.count(b"\r\n"):
         raise _Rough
-    end = data.find(b"\n")
-    header_line = (data if end < 0 else data[:end]).decode("ascii").rstrip("\r")
+    end = data.find(b"\n", first)
+    header_line = data[first : end if end >= 0 else len(data)].decode("ascii").rstrip("\r")
     if not header_line.strip():
         raise _Rough
     header = header_line.split(",")
     columns = _columns(header, name)  # a bad header: its problems, as the row reader's
     if progress is not None:
-        progress(end + 1 if end >= 0 else len(data))
-    body = b"" if end < 0 else data[end + 1 :]
-    if body and not body.endswith(b"\n"):
-        body += b"\n"
+        progress(end + 1 - first if end >= 0 else len(data) - first)
     reader = _Blocks(np, columns, len(header), header_line)
     builder = _Builder(np)
     blocks = []
-    start = 0
-    view = memoryview(body)
-    while start < len(body):
-        stop = body.rfind(b"\n", start, start + _CHUNK) + 1
+    start = len(data) if end < 0 else end + 1
+    view = memoryview(data)
+    while start < len(data):
+        stop = data.rfind(b"\n", start, start + _CHUNK) + 1
         if stop <= start:
-            stop = body.find(b"\n", start) + 1
+            stop = data.find(b"\n", start) + 1
         blocks.append(view[start:stop])
         start = stop
     # Blocks are read side by side (NumPy lets go of the interpreter lock as it works),
