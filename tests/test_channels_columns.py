@@ -536,3 +536,53 @@ class TestFromCsvToReport:
         scalar, columns = read_both(HEADER + "\n" + "\n".join(rows))
         assert columns == scalar
         assert len(columns[1]) == 5
+
+
+def outcome(make):
+    """A report, or the text of the SpecError making it raised."""
+    try:
+        return make()
+    except SpecError as error:
+        return str(error)
+
+
+class TestFarMoments:
+    """Instants far from the log's: row by row where arrays would not help, same report."""
+
+    def log(self, sent: dt.datetime) -> list[Message]:
+        return [
+            Message("m1", "email", "decision", sent, "Sales", "IT"),
+            Message("m2", "chat", "outage", sent, "Sales", "IT", sent + dt.timedelta(minutes=5)),
+            Message("m3", "project", "update", sent, "Sales", "IT", sent + dt.timedelta(days=400)),
+        ]
+
+    @pytest.mark.parametrize(
+        "at",
+        [
+            dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
+            dt.datetime(2110, 1, 1, tzinfo=dt.UTC),  # beyond the longest span of days
+        ],
+    )
+    def test_a_report_judged_long_after_its_log(self, at):
+        log = self.log(dt.datetime(2026, 11, 27, 15, tzinfo=NY))
+        strategy = ChannelStrategy.default()
+        london = BusinessCalendar("Europe/London")
+        expected = outcome(lambda: scalar_report(log, strategy, london, at))
+        assert outcome(lambda: sla_report(MessageLog(log), strategy, london, at=at)) == expected
+
+    def test_a_due_time_beyond_the_year_9999_fails_as_the_scalar_report_does(self):
+        sent = dt.datetime(9999, 12, 31, 12, tzinfo=dt.UTC)
+        log = [Message("m1", "email", "decision", sent, "Sales", "IT")]
+        at = dt.datetime(9999, 12, 31, 13, tzinfo=dt.UTC)
+        with pytest.raises(SpecError) as scalar:
+            scalar_report(log, ChannelStrategy.default(), None, at)
+        with pytest.raises(SpecError) as columns:
+            sla_report(MessageLog(log), ChannelStrategy.default(), at=at)
+        assert str(columns.value) == str(scalar.value)
+
+    def test_a_log_sent_in_the_first_days_of_the_calendar(self):
+        sent = dt.datetime(1, 1, 1, 12, tzinfo=dt.UTC)
+        log = [Message("m1", "chat", "outage", sent, "Sales", "IT", sent + dt.timedelta(hours=2))]
+        at = dt.datetime(1, 1, 10, tzinfo=dt.UTC)
+        expected = scalar_report(log, ChannelStrategy.default(), None, at)
+        assert sla_report(MessageLog(log), ChannelStrategy.default(), at=at) == expected

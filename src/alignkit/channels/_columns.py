@@ -451,8 +451,7 @@ def _read(
     except _Rough:
         pass
     if isinstance(source, str | os.PathLike):
-        with Path(name).open(encoding="utf-8-sig", newline="") as stream:
-            return _by_rows(np, stream, name, None)
+        return MessageLog(Message.read_csv(name))
     return _by_rows(np, io.StringIO(data.decode("ascii")), name, None)
 
 

@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
-from alignkit.channels._calendar import _DAY_US, _EPOCH_ORDINAL, _SPANS, BusinessCalendar
+from alignkit.channels._calendar import (
+    _DAY_US,
+    _EPOCH_ORDINAL,
+    _FIRST_ORDINAL,
+    _LAST_ORDINAL,
+    _SPANS,
+    BusinessCalendar,
+)
 from alignkit.channels._results import (
     EPOCH,
     US,
@@ -32,6 +39,7 @@ from alignkit.channels._results import (
     limit_rule,
     target_rule,
 )
+from alignkit.errors import SpecError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -47,6 +55,9 @@ __all__ = ["column_report"]
 
 MISSING: Final = np.iinfo(np.int64).min
 """No instant (no due time, no response): NaT's integer."""
+
+_MAX_SPAN_DAYS: Final = 20_000
+"""Days of a calendar laid out as arrays at most (about 55 years)."""
 
 _MARGIN_DAYS: Final = 3
 """Days resolved beyond the last instant a log needs, for business-day targets' roll."""
@@ -123,19 +134,26 @@ class _Span:
 
 
 def _spans(
-    calendar: BusinessCalendar, low: int, high: int, rules: list[Rule | None]
+    calendar: BusinessCalendar, low: int, latest: int, high: int, rules: list[Rule | None]
 ) -> _Span | None:
-    """The arrays of ``calendar`` covering ``[low, high]`` and every due time from there."""
+    """The arrays of ``calendar`` from ``low`` to ``high`` and the due times of ``latest``.
+
+    ``None`` where arrays would not help: a calendar without hours, or instants beyond
+    the dates a datetime holds (the scalar path raises what it raises for them).
+    """
     if not calendar._open_us:  # noqa: SLF001 - a calendar with no hours: the scalar path
         return None
-
-    furthest = high
-    for rule in rules:
-        if rule is not None and rule[0] != "calendar":
-            furthest = max(furthest, due_at(rule, high, calendar) or high)
-    first = calendar._day_of(low)[0] - 1  # noqa: SLF001
-    last = calendar._day_of(furthest)[0] + _MARGIN_DAYS  # noqa: SLF001
-    span = _Span(calendar, first, last)
+    try:
+        furthest = high
+        for rule in rules:
+            if rule is not None and rule[0] != "calendar":
+                furthest = max(furthest, due_at(rule, latest, calendar) or latest)
+        first = max(calendar._day_of(low)[0] - 1, _FIRST_ORDINAL)  # noqa: SLF001
+        last = calendar._day_of(furthest)[0] + _MARGIN_DAYS  # noqa: SLF001
+    except SpecError:
+        return None
+    # Rows beyond the longest span (a report judged decades after its log) go row by row.
+    span = _Span(calendar, first, min(last, _LAST_ORDINAL, first + _MAX_SPAN_DAYS))
     # Arrays need a window to search (days closed throughout: the scalar path).
     return span if len(span.opens) and len(span.open_days) else None
 
@@ -246,7 +264,8 @@ def column_report(  # noqa: C901, PLR0912, PLR0915 - one pass of the report, in 
             continue
         low = int(sent[rows].min())
         high = max(int(until[rows].max()), int(sent[rows].max()), at_us)
-        span = _spans(calendar, low, high, [r for _c, t, h, _b in rules for r in (t, h)])
+        latest = int(sent[rows].max())
+        span = _spans(calendar, low, latest, high, [r for _c, t, h, _b in rules for r in (t, h)])
         spans.append(span)
         for c, (_chan, target, limit, business) in enumerate(rules):
             here = rows[channel[rows] == c]
