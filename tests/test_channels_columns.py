@@ -250,6 +250,17 @@ class TestBreaches:
         assert repr(lazy) == repr(built)
 
 
+    def test_a_report_pickles_and_copies_with_its_breaches(self):
+        import copy
+        import pickle
+
+        at = dt.datetime(2026, 11, 28, tzinfo=NY)
+        lazy = sla_report(self.log(), ChannelStrategy.default(), at=at)
+        for again in (pickle.loads(pickle.dumps(lazy)), copy.deepcopy(lazy), copy.copy(lazy)):
+            assert again == lazy
+            assert again.breaches == lazy.breaches
+
+
 class TestSequence:
     def test_a_log_is_a_sequence_of_its_messages(self):
         sent = dt.datetime(2026, 11, 27, 15, tzinfo=NY)

@@ -332,6 +332,10 @@ class PendingBreaches:
         """Breaches ``start`` to ``stop`` (most late first)."""
         return tuple(self._build(start, stop))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A copy or a pickle holds the breaches themselves, not the columns they come from.
+        return (tuple, (self.build(0, self._count),))
+
 
 def _built(value: tuple[Breach, ...] | PendingBreaches) -> tuple[Breach, ...]:
     return value.build(0, len(value)) if isinstance(value, PendingBreaches) else value
