@@ -249,7 +249,6 @@ class TestBreaches:
         assert lazy == built
         assert repr(lazy) == repr(built)
 
-
     def test_a_report_pickles_and_copies_with_its_breaches(self):
         import copy
         import pickle
