@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final, final, overload
 
-from alignkit.channels._messages import Message, _trusted
+from alignkit.channels._messages import _FLAGS, Message, _trusted
 
 if TYPE_CHECKING:
     import numpy as np
@@ -443,29 +443,23 @@ def _read(
         stream_name = getattr(source, "name", None)
         name = stream_name if isinstance(stream_name, str) else "<csv>"
         text = source.read()
-        data = text.encode("utf-8", "surrogatepass") if text.isascii() else b""
-        if not data:
-            return _by_rows(np, io.StringIO(text), name, progress)
+        if not text or not text.isascii():
+            return _by_rows(io.StringIO(text), name, progress)
+        data = text.encode("ascii")
     try:
         return _read_bytes(np, data, name, progress)
     except _Rough:
         pass
     if isinstance(source, str | os.PathLike):
         return MessageLog(Message.read_csv(name))
-    return _by_rows(np, io.StringIO(data.decode("ascii")), name, None)
+    return _by_rows(io.StringIO(text), name, None)
 
 
-def _by_rows(
-    np: Any,  # noqa: ANN401 - NumPy
-    stream: IO[str],
-    name: str,
-    progress: Callable[[int], None] | None,
-) -> MessageLog:
-    """The log read by :meth:`Message.read_csv`'s row reader, then held as columns."""
+def _by_rows(stream: IO[str], name: str, progress: Callable[[int], None] | None) -> MessageLog:
+    """The log read by :meth:`Message.read_csv`'s row reader (named ``name``), as columns."""
     from alignkit._csvio import _open
     from alignkit.channels._messages import _read as read_rows
 
-    del np
     return MessageLog(read_rows(_open(stream, name, progress)))
 
 
@@ -525,9 +519,7 @@ def _read_bytes(
     builder.finish(log)
     if len(set(log._ids)) != len(log._ids):
         raise _Rough
-    if (log._first_us != MISSING).any() and (
-        (log._first_us < log._sent_us) & (log._first_us != MISSING)
-    ).any():
+    if ((log._first_us < log._sent_us) & (log._first_us != MISSING)).any():
         raise _Rough
     return log
 
@@ -608,9 +600,9 @@ class _Blocks:
                 cells[key] = (np.zeros(len(rows), np.int64), np.zeros(len(rows), np.int64))
             else:
                 cells[key] = (starts[:, j], lengths[:, j])
-        sent = _times(np, words, *cells["sent_at"])
-        first = _times(np, words, *cells["first_response_at"])
-        fine &= sent[3] & (first[3] | (cells["first_response_at"][1] == 0))
+        sent_us, sent_off, sent_ok = _times(np, words, *cells["sent_at"])
+        first_us, first_off, first_ok = _times(np, words, *cells["first_response_at"])
+        fine &= sent_ok & (first_ok | (cells["first_response_at"][1] == 0))
         rough = np.concatenate((np.flatnonzero(~good), rows[~fine]))
         if len(rough) > _MAX_ROUGH * len(ends) + 2:
             raise _Rough
@@ -627,18 +619,16 @@ class _Blocks:
         for key in ("urgent", "blocking"):
             at, length = (c[rows_fine] for c in cells[key])
             codes, values = _factor(np, words, padded, at, length)
-            from alignkit.channels._messages import _FLAGS
-
             meaning = [_FLAGS.get(v.lower()) for v in values]
             if any(m is None for m in meaning):
                 raise _Rough  # a flag that is not one: a problem
             flags.append(np.array(meaning or [False], dtype=np.bool_)[codes])
         id_at, id_length = (c[rows_fine] for c in cells["id"])
         ids = _texts(np, words, id_at, id_length)
-        chosen = tuple(t[rows_fine] for t in (*sent[:3], *first[:3]))
+        times = (sent_us[rows_fine], sent_off[rows_fine], first_us[rows_fine], first_off[rows_fine])
         if len(rough):
-            return self._mixed(padded, begins, ends, keep, rough, ids, texts, chosen, flags)
-        return ids, texts, (chosen[0], chosen[1], chosen[3], chosen[4]), (flags[0], flags[1])
+            return self._mixed(padded, begins, ends, keep, rough, ids, texts, times, flags)
+        return ids, texts, times, (flags[0], flags[1])
 
     def _mixed(
         self,
@@ -649,7 +639,7 @@ class _Blocks:
         rough: Any,  # noqa: ANN401
         ids: list[str],
         texts: dict[str, tuple[Any, list[str]]],
-        chosen: tuple[Any, ...],
+        times: tuple[Any, Any, Any, Any],
         flags: list[Any],
     ) -> _Parts:
         """A block with rows for the row reader: those rows read one by one, in place."""
@@ -687,9 +677,7 @@ class _Blocks:
         merged_times = tuple(
             np.concatenate((mine, getattr(side_log, slot)))[order]
             for mine, slot in zip(
-                (chosen[0], chosen[1], chosen[3], chosen[4]),
-                ("_sent_us", "_sent_off", "_first_us", "_first_off"),
-                strict=True,
+                times, ("_sent_us", "_sent_off", "_first_us", "_first_off"), strict=True
             )
         )
         merged_flags = tuple(
@@ -776,8 +764,8 @@ _DIGITS: Final = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24
 _DAYS_IN_MONTH: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _times(np: Any, words: Any, at: Any, length: Any) -> tuple[Any, Any, Any, Any]:  # noqa: ANN401
-    """Times in the common forms: microseconds since 1970 UTC, offsets, lengths, and which.
+def _times(np: Any, words: Any, at: Any, length: Any) -> tuple[Any, Any, Any]:  # noqa: ANN401
+    """Times in the common forms: microseconds since 1970 UTC, offsets, and which are read.
 
     ``YYYY-MM-DDTHH:MM:SS±HH:MM`` (25 characters) or ``YYYY-MM-DDTHH:MM:SSZ`` (20).
     A cell in another form, or not a real time, is not read here (``which`` is
@@ -832,4 +820,4 @@ def _times(np: Any, words: Any, at: Any, length: Any) -> tuple[Any, Any, Any, An
     offset = sign * (off_hour * 3600 + off_minute * 60) * 1_000_000
     instant = (days * 86400 + hour * 3600 + minute * 60 + second) * 1_000_000 - offset
     instant = np.where(ok, instant, MISSING)
-    return instant, np.where(ok, offset, 0), length, ok
+    return instant, np.where(ok, offset, 0), ok

@@ -27,6 +27,7 @@ from alignkit.channels._calendar import (
     _SPANS,
     BusinessCalendar,
 )
+from alignkit.channels._columns import MISSING
 from alignkit.channels._results import (
     EPOCH,
     US,
@@ -53,9 +54,6 @@ if TYPE_CHECKING:
 
 __all__ = ["column_report"]
 
-MISSING: Final = np.iinfo(np.int64).min
-"""No instant (no due time, no response): NaT's integer."""
-
 _MAX_SPAN_DAYS: Final = 20_000
 """Days of a calendar laid out as arrays at most (about 55 years)."""
 
@@ -72,7 +70,6 @@ class _Span:
             state.days.get(ordinal) or calendar._resolve_day(ordinal)  # noqa: SLF001
             for ordinal in range(first, last + 1)
         ]
-        self.calendar = calendar
         self.first = first
         self.midnights = np.array([d[0] for d in days] + [days[-1][1]], dtype=np.int64)
         lengths = np.diff(self.midnights)
@@ -159,7 +156,7 @@ def _spans(
 
 
 def _scalar_due(rule: Rule | None, sent: Ints, calendar: BusinessCalendar) -> Ints:
-
+    """Each row's due time by the calendar's own arithmetic, one row at a time."""
     out = np.empty(len(sent), dtype=np.int64)
     for k, instant in enumerate(sent.tolist()):
         due = due_at(rule, instant, calendar)
@@ -248,7 +245,7 @@ def column_report(  # noqa: C901, PLR0912, PLR0915 - one pass of the report, in 
     for k, calendar in enumerate(calendars):
         group_of.setdefault(calendar, []).append(k)
     rules = [
-        (c, target_rule(c.response_sla, c.clock), limit_rule(c), c.clock == "business")
+        (target_rule(c.response_sla, c.clock), limit_rule(c), c.clock == "business")
         for c in channels.values()
     ]
     calendar_code = np.zeros(len(functions) or 1, dtype=np.int64)
@@ -265,9 +262,9 @@ def column_report(  # noqa: C901, PLR0912, PLR0915 - one pass of the report, in 
         low = int(sent[rows].min())
         high = max(int(until[rows].max()), int(sent[rows].max()), at_us)
         latest = int(sent[rows].max())
-        span = _spans(calendar, low, latest, high, [r for _c, t, h, _b in rules for r in (t, h)])
+        span = _spans(calendar, low, latest, high, [r for t, h, _b in rules for r in (t, h)])
         spans.append(span)
-        for c, (_chan, target, limit, business) in enumerate(rules):
+        for c, (target, limit, business) in enumerate(rules):
             here = rows[channel[rows] == c]
             if not len(here):
                 continue
@@ -292,11 +289,12 @@ def column_report(  # noqa: C901, PLR0912, PLR0915 - one pass of the report, in 
     open_ = known & ~answered
     overdue = open_ & breach
 
-    def stats(group: Ints, keys: list[Any], which: Bools) -> list[SlaStats]:
+    def stats(group: Ints, keys: list[Any]) -> list[SlaStats]:
+        """Counts and response times of each group of known-channel rows."""
         width = len(keys)
 
         def count(mask: Bools) -> list[int]:
-            found: list[int] = np.bincount(group[which & mask], minlength=width).tolist()
+            found: list[int] = np.bincount(group[known & mask], minlength=width).tolist()
             return found
 
         counted = [count(m) for m in (known, answered, within, breach, open_, overdue)]
@@ -315,7 +313,7 @@ def column_report(  # noqa: C901, PLR0912, PLR0915 - one pass of the report, in 
     mine = known & answered
     by_time = np.argsort(taken[mine], kind="stable")
     sorted_taken = taken[mine][by_time]
-    by_channel = stats(np.where(known, channel, 0), order, known)
+    by_channel = stats(np.where(known, channel, 0), order)
     sender = log._sender_function  # noqa: SLF001
     senders = log._sender_values  # noqa: SLF001
     pair_code = sender.astype(np.int64) * max(len(functions), 1) + receiving
@@ -330,7 +328,7 @@ def column_report(  # noqa: C901, PLR0912, PLR0915 - one pass of the report, in 
     # Rows on unknown channels find no pair (any index does: they are not counted).
     slot = np.minimum(np.searchsorted(pairs, pair_code), max(len(pairs) - 1, 0))
     pair_group = where[slot] if len(pairs) else pair_code
-    by_pair = stats(pair_group, sorted(pair_keys), known)
+    by_pair = stats(pair_group, sorted(pair_keys))
 
     ids = log._ids  # noqa: SLF001
     breached = _most_late_first(np.flatnonzero(breach), late, ids)
@@ -340,11 +338,10 @@ def column_report(  # noqa: C901, PLR0912, PLR0915 - one pass of the report, in 
         channel[picked],
         sender[picked],
         receiving[picked],
-        due[picked],
         late[picked],
         (hard_us != MISSING) & (until[picked] > hard_us),
-        row_group[picked],
     )
+    due_of, group_of_breach = due[picked], row_group[picked]
 
     def build(start: int, stop: int) -> list[Breach]:
         """Breaches ``start`` to ``stop`` of the report, as objects."""
@@ -356,11 +353,9 @@ def column_report(  # noqa: C901, PLR0912, PLR0915 - one pass of the report, in 
     def _build(start: int, stop: int) -> list[Breach]:
         make = _breach_maker()
         rows = breached[start:stop]
-        chan, send, receive, _dues, lates, beyond, _group = (
-            c[start:stop].tolist() for c in columns
-        )
+        chan, send, receive, lates, beyond = (c[start:stop].tolist() for c in columns)
         responded = log._first_at_many(picked[start:stop])  # noqa: SLF001
-        local = _local_times(columns[3][start:stop], columns[6][start:stop], groups, spans)
+        local = _local_times(due_of[start:stop], group_of_breach[start:stop], groups, spans)
         return [
             make(
                 ids[i],
