@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -24,7 +23,7 @@ from alignkit.channels._results import (
     due_at,
     late_by,
     limit_rule,
-    span,
+    median_and_p90,
     target_rule,
 )
 from alignkit.diagnostics import Location
@@ -50,14 +49,7 @@ class _Tally:
         self.times: list[int] = []
 
     def stats(self, key: str | tuple[str, str]) -> SlaStats:
-        times = sorted(self.times)  # microseconds
-        median = p90 = None
-        if times:
-            middle = len(times) // 2
-            median = span(times[middle])
-            if not len(times) % 2:
-                median = (span(times[middle - 1]) + median) / 2
-            p90 = span(times[max(0, math.ceil(0.9 * len(times)) - 1)])
+        median, p90 = median_and_p90(sorted(self.times))  # microseconds
         return SlaStats(
             key,
             self.messages,

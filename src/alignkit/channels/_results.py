@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Callable, Mapping
-from typing import Any, Final, final
+from typing import Any, Final, Protocol, final
 
 import attrs
 
@@ -29,6 +30,7 @@ __all__ = [
     "due_at",
     "late_by",
     "limit_rule",
+    "median_and_p90",
     "span",
     "target_rule",
 ]
@@ -415,6 +417,29 @@ def due_at(rule: Rule | None, sent_us: int, calendar: BusinessCalendar) -> int |
     if how == "business":
         return calendar._add_us(sent_us, amount)  # noqa: SLF001 - see above
     return calendar._add_business_days_us(sent_us, amount)  # noqa: SLF001 - see above
+
+
+class _Sorted(Protocol):
+    """Sorted microseconds: a list, or a NumPy array."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int, /) -> Any: ...  # noqa: ANN401 - int or a NumPy integer
+
+
+def median_and_p90(times: _Sorted) -> tuple[dt.timedelta | None, dt.timedelta | None]:
+    """The median and the 90th percentile (nearest rank) of sorted microseconds.
+
+    An even count averages the middle two, as :class:`datetime.timedelta` rounds
+    (half to even); ``(None, None)`` when there are none.
+    """
+    if not len(times):
+        return None, None
+    middle = len(times) // 2
+    median = span(int(times[middle]))
+    if not len(times) % 2:
+        median = (span(int(times[middle - 1])) + median) / 2
+    return median, span(int(times[max(0, math.ceil(0.9 * len(times)) - 1)]))
 
 
 def late_by(due_us: int | None, when_us: int, calendar: BusinessCalendar, *, business: bool) -> int:

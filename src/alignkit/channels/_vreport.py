@@ -38,6 +38,7 @@ from alignkit.channels._results import (
     SlaStats,
     due_at,
     limit_rule,
+    median_and_p90,
     target_rule,
 )
 from alignkit.errors import SpecError
@@ -478,16 +479,8 @@ def _most_late_first(rows: Ints, late: Ints, ids: list[str]) -> list[int]:
 
 
 def _stats(key: Any, counts: list[int], times: Ints, start: int, size: int) -> SlaStats:  # noqa: ANN401
-
-    median = p90 = None
-    if size:
-        import math
-
-        middle = start + size // 2
-        median = dt.timedelta(microseconds=int(times[middle]))
-        if not size % 2:
-            median = (dt.timedelta(microseconds=int(times[middle - 1])) + median) / 2
-        p90 = dt.timedelta(microseconds=int(times[start + max(0, math.ceil(0.9 * size) - 1)]))
+    """One group's figures: its counts, and the median and p90 of its sorted times."""
+    median, p90 = median_and_p90(times[start : start + size])
     messages, answered, within, breaches, open_, overdue = counts
     return SlaStats(key, messages, answered, within, breaches, open_, overdue, median, p90)
 
