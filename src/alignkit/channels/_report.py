@@ -21,6 +21,7 @@ from alignkit.channels._results import (
     SlaReport,
     SlaStats,
     due_at,
+    focus_period,
     late_by,
     limit_rule,
     median_and_p90,
@@ -316,10 +317,14 @@ class _Report:
         if self.first_us >= self.at_us:
             return ()
         first = EPOCH + dt.timedelta(microseconds=self.first_us)
+        periods: dict[BusinessCalendar, tuple[dt.datetime, int]] = {}
         found = []
         for (receiver, function), times in self.chat_times.items():
             calendar = self.calendar(function)
-            found.append(_focus(receiver, function, times, calendar, first, self.at))
+            period = periods.get(calendar)
+            if period is None:
+                period = periods[calendar] = focus_period(calendar, first, self.at)
+            found.append(_focus(receiver, function, times, calendar, period, self.at))
         return tuple(sorted(found, key=lambda f: (-f.interruptions_per_day, f.receiver)))
 
 
@@ -328,14 +333,10 @@ def _focus(
     function: str,
     times: list[dt.datetime],
     calendar: BusinessCalendar,
-    start: dt.datetime,
+    period: tuple[dt.datetime, int],
     end: dt.datetime,
 ) -> FocusStats:
-    # The period starts at the midnight (on the receiver's calendar) before the first
-    # message, so a day's focus counts from its first window.
-    zone = calendar.zone
-    local = start.astimezone(zone)
-    start = dt.datetime.combine(local.date(), dt.time(), tzinfo=zone)
+    start, days = period  # see focus_period
     # In UTC: aware times that share a zone subtract as wall times, wrong across DST.
     times = sorted(t.astimezone(dt.UTC) for t in times)
     interruptions = 0
@@ -350,9 +351,6 @@ def _focus(
             longest = max(longest, moment - mark)
             mark = moment
         longest = max(longest, closed - mark)
-    first_day = start.date()
-    last_day = (end - dt.timedelta(microseconds=1)).astimezone(zone).date()
-    days = sum(1 for _ in calendar.open_days(first_day, last_day))
     return FocusStats(
         receiver,
         function,

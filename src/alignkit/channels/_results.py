@@ -28,6 +28,7 @@ __all__ = [
     "SlaReport",
     "SlaStats",
     "due_at",
+    "focus_period",
     "late_by",
     "limit_rule",
     "median_and_p90",
@@ -440,6 +441,20 @@ def median_and_p90(times: _Sorted) -> tuple[dt.timedelta | None, dt.timedelta | 
     if not len(times) % 2:
         median = (span(int(times[middle - 1])) + median) / 2
     return median, span(int(times[max(0, math.ceil(0.9 * len(times)) - 1)]))
+
+
+def focus_period(
+    calendar: BusinessCalendar, first: dt.datetime, end: dt.datetime
+) -> tuple[dt.datetime, int]:
+    """Where focus is measured from on ``calendar``, and its open days until ``end``.
+
+    The period starts at the midnight (on the receiver's calendar) before the log's
+    first message, so a day's focus counts from its first window.
+    """
+    zone = calendar.zone
+    start = dt.datetime.combine(first.astimezone(zone).date(), dt.time(), tzinfo=zone)
+    last_day = (end - dt.timedelta(microseconds=1)).astimezone(zone).date()
+    return start, sum(1 for _ in calendar.open_days(start.date(), last_day))
 
 
 def late_by(due_us: int | None, when_us: int, calendar: BusinessCalendar, *, business: bool) -> int:

@@ -37,6 +37,7 @@ from alignkit.channels._results import (
     SlaReport,
     SlaStats,
     due_at,
+    focus_period,
     limit_rule,
     median_and_p90,
     target_rule,
@@ -557,13 +558,10 @@ def _focus(
 
 def _windows(calendar: BusinessCalendar, first_us: int, at: dt.datetime) -> tuple[Ints, Ints, int]:
     """The calendar's windows (touching ones joined) from the midnight before ``first_us``."""
-    local = (EPOCH + dt.timedelta(microseconds=first_us)).astimezone(calendar.zone)
-    start = dt.datetime.combine(local.date(), dt.time(), tzinfo=calendar.zone)
+    start, days = focus_period(calendar, EPOCH + dt.timedelta(microseconds=first_us), at)
     pairs = [
         ((a - EPOCH) // dt.timedelta(microseconds=1), (b - EPOCH) // dt.timedelta(microseconds=1))
         for a, b in calendar.windows(start, at)
     ]
     edges = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-    last_day = (at - dt.timedelta(microseconds=1)).astimezone(calendar.zone).date()
-    days = sum(1 for _ in calendar.open_days(start.date(), last_day))
     return edges[:, 0].copy(), edges[:, 1].copy(), days
