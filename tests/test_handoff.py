@@ -2207,6 +2207,11 @@ class TestConstructorsTakeAnyInput:
                 package(fields=fields)
             assert info.value.problems[0].location.path == ("fields",)
 
+    def test_a_time_that_holds_a_number_too_long_to_print_is_named(self):
+        with pytest.raises(SpecError) as info:
+            DealEvent("e1", "d1", "closed_won", [10**4300])  # type: ignore[arg-type]
+        assert "a list holding a number too long to show" in str(info.value)
+
     @settings(max_examples=200, deadline=None)
     @given(st.lists(anything, min_size=4, max_size=5))
     def test_deal_event(self, arguments: list[object]):

@@ -34,7 +34,10 @@ _SHORT: Final = 60  # characters of a value shown in a message
 def _brief(value: object) -> str:
     if isinstance(value, int) and value.bit_length() > _SHORT * 3:
         return "a very long number"
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # a number too long to print, inside a list or another value
+        return f"a {type(value).__name__} holding a number too long to show"
     return text if len(text) <= _SHORT else text[: _SHORT - 3] + "..."
 
 
