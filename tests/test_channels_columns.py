@@ -175,6 +175,19 @@ class TestReportEqualsTheScalarReport:
         assert found.to_json() == expected.to_json()  # the offsets of every time too
         assert found.to_text() == expected.to_text()
 
+    def test_a_due_time_the_clocks_skip_is_written_as_the_calendar_writes_it(self):
+        """Due a minute after 01:59 on the night New York springs forward: 03:00 EDT."""
+        email = Channel("email", "formal", dt.timedelta(minutes=1), clock="calendar")
+        strategy = ChannelStrategy((email,), (), "email")
+        sent = dt.datetime(2026, 3, 8, 1, 59, tzinfo=NY)
+        log = [Message("m1", "email", "decision", sent, "Sales", "IT")]
+        at = dt.datetime(2026, 3, 9, tzinfo=dt.UTC)
+        calendar = BusinessCalendar("America/New_York")
+        expected = scalar_report(log, strategy, calendar, at)
+        found = sla_report(MessageLog(log), strategy, calendar, at=at)
+        assert found == expected
+        assert found.breaches[0].due.isoformat() == "2026-03-08T03:00:00-04:00"
+
     @settings(max_examples=40, deadline=None)
     @given(log=logs(), at=moments())
     def test_one_calendar_for_everyone_and_none(self, log, at):

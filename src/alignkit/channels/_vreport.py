@@ -439,8 +439,9 @@ def _local_times(
     """Each instant in its row's calendar zone, as ``BusinessCalendar._local`` gives it.
 
     The offset is guessed from the midnight of the instant's day and checked: a wall
-    time whose offset (``fold=0``) is the one guessed names exactly the instant; any
-    other (a change of the clocks that day) is converted by the calendar itself.
+    time that has the guessed offset with either ``fold`` exists once and names exactly
+    the instant, as ``astimezone`` writes it; any other (a wall time the clocks skip
+    or repeat, on a day they change) is converted by the calendar itself.
     """
     from alignkit.channels._columns import wall_times
 
@@ -456,7 +457,9 @@ def _local_times(
     built = wall_times(np, instants, guess, zones)
     zero = dt.timedelta(0)
     for k, (local, offset) in enumerate(zip(built, guess.tolist(), strict=True)):
-        if (local.utcoffset() or zero) // _ONE_US != offset:
+        if (local.utcoffset() or zero) // _ONE_US != offset or (
+            local.replace(fold=1).utcoffset() or zero
+        ) // _ONE_US != offset:
             built[k] = groups[int(row_group[k])][0]._local(int(instants[k]))  # noqa: SLF001
     return built
 
