@@ -12,12 +12,18 @@ In one run, this script:
 * appends the same events (read back from the first run's log file, built before the
   clock starts) to another fresh ``SQLiteStore`` with ``SQLiteStore.append``, one
   event a call, with no checks and no texts: the floor;
+* for reference, writes what the log wrote with ``sqlite3`` alone (the same file
+  layout and statements, one transaction an event holding its texts, no Python
+  beyond the loop): the least the log's own writes take, so what is left of the gap
+  to the floor is the log's Python;
 * times ``DecisionLog.verify()`` over the log's file (every chain, every text against
   its commitment), and ``verify(texts=False)`` (the chains alone), and, for
-  reference, ``SQLiteStore.read_all`` of the same events (what any reader pays);
-* runs the contenders in turn, ``--runs`` times (log then floor, then floor then log,
-  so a machine speeding up or slowing down affects both alike), and reports each as
-  the median (min-max) over the runs, and the ratio of log to floor run by run.
+  reference, ``SQLiteStore.read_all`` of the same events (what any reader pays) and
+  the least any verification in Python does with the standard library (fetch,
+  decode and hash each event, fetch and hash each text: a lower bound, not a peer);
+* runs the contenders in turn, ``--runs`` times (log, floor, SQL, then the other
+  way round, so a machine speeding up or slowing down affects all alike), and
+  reports each as the median (min-max) over the runs, and ratios run by run.
 
 Targets: the full log within 2x of the floor; ``verify()`` over 400,000 events under
 2 s. The exit status is 1 when a verification fails or a store does not hold what
@@ -33,6 +39,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import sqlite3
 import sys
 import tempfile
 import time
@@ -125,6 +132,128 @@ def append_raw(path: Path, events: list[tuple[str, NewEvent, int]]) -> float:
     return elapsed
 
 
+_SQL_INSERT_EVENT = (
+    "INSERT INTO events (event_id, stream, version, kind, actor, at, data, checksum, category) "
+    "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? "
+    "WHERE coalesce((SELECT MAX(version) FROM events WHERE stream = ?), 0) = ? "
+    "AND NOT EXISTS (SELECT 1 FROM events WHERE stream = ? AND version = ? AND category != ?)"
+)
+"""What ``SQLiteStore.append`` runs for one event (a conditional insert at the version)."""
+
+
+def writes_of(path: Path) -> list[tuple[tuple[Any, ...], list[tuple[str, bytes]]]]:
+    """Every event row of the log's file, in order, with the texts its transaction wrote."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    texts: dict[str, list[tuple[str, bytes]]] = {}
+    for key, value in db.execute("SELECT key, value FROM decision_texts"):
+        texts.setdefault(key.rpartition("/")[0], []).append((key, value))
+    rows = db.execute(
+        "SELECT event_id, stream, version, kind, actor, at, data, checksum, category "
+        "FROM events ORDER BY position"
+    ).fetchall()
+    db.close()
+    return [(row, texts.get(row[0], [])) for row in rows]
+
+
+def append_sql(path: Path, writes: list[tuple[tuple[Any, ...], list[tuple[str, bytes]]]]) -> float:
+    """Seconds for the log's writes alone, in SQL: the least the log itself can take.
+
+    The same file layout as the log's (made by alignkit, then closed), the same
+    statements as the store and the text store run, one transaction an event
+    holding its texts, and no Python beyond the loop.
+    """
+    store = SQLiteStore(path, synchronous="NORMAL")
+    DecisionLog(DecisionRights.from_table({}), Org(), store=store)  # adds the texts table
+    store.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA synchronous=NORMAL")
+    execute, executemany = db.execute, db.executemany
+    put = "INSERT OR REPLACE INTO decision_texts (key, value) VALUES (?, ?)"
+    gc.collect()
+    start = time.perf_counter()
+    for row, texts in writes:
+        stream, version = row[1], row[2] - 1
+        execute("BEGIN IMMEDIATE")
+        execute(_SQL_INSERT_EVENT, (*row, stream, version, stream, version, row[8]))
+        if texts:
+            executemany(put, texts)
+        execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    held = db.execute("SELECT count(*) FROM events").fetchone()[0]
+    db.close()
+    if held != len(writes):
+        sys.exit(f"the SQL writes left {held} events, not {len(writes)}")
+    return elapsed
+
+
+def verify_floor(path: Path) -> float:
+    """Seconds for the least any verification in Python does, with the standard library.
+
+    Over the log's file, with ``sqlite3``, ``json`` and ``hashlib`` and nothing of
+    alignkit: fetch each event's fields, decode its data, hash its canonical JSON
+    and compare; fetch each text and hash it. No link, version, checksum or type
+    checks, no problem named, no text matched to its commitment: a lower bound for
+    ``verify()``, not a peer.
+    """
+    import hashlib
+    import json
+
+    string = json.encoder.encode_basestring
+    decode = json.JSONDecoder().decode
+    sha256 = hashlib.sha256
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    gc.collect()
+    gc.disable()
+    start = time.perf_counter()
+    after, matched = 0, 0
+    while True:
+        rows = db.execute(
+            "SELECT position, stream, version, event_id, kind, actor, at, data FROM events "
+            "WHERE position > ? AND category = 'decision' ORDER BY position LIMIT 5000",
+            (after,),
+        ).fetchall()
+        if not rows:
+            break
+        for _, stream, version, event_id, kind, actor, at, data in rows:
+            stored = decode(data)["hash"]
+            member = f'"hash":"{stored}"'
+            cut = data.find(member)
+            body = (
+                data[: cut - 1] + data[cut + len(member) :]
+                if data[cut - 1] == ","
+                else ("{" + data[cut + len(member) + 1 :])
+            )
+            envelope = (
+                f'{{"actor":{string(actor)},"at":"{at}","category":"decision",'
+                f'"data":{body},"id":{string(event_id)},"kind":{string(kind)},'
+                f'"record":{string(stream)},"version":{version}}}'
+            )
+            matched += sha256(envelope.encode()).hexdigest() == stored
+        after = rows[-1][0]
+    key = ""
+    while True:
+        texts = db.execute(
+            "SELECT key, value FROM decision_texts WHERE key > ? ORDER BY key LIMIT 5000", (key,)
+        ).fetchall()
+        if not texts:
+            break
+        for _, value in texts:
+            sha256(value).hexdigest()
+        key = texts[-1][0]
+    elapsed = time.perf_counter() - start
+    gc.enable()
+    db.close()
+    if matched != n_events(path):
+        sys.exit("the floor of verify() does not match every event: it is out of date")
+    return elapsed
+
+
+def n_events(path: Path) -> int:
+    """The number of decision events in the log's file."""
+    with SQLiteStore(path, read_only=True) as store:
+        return store.count(category="decision")
+
+
 def verify_times(path: Path, org: Org, rights: DecisionRights) -> tuple[float, float, float]:
     """Seconds for ``verify()``, ``verify(texts=False)`` and ``read_all`` on the log's file."""
     store = SQLiteStore(path, synchronous="NORMAL")
@@ -156,35 +285,42 @@ def main() -> None:
     samples: dict[str, list[float]] = {
         "log": [],
         "floor": [],
+        "log_sql": [],
         "verify": [],
         "verify_chains": [],
         "read_all": [],
+        "verify_floor": [],
     }
     with tempfile.TemporaryDirectory() as folder:
         events: list[tuple[str, NewEvent, int]] = []
+        writes: list[tuple[tuple[Any, ...], list[tuple[str, bytes]]]] = []
         for run in range(args.runs):
-            log_path = Path(folder) / f"log-{run}.db"
-            floor_path = Path(folder) / f"floor-{run}.db"
-            # The floor appends the events of the first run's log: that run goes log first.
-            order = ("log", "floor") if run % 2 == 0 else ("floor", "log")
+            paths = {name: Path(folder) / f"{name}-{run}.db" for name in ("log", "floor", "sql")}
+            # The floors append the events of the first run's log: that run goes log first.
+            order = ("log", "floor", "sql") if run % 2 == 0 else ("sql", "floor", "log")
             for contender in order:
                 if contender == "log":
-                    samples["log"].append(record_decisions(log_path, args.size, org, rights))
+                    samples["log"].append(record_decisions(paths["log"], args.size, org, rights))
                     if not events:
-                        events = events_of(log_path)
+                        events = events_of(paths["log"])
+                        writes = writes_of(paths["log"])
+                elif contender == "floor":
+                    samples["floor"].append(append_raw(paths["floor"], events))
                 else:
-                    samples["floor"].append(append_raw(floor_path, events))
-            full, chains, reading = verify_times(log_path, org, rights)
+                    samples["log_sql"].append(append_sql(paths["sql"], writes))
+            full, chains, reading = verify_times(paths["log"], org, rights)
             samples["verify"].append(full)
             samples["verify_chains"].append(chains)
             samples["read_all"].append(reading)
+            samples["verify_floor"].append(verify_floor(paths["log"]))
             print(
                 f"run {run + 1}: log {samples['log'][-1]:.1f} s, floor "
-                f"{samples['floor'][-1]:.1f} s, verify {full:.2f} s "
-                f"(chains {chains:.2f} s, read_all {reading:.2f} s)",
+                f"{samples['floor'][-1]:.1f} s, log's SQL {samples['log_sql'][-1]:.1f} s, "
+                f"verify {full:.2f} s (chains {chains:.2f} s, read_all {reading:.2f} s, "
+                f"floor {samples['verify_floor'][-1]:.2f} s)",
                 flush=True,
             )
-            for path in (log_path, floor_path):
+            for path in paths.values():
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(path) + suffix).unlink(missing_ok=True)
     figures: dict[str, Any] = {
@@ -193,13 +329,20 @@ def main() -> None:
         "runs": args.runs,
         **{name: median_range(values) for name, values in samples.items()},
         "log_over_floor": ratio(samples["log"], samples["floor"]),
+        "log_sql_over_floor": ratio(samples["log_sql"], samples["floor"]),
         "verify_over_read_all": ratio(samples["verify"], samples["read_all"]),
+        "verify_over_floor": ratio(samples["verify"], samples["verify_floor"]),
     }
     print()
     for name in samples:
         found = figures[name]
         print(f"{name:>14}: {found['median']:8.2f} s ({found['min']:.2f}-{found['max']:.2f})")
-    for name, target in (("log_over_floor", LOG_TARGET), ("verify_over_read_all", None)):
+    for name, target in (
+        ("log_over_floor", LOG_TARGET),
+        ("log_sql_over_floor", None),
+        ("verify_over_read_all", None),
+        ("verify_over_floor", None),
+    ):
         found = figures[name]
         goal = f"  target <= {target}x" if target else ""
         print(f"{name:>20}: {found['median']:.2f}x ({found['min']:.2f}-{found['max']:.2f}){goal}")
