@@ -162,6 +162,7 @@ class TestCopy:
         assert code == 2
         assert "SRC: Event store" in err
         assert "no such file" in err
+        assert "read_only" not in err
         path = tmp_path / "same.db"
         SQLiteStore(path).close()
         code, _, err = run("store", "copy", str(path), str(path))

@@ -229,6 +229,9 @@ class TestCommand:
         result = self.run(str(ACME), "--store", str(missing))
         assert result.exit_code == 2
         assert not missing.exists()
+        # Said as a command line user can act on: no word of the library's read_only=True.
+        assert f"Event store {str(missing)!r}: there is no such file\n" in result.stderr
+        assert "read_only" not in result.stderr
 
     def test_a_broken_file_is_reported_with_its_location(self, tmp_path: Path):
         path = tmp_path / "alignment.yaml"

@@ -81,7 +81,7 @@ def opened_store(
             cannot be opened; ``None`` for the ``--store`` option.
     """
     from alignkit.errors import StoreError, TransitionError
-    from alignkit.store import open_store
+    from alignkit.store import _NO_SUCH_FILE, open_store
 
     try:
         store = open_store(target, read_only=read_only)
@@ -89,6 +89,9 @@ def opened_store(
         click.echo(f"alignkit {command}: {role or '--store'}: {problems_said(error)}", err=True)
         sys.exit(2)
     except StoreError as error:
+        if read_only and error.reason == _NO_SUCH_FILE and error.path is not None:
+            # The library's hint is to leave out read_only=True: no option of a command.
+            error = StoreError.for_store(error.path, error.reason)
         click.echo(f"alignkit {command}: {f'{role}: ' if role else ''}{error}", err=True)
         sys.exit(2)
     with store:

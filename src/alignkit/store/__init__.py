@@ -719,6 +719,10 @@ _UNIQUE: Final = [("event_id",), ("stream", "version")]
 _Kind = Literal["new", "current", "format 1", "format 0"]
 
 
+_NO_SUCH_FILE: Final = "there is no such file"
+"""The :attr:`~alignkit.errors.StoreError.reason` when a read-only store's file is missing."""
+
+
 @final
 class SQLiteStore:
     """A store in one SQLite file: WAL journal, one transaction per append.
@@ -871,7 +875,7 @@ class SQLiteStore:
         if not path.is_file():
             raise StoreError.for_store(
                 self._path,
-                "there is no such file",
+                _NO_SUCH_FILE,
                 hint="a read-only store reads an existing one; leave out read_only=True "
                 "to create one",
             )
