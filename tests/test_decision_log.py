@@ -1188,6 +1188,45 @@ class TestEncodedVerification:
         row(path, "DELETE FROM decision_texts WHERE key = ?", key)
         assert verified_both_ways(log).first.kind == "text-missing"
 
+    @pytest.mark.parametrize(
+        ("kind", "change"),
+        [
+            ("proposed", {"texts": {"summary": "gone"}}),
+            ("proposed", {"texts": ["summary"]}),
+            ("proposed", {"texts": "summary"}),
+            ("proposed", {"texts": {"summary": {"involves": []}}}),
+            ("proposed", {"texts": {"summary": {"commitment": 5, "involves": []}}}),
+            ("erased", {"keys": 5}),
+            ("erased", {"keys": [["a"]]}),
+        ],
+    )
+    def test_an_event_rehashed_with_texts_the_log_never_writes_is_named(
+        self, tmp_path: Path, kind: str, change: dict[str, Any]
+    ):
+        """Whoever can write the file and hash like the log is reported, never a traceback."""
+        import json
+
+        from alignkit.decision_log._chain import event_hash
+
+        path = tmp_path / "log.db"
+        log = sqlite_log(path)
+        assert log.erase_person("ae-mm-1", T0 + 9 * DAY) == 1
+        event = next(e for e in log.store.read_all(category=CATEGORY) if e.kind == kind)
+        body = {k: v for k, v in event.data.items() if k != "hash"} | change
+        digest = event_hash(
+            event.stream, event.version, event.event_id, event.kind, event.actor, event.at, body
+        )
+        data = json.dumps(body | {"hash": digest}, sort_keys=True, separators=(",", ":"))
+        update = "UPDATE events SET data = ?, checksum = NULL WHERE position = ?"
+        row(path, update, data, event.position)
+        result = verified_both_ways(log)
+        assert result.problems[0].kind == "malformed"
+        assert result.problems[0].event_id == event.event_id
+        assert "written outside the log" in str(result.problems[0])
+        # Texts are what is malformed: the chains alone do not look at them.
+        chains = verified_both_ways(log, texts=False)
+        assert "malformed" not in [problem.kind for problem in chains.problems]
+
     def test_a_clean_log_is_never_decoded(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         """Times in any offset, and text beyond ASCII (stored escaped), still take the fast way."""
         from alignkit.decision_log._chain import Verifier

@@ -149,6 +149,7 @@ ProblemKind = Literal[
     "text-missing",
     "text-changed",
     "text-not-erased",
+    "malformed",
     "unreadable",
 ]
 
@@ -167,6 +168,9 @@ class ChainProblem:
             an anchored head; ``"text-missing"``, ``"text-changed"``,
             ``"text-not-erased"``: a text of the event is gone though not erased,
             does not match its commitment, or is still there though erased;
+            ``"malformed"``: the event matches its hash, but the texts it commits
+            to are not written as the log writes them (it was written outside the
+            log), so they cannot be checked (added in 0.3);
             ``"unreadable"``: the store refused to read (its own checks failed).
         record: The record (``None`` when the store could not be read).
         version: The event's version in the record.
@@ -321,11 +325,22 @@ class Verifier:
                         f"{event.version} than the one anchored: it was rewritten",
                     )
             if self.texts is not None:
-                for field, held in (body.get("texts") or {}).items():
-                    wanted[f"{event.event_id}/{field}"] = (held["commitment"], event, field)
-                if event.kind == "erased":
-                    for key in body.get("keys", ()):
-                        erased[key] = event
+                held = _commitments(body)
+                keys = _erased_keys(body) if event.kind == "erased" else []
+                if held is None or keys is None:
+                    self._problem(
+                        event,
+                        "malformed",
+                        f"Event {event.event_id!r} (record {record!r}, version "
+                        f"{event.version}, position {event.position}) matches its hash, but "
+                        "its texts are not written as the log writes them: it was written "
+                        "outside the log, and its texts cannot be checked",
+                    )
+                    continue
+                for field, commitment in held.items():
+                    wanted[f"{event.event_id}/{field}"] = (commitment, event, field)
+                for key in keys:
+                    erased[key] = event
         if self.texts is not None:
             self._check_texts(wanted, erased)
 
@@ -366,15 +381,13 @@ class Verifier:
                 return False
             body, stored = checked
             if checking_texts:
-                try:
-                    held = body.get("texts")
-                    if held:
-                        for field, value in held.items():
-                            wanted[f"{event.event_id}/{field}"] = value["commitment"]
-                    if event.kind == "erased":
-                        erased.update(body.get("keys", ()))
-                except (TypeError, KeyError, AttributeError):
+                held = _commitments(body)
+                keys = _erased_keys(body) if event.kind == "erased" else []
+                if held is None or keys is None:
                     return False
+                for field, commitment in held.items():
+                    wanted[f"{event.event_id}/{field}"] = commitment
+                erased.update(keys)
             version = event.version
             latest[record] = (version, stored)
             anchor = anchors.get(record)
@@ -488,6 +501,34 @@ class Verifier:
             digest=digest_of(heads),
             problems=tuple(self.problems),
         )
+
+
+def _commitments(body: Mapping[str, Any]) -> dict[str, str] | None:
+    """Each text field of an event's body, with its commitment; ``None`` if not as written.
+
+    The log writes ``"texts": {field: {"commitment": hex, "involves": [...]}}``, or no
+    ``texts`` at all.
+    """
+    held = body.get("texts")
+    if not held:
+        return {}
+    if type(held) is not dict:
+        return None
+    found = {}
+    for field, value in held.items():
+        commitment = value.get("commitment") if type(value) is dict else None
+        if type(commitment) is not str:
+            return None
+        found[field] = commitment
+    return found
+
+
+def _erased_keys(body: Mapping[str, Any]) -> list[str] | None:
+    """The text keys an ``erased`` event names; ``None`` if not as the log writes them."""
+    keys = body.get("keys", [])
+    if type(keys) is not list or not all(type(key) is str for key in keys):
+        return None
+    return keys
 
 
 def _sound(event: EncodedEvent, version: int, prev: str) -> tuple[dict[str, Any], str] | None:
