@@ -1,4 +1,4 @@
-"""What the whole suite shares: a PostgreSQL database, and which tests need what.
+"""What the whole suite shares: a PostgreSQL database, which tests need what, no deadlines.
 
 Tests that need a PostgreSQL server are marked ``postgres`` (``postgres_files`` when
 they also read the server's files), tests that drive a browser ``browser``. On a
@@ -15,10 +15,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.postgres import fresh_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+# No property test has a time limit: a first call that builds a cache, or a shared
+# machine under load, made a correct example "too slow" (Hypothesis's default 200 ms
+# deadline is a timing assertion, and the suite makes none). Loaded before any test
+# module, so every @settings(...) inherits it.
+settings.register_profile("alignkit", deadline=None)
+settings.load_profile("alignkit")
 
 
 @pytest.fixture

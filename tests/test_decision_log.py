@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import csv
 import datetime as dt
 import io
 import pickle
@@ -2098,6 +2099,17 @@ class TestEdges:
         problems = log.verify().problems
         assert {p.record for p in problems} == {"orphan", "odd/1"}
         assert {p.kind for p in problems} == {"content"}
+
+    def test_odd_events_are_exported_as_the_record_reads_them(self):
+        """An export of a store changed behind the log's back is a sheet, not a traceback."""
+        store = MemoryStore()
+        raw(store, "odd/1", "proposed", {"decision": DECISION})
+        raw(store, "odd/1", "decided", {})
+        raw(store, "odd/1", "informed", {"people": 5})
+        raw(store, "odd/1", "informed", {"people": "cfo"})
+        raw(store, "odd/1", "informed", {"people": ["cfo", 7]})
+        rows = list(csv.DictReader(io.StringIO(acme_log(store=store).to_csv())))
+        assert [row["people"] for row in rows if row["kind"] == "informed"] == ["", "", "cfo;7"]
 
     def test_a_stream_of_another_category_is_no_record(self):
         """A deal's stream in the same store is not a decision record."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Final
 
 from alignkit._suggest import suggest
-from alignkit.decision_log._lifecycle import MOVES, DecisionRecord
+from alignkit.decision_log._lifecycle import MOVES, DecisionRecord, names_in
 from alignkit.decision_log._planning import Planner, Step, supersede_problem
 from alignkit.diagnostics import Location
 from alignkit.errors import (
@@ -134,7 +134,8 @@ def write_events(records: Iterable[DecisionRecord]) -> str:
                 cells["rationale"] = record.rationale
                 cells["authority"] = record.authority or ""
             elif kind == "informed":
-                cells["people"] = ";".join(map(str, event.data.get("people", ())))
+                # As the record reads it: a list of names, anything else as none.
+                cells["people"] = ";".join(names_in(event.data.get("people")))
             elif kind == "withdrawn":
                 cells["text"] = record.withdrawal_reason
             elif kind == "superseded":

@@ -31,6 +31,7 @@ __all__ = [
     "TextRef",
     "fold",
     "mermaid_diagram",
+    "names_in",
 ]
 
 ERASED: Final = "[erased]"
@@ -396,7 +397,7 @@ def _refs(event: StoredEvent, index: int) -> tuple[TextRef, ...]:
             paths[field].format(index),
             text_key(event.event_id, field),
             str(value.get("commitment", "")),
-            _names(value.get("involves", ())),
+            names_in(value.get("involves", ())),
         )
         for field, value in held.items()
         if field in paths and isinstance(value, dict)
@@ -450,7 +451,7 @@ def fold(
                 event.at,
                 agrees=agrees if isinstance(agrees, bool) else None,
                 on_behalf_of=_text_or_none(data.get("on_behalf_of")),
-                speaks_for=_names(data.get("speaks_for", (event.actor,))),
+                speaks_for=names_in(data.get("speaks_for", (event.actor,))),
             ),
         )
     elif kind == "escalated":
@@ -463,7 +464,7 @@ def fold(
                 "",
                 str(data.get("settled_by", "")),
                 str(data.get("kind", "")),
-                _names(data.get("between", ())),
+                names_in(data.get("between", ())),
                 str(data.get("explanation", "")),
             ),
         )
@@ -480,7 +481,7 @@ def fold(
         )
     elif kind == "informed":
         known = set(record.informed)
-        new = [p for p in _names(data.get("people", ())) if p not in known]
+        new = [p for p in names_in(data.get("people", ())) if p not in known]
         changes["informed"] = (*record.informed, *dict.fromkeys(new))
     elif kind == "withdrawn":
         texts += _refs(event, 0)
@@ -488,7 +489,7 @@ def fold(
     elif kind == "superseded":
         changes["superseded_by"] = str(data.get("by", ""))
     else:  # erased
-        keys = frozenset(_names(data.get("keys", ())))
+        keys = frozenset(names_in(data.get("keys", ())))
         texts = tuple(attrs.evolve(ref, erased=True) if ref.key in keys else ref for ref in texts)
     changes["texts"] = texts
     return attrs.evolve(record, **changes)
@@ -498,7 +499,7 @@ def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _names(value: object) -> tuple[str, ...]:
+def names_in(value: object) -> tuple[str, ...]:
     """A list of names from an event's data (anything else reads as none)."""
     if not isinstance(value, list | tuple):
         return ()
