@@ -49,7 +49,7 @@ from alignkit.handoff import (
     mermaid_diagram,
 )
 from alignkit.org import Function, Org, Person
-from alignkit.store import ConcurrencyError, NewEvent, SQLiteStore
+from alignkit.store import ConcurrencyError, MemoryStore, NewEvent, SQLiteStore
 
 DATA = Path(__file__).parent / "data" / "crm"
 T0 = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
@@ -1371,6 +1371,39 @@ class TestSharedStore:
 def decision(event_id: str) -> NewEvent:
     """An event of another lifecycle, as a decision log would write it."""
     return NewEvent(event_id, "decided", "cfo", T0, {"outcome": "approved"})
+
+
+class TestStoreChangedBehindTheDesksBack:
+    """A replay that meets data no desk wrote says which event, never a bare traceback."""
+
+    OPENED: Final = {"occurred_at": "2026-11-23T09:00:00+00:00", "stage": "Closed-Won"}
+
+    @pytest.mark.parametrize(
+        ("stream", "kind", "data"),
+        [
+            ("D-2", "deal_stage", {**OPENED, "occurred_at": "x"}),
+            ("D-2", "deal_stage", {**OPENED, "occurred_at": -1}),
+            ("D-2", "deal_stage", {**OPENED, "occurred_at": "2026-11-23T09:00:00"}),
+            ("D-2", "deal_stage", {"occurred_at": OPENED["occurred_at"]}),
+            ("D-2", "deal_stage", {**OPENED, "stage": 3}),
+            ("D-2", "deal_stage", {**OPENED, "owner": {"id": "ae-1"}}),
+            ("D-1", "reassigned", {"owner": ["ae-2"]}),
+            ("D-1", "flagged", {"flag_id": "f1", "reason": None, "category": "scope"}),
+            ("D-1", "submitted", {"package": "not a package"}),
+        ],
+    )
+    def test_odd_event_data_is_named(self, stream: str, kind: str, data: dict[str, Any]):
+        store = MemoryStore()
+        HandoffDesk(ORG, store=store).receive(won())
+        version = store.version(stream)
+        odd = NewEvent("odd-1", kind, "ae-1", T0 + HOUR, data)
+        store.append(stream, [odd], expected_version=version)
+        position = len(store.read_all())
+        with pytest.raises(TransitionError) as info:
+            HandoffDesk(ORG, store=store)
+        message = str(info.value)
+        assert f"Event 'odd-1' ('{kind}', stream '{stream}', position {position})" in message
+        assert "changed behind the store's back" in message
 
 
 class TestStoreSharedWithOtherLifecycles:

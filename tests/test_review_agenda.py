@@ -16,7 +16,7 @@ from alignkit.errors import SpecError
 from alignkit.handoff import Artifact, DealEvent, HandoffDesk, HandoffPackage, SuccessCriterion
 from alignkit.review import ITEM_KINDS, Agenda, AgendaItem, review_agenda
 from alignkit.squads import pilot_scorecard
-from alignkit.store import SQLiteStore
+from alignkit.store import NewEvent, SQLiteStore
 
 ACME = Path(__file__).parent.parent / "examples" / "acme" / "alignment.yaml"
 AT = dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC)
@@ -232,6 +232,20 @@ class TestCommand:
         # Said as a command line user can act on: no word of the library's read_only=True.
         assert f"Event store {str(missing)!r}: there is no such file\n" in result.stderr
         assert "read_only" not in result.stderr
+
+    def test_a_store_changed_behind_its_back_is_said_plainly(self, tmp_path: Path):
+        """An event no desk wrote stops the review with its place, not a traceback."""
+        path = tmp_path / "ops.db"
+        store = SQLiteStore(path)
+        desk = HandoffDesk(small().org, store=store)
+        won(desk, "D-1", AT - dt.timedelta(days=3))
+        odd = NewEvent("odd-1", "flagged", "onb-1", AT, {"flag_id": "f", "reason": 7})
+        store.append("D-1", [odd], expected_version=1)
+        store.close()
+        result = self.run(str(ACME), "--store", str(path), "--at", AT.isoformat())
+        assert result.exit_code == 2
+        assert isinstance(result.exception, SystemExit)  # not a traceback
+        assert "Event 'odd-1' ('flagged', stream 'D-1', position 2)" in result.stderr
 
     def test_a_broken_file_is_reported_with_its_location(self, tmp_path: Path):
         path = tmp_path / "alignment.yaml"

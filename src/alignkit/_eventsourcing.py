@@ -54,7 +54,7 @@ from types import MappingProxyType
 from typing import Generic, Protocol, TypeAlias, TypeVar
 
 from alignkit._gc import collector_paused
-from alignkit.errors import TransitionError
+from alignkit.errors import SpecError, TransitionError
 from alignkit.store import ConcurrencyError, NewEvent, Store, StoredEvent
 
 __all__ = ["Fold", "Folded", "FoldedStreams", "fresh_event_id", "retry_on_conflict"]
@@ -206,7 +206,16 @@ class FoldedStreams(Generic[S]):
                 f"{self.category!r}; it was written by a newer version, or by another program"
             )
             raise TransitionError(msg)
-        return self._fold(state, event, prior)
+        try:
+            return self._fold(state, event, prior)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, SpecError):
+            # The lifecycle wrote none of these: the store was changed behind its back.
+            msg = (
+                f"Event {event.event_id!r} ({event.kind!r}, stream {event.stream!r}, "
+                f"position {event.position}) holds data this version of alignkit cannot "
+                "read: it was written by another program, or changed behind the store's back"
+            )
+            raise TransitionError(msg) from None
 
     # -- writing ----------------------------------------------------------------------
 

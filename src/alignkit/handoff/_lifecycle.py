@@ -216,14 +216,14 @@ def _fold_deal_stage(
 ) -> Handoff | None:
     """A CRM stage change: opens, withdraws or reopens; an older one changes nothing."""
     data = event.data
-    occurred = dt.datetime.fromisoformat(data["occurred_at"])
+    occurred = _aware(data["occurred_at"])
     latest = handoff.last_deal_event_at if handoff is not None else _latest_deal_event(prior)
     if latest is not None and occurred < latest:
         # Out of order: recorded, never applied.
         if handoff is None:
             return None
         return attrs.evolve(handoff, history=(*handoff.history, event))
-    stage = data["stage"]
+    stage = _text(data["stage"])
     if handoff is None or handoff.state is HandoffState.WITHDRAWN:
         if stage != trigger:
             if handoff is None:
@@ -238,8 +238,8 @@ def _fold_deal_stage(
         return Handoff(
             deal_id=event.stream,
             state=HandoffState.OPEN,
-            owner=data.get("owner") or (handoff.owner if handoff else None),
-            customer=data.get("customer") or (handoff.customer if handoff else None),
+            owner=_text_or_none(data.get("owner") or (handoff.owner if handoff else None)),
+            customer=_text_or_none(data.get("customer") or (handoff.customer if handoff else None)),
             history=(*(handoff.history if handoff else prior), event),
             won_at=occurred,
             last_deal_event_at=occurred,
@@ -280,7 +280,13 @@ def _fold(  # noqa: PLR0911 - one branch per event kind
             history=history,
         )
     if event.kind == "flagged":
-        flag = RedFlag(data["flag_id"], data["reason"], data["category"], event.actor, event.at)
+        flag = RedFlag(
+            _text(data["flag_id"]),
+            _text(data["reason"]),
+            _text(data["category"]),
+            event.actor,
+            event.at,
+        )
         return attrs.evolve(
             handoff, state=HandoffState.FLAGGED, flags=(*handoff.flags, flag), history=history
         )
@@ -305,7 +311,7 @@ def _fold(  # noqa: PLR0911 - one branch per event kind
     if event.kind == "withdrawn":
         return attrs.evolve(handoff, state=HandoffState.WITHDRAWN, history=history)
     if event.kind == "reassigned":
-        return attrs.evolve(handoff, owner=data["owner"], history=history)
+        return attrs.evolve(handoff, owner=_text(data["owner"]), history=history)
     msg = f"Unknown event kind {event.kind!r}"  # pragma: no cover - a foreign store
     raise TransitionError(msg)  # pragma: no cover
 
@@ -313,13 +319,30 @@ def _fold(  # noqa: PLR0911 - one branch per event kind
 def _latest_deal_event(events: Iterable[StoredEvent]) -> dt.datetime | None:
     """When the newest CRM event among ``events`` happened."""
     return max(
-        (
-            dt.datetime.fromisoformat(e.data["occurred_at"])
-            for e in events
-            if e.kind == "deal_stage"
-        ),
+        (_aware(e.data["occurred_at"]) for e in events if e.kind == "deal_stage"),
         default=None,
     )
+
+
+def _aware(value: object) -> dt.datetime:
+    """A stored time; anything else is a ``TypeError`` or ``ValueError`` for the fold's caller."""
+    if type(value) is not str:
+        raise TypeError(value)
+    found = dt.datetime.fromisoformat(value)
+    if found.tzinfo is None:
+        raise ValueError(value)
+    return found
+
+
+def _text(value: object) -> str:
+    """A stored text; anything else is a ``TypeError`` for the fold's caller."""
+    if type(value) is not str:
+        raise TypeError(value)
+    return value
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else _text(value)
 
 
 def folding(trigger: str) -> Fold[Handoff]:
