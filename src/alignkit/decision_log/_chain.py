@@ -367,7 +367,6 @@ class Verifier:
         anchored: list[str] = []
         wanted: dict[str, str] = {}  # key -> commitment
         erased: set[str] = set()
-        sound = _sound
         for event in events:
             record = event.stream
             if record in broken:
@@ -376,7 +375,7 @@ class Verifier:
             if last is None:
                 head = heads.get(record)
                 last = (head.version, head.hash) if head is not None else (0, "")
-            checked = sound(event, *last)
+            checked = _sound(event, *last)
             if checked is None:
                 return False
             body, stored = checked
@@ -534,9 +533,7 @@ def _erased_keys(body: Mapping[str, Any]) -> list[str] | None:
 def _sound(event: EncodedEvent, version: int, prev: str) -> tuple[dict[str, Any], str] | None:
     """An encoded event's body and hash, if it is sound; else ``None``.
 
-    Sound: it follows ``version`` in its record, links to ``prev``, and matches its
-    hash. Runs once an event: the envelope is written out here rather than by
-    :func:`_hash_of`, which saved a tenth of a verification.
+    Sound: it follows ``version`` in its record, links to ``prev``, and matches its hash.
     """
     event_id, record, at_version, _, kind, actor, at, data = event
     if at_version != version + 1:
@@ -548,15 +545,9 @@ def _sound(event: EncodedEvent, version: int, prev: str) -> tuple[dict[str, Any]
             return None
         when = at if at[-6:] == "+00:00" else _from_iso(at).astimezone(_UTC).isoformat()
         text = _without_hash(data, stored)
-        string = _string
         if (
             text is None
-            or sha256_hex(
-                f'{{"actor":{string(actor)},"at":"{when}","category":"{CATEGORY}",'
-                f'"data":{text},"id":{string(event_id)},"kind":{string(kind)},'
-                f'"record":{string(record)},"version":{at_version}}}'.encode()
-            )
-            != stored
+            or _hash_of(record, at_version, event_id, kind, actor, when, text) != stored
         ) and event_hash(record, at_version, event_id, kind, actor, _from_iso(at), body) != stored:
             return None
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
