@@ -54,7 +54,7 @@ from types import MappingProxyType
 from typing import Generic, Protocol, TypeAlias, TypeVar
 
 from alignkit._gc import collector_paused
-from alignkit.errors import SpecError, TransitionError
+from alignkit.errors import TransitionError
 from alignkit.store import ConcurrencyError, NewEvent, Store, StoredEvent
 
 __all__ = ["Fold", "Folded", "FoldedStreams", "fresh_event_id", "retry_on_conflict"]
@@ -208,8 +208,11 @@ class FoldedStreams(Generic[S]):
             raise TransitionError(msg)
         try:
             return self._fold(state, event, prior)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, SpecError):
-            # The lifecycle wrote none of these: the store was changed behind its back.
+        except TransitionError:
+            raise  # the fold's own words (a ValueError too): kept as they are
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            # Data the lifecycle never writes (a SpecError is a ValueError too): the store
+            # was changed behind its back.
             msg = (
                 f"Event {event.event_id!r} ({event.kind!r}, stream {event.stream!r}, "
                 f"position {event.position}) holds data this version of alignkit cannot "
