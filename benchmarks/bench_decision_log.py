@@ -48,6 +48,7 @@ from typing import Any
 
 from _common import add_common_arguments, machine_line, median_range, ratio, write_json
 
+import alignkit.store as store_module
 from alignkit.decision_log import DecisionLog
 from alignkit.decision_rights import DecisionRights
 from alignkit.org import Function, Org, Person
@@ -132,13 +133,9 @@ def append_raw(path: Path, events: list[tuple[str, NewEvent, int]]) -> float:
     return elapsed
 
 
-_SQL_INSERT_EVENT = (
-    "INSERT INTO events (event_id, stream, version, kind, actor, at, data, checksum, category) "
-    "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? "
-    "WHERE coalesce((SELECT MAX(version) FROM events WHERE stream = ?), 0) = ? "
-    "AND NOT EXISTS (SELECT 1 FROM events WHERE stream = ? AND version = ? AND category != ?)"
-)
-"""What ``SQLiteStore.append`` runs for one event (a conditional insert at the version)."""
+_SQL_INSERT_EVENT: str = store_module._INSERT_AT_VERSION  # noqa: SLF001
+"""What ``SQLiteStore.append`` runs for one event (a conditional insert at the version),
+read from the store so that the two cannot drift apart."""
 
 
 def writes_of(path: Path) -> list[tuple[tuple[Any, ...], list[tuple[str, bytes]]]]:
